@@ -22,7 +22,24 @@ public sealed class OrderBookPropertyTests
     {
         var arb = Arb.From(SequenceGen(lowTicks, highTicks), ShrinkSequence);
         var property = Prop.ForAll(arb, ops => new ModelRunner(capacity).Run(ops));
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(maxTest).WithName(profile), property);
+        Check.One(WithReplayFromEnvironment(Config.QuickThrowOnFailure.WithMaxTest(maxTest).WithName(profile)), property);
+    }
+
+    /// <summary>
+    /// A failure prints its seed as "(seed,gamma)"; set PINNACLE_FSCHECK_REPLAY to "seed,gamma" to run
+    /// exactly that case again.
+    /// </summary>
+    private static Config WithReplayFromEnvironment(Config config)
+    {
+        var replay = Environment.GetEnvironmentVariable("PINNACLE_FSCHECK_REPLAY");
+        if (string.IsNullOrWhiteSpace(replay))
+        {
+            return config;
+        }
+
+        var parts = replay.Trim('(', ')', ' ').Split(',');
+        var rnd = new Rnd(ulong.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), ulong.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        return config.WithReplay(new Replay(rnd, Microsoft.FSharp.Core.FSharpOption<int>.None));
     }
 
     [TestMethod]
