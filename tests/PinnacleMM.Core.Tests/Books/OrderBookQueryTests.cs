@@ -293,6 +293,21 @@ public sealed class OrderBookQueryTests
     }
 
     [TestMethod]
+    public void Depth_change_is_reported_only_for_a_level_that_changed()
+    {
+        var (book, listener) = NewBook();
+        book.Accept(Sell(1, 101, 5, owner: 7));
+        book.Accept(Sell(2, 101, 4, owner: 8));
+        listener.Clear();
+
+        // Self-trade prevention stops matching at the first (own) order: the level is untouched.
+        var result = book.Accept(Buy(3, 101, 3, owner: 7, tif: TimeInForce.ImmediateOrCancel, stp: SelfTradePrevention.CancelIncoming));
+
+        Assert.AreEqual(CancelReason.SelfTradePrevention, result.CancelReason);
+        Assert.AreEqual(0, listener.DepthChanges.Count, "depth changes: " + string.Join(", ", listener.DepthChanges));
+    }
+
+    [TestMethod]
     public void No_listener_still_counts_trade_ids()
     {
         var book = new OrderBook(Spec);
