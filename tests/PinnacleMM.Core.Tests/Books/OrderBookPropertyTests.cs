@@ -341,6 +341,7 @@ public sealed class OrderBookPropertyTests
                 Assert.IsTrue(orders.All(o => o.Side == side && o.Remaining.Lots > 0), $"{context}: {side} orders");
             }
 
+            Assert.AreEqual(0, _listener.UnchangedDepthReports, $"{context}: OnDepthChanged reported a level that did not change");
             foreach (var (side, _, total, count) in _listener.DepthChanges)
             {
                 Assert.AreEqual(count == 0, total.IsZero, $"{context}: depth change {side} total {total} with {count} orders");

@@ -18,6 +18,9 @@ internal sealed class RecordingListener : IOrderBookListener
 
     public SortedDictionary<long, (long Total, int Count)> AskL2 { get; } = [];
 
+    /// <summary>Depth changes that reported a level exactly as the L2 view already had it (or removed an absent level).</summary>
+    public int UnchangedDepthReports { get; private set; }
+
     public IEnumerable<Trade> Trades => Events.OfType<Trade>();
 
     public IEnumerable<OrderUpdate> Updates => Events.OfType<OrderUpdate>();
@@ -30,6 +33,12 @@ internal sealed class RecordingListener : IOrderBookListener
     {
         DepthChanges.Add((side, price, totalQuantity, orderCount));
         var l2 = side == Side.Buy ? BidL2 : AskL2;
+        var known = l2.TryGetValue(price.Ticks, out var old);
+        if (orderCount == 0 ? !known : known && old == (totalQuantity.Lots, orderCount))
+        {
+            UnchangedDepthReports++;
+        }
+
         if (orderCount == 0)
         {
             l2.Remove(price.Ticks);
