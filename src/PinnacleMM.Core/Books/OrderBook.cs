@@ -437,6 +437,7 @@ public sealed class OrderBook
                 break;
             }
 
+            var totalBefore = level.Total;
             var slot = level.Head;
             while (slot != None && remaining > 0)
             {
@@ -495,8 +496,13 @@ public sealed class OrderBook
                 slot = next;
             }
 
+            // Self-trade prevention may stop at the level's first order and leave it untouched: report only a change.
+            if (level.Total != totalBefore)
+            {
+                listener?.OnDepthChanged(side.Opposite(), new Price(level.Price), new Quantity(level.Total), level.Count);
+            }
+
             // The level is the best of its side, so removing it when empty is O(1).
-            listener?.OnDepthChanged(side.Opposite(), new Price(level.Price), new Quantity(level.Total), level.Count);
             if (level.Count == 0)
             {
                 opposite.RemoveAt(opposite.BestIndex);

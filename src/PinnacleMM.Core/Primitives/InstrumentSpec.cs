@@ -220,7 +220,7 @@ public sealed class InstrumentSpec
     /// <summary>Parses a UTF-8 price (as found in exchange JSON) and converts it to ticks; see <see cref="TryParsePrice(ReadOnlySpan{char}, out Price, out string?, string)"/>.</summary>
     public bool TryParsePrice(ReadOnlySpan<byte> utf8Text, out Price price, [NotNullWhen(false)] out string? error, string field = "price")
     {
-        if (!Utf8Parser.TryParse(utf8Text, out decimal value, out var consumed) || consumed != utf8Text.Length)
+        if (!Utf8Parser.TryParse(utf8Text, out decimal value, out var consumed, 'F') || consumed != utf8Text.Length)
         {
             price = default;
             error = $"{field} '{System.Text.Encoding.UTF8.GetString(utf8Text)}' is not a decimal number.";
@@ -249,7 +249,7 @@ public sealed class InstrumentSpec
     /// <summary>Parses a UTF-8 quantity (as found in exchange JSON) and converts it to lots; see <see cref="TryParseQuantity(ReadOnlySpan{char}, out Quantity, out string?, string, bool)"/>.</summary>
     public bool TryParseQuantity(ReadOnlySpan<byte> utf8Text, out Quantity quantity, [NotNullWhen(false)] out string? error, string field = "quantity", bool allowZero = false)
     {
-        if (!Utf8Parser.TryParse(utf8Text, out decimal value, out var consumed) || consumed != utf8Text.Length)
+        if (!Utf8Parser.TryParse(utf8Text, out decimal value, out var consumed, 'F') || consumed != utf8Text.Length)
         {
             quantity = default;
             error = $"{field} '{System.Text.Encoding.UTF8.GetString(utf8Text)}' is not a decimal number.";
