@@ -8,7 +8,10 @@ namespace PinnacleMM.Core.Books;
 /// </summary>
 public enum DepthBookResultCode : byte
 {
-    /// <summary>The update or snapshot was applied: a level was added, changed or removed, or both sides were replaced.</summary>
+    /// <summary>
+    /// The operation was applied: an update added, changed or removed a level, a snapshot replaced both
+    /// sides, or a snapshot build was started or took a level.
+    /// </summary>
     Applied = 0,
 
     /// <summary>
