@@ -95,11 +95,12 @@ internal sealed class PriceLadder
             Array.Resize(ref _values, _values.Length * 2);
         }
 
+        // Span copies are a plain memmove; Array.Copy's type checks cost more than moving a few levels.
         var moved = Count - index;
         if (moved > 0)
         {
-            Array.Copy(_keys, index, _keys, index + 1, moved);
-            Array.Copy(_values, index, _values, index + 1, moved);
+            _keys.AsSpan(index, moved).CopyTo(_keys.AsSpan(index + 1));
+            _values.AsSpan(index, moved).CopyTo(_values.AsSpan(index + 1));
         }
 
         _keys[index] = KeyOf(priceTicks);
@@ -112,8 +113,8 @@ internal sealed class PriceLadder
         var moved = Count - index - 1;
         if (moved > 0)
         {
-            Array.Copy(_keys, index + 1, _keys, index, moved);
-            Array.Copy(_values, index + 1, _values, index, moved);
+            _keys.AsSpan(index + 1, moved).CopyTo(_keys.AsSpan(index));
+            _values.AsSpan(index + 1, moved).CopyTo(_values.AsSpan(index));
         }
 
         Count--;
