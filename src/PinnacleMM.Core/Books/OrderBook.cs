@@ -534,22 +534,8 @@ public sealed class OrderBook
             };
         }
 
-        if (listener is not null)
-        {
-            var update = new OrderUpdate
-            {
-                Kind = OrderUpdateKind.Cancelled,
-                OrderId = orderId,
-                OwnerId = owner,
-                Side = side,
-                Price = disposition == CancelReason.NoLiquidity ? default : new Price(limit),
-                Quantity = new Quantity(remaining),
-                Remaining = default,
-                Reason = reason,
-                Timestamp = timestamp,
-            };
-            listener.OnOrderUpdate(in update);
-        }
+        // A market order has no price of its own: its cancelled remainder is reported at price 0.
+        listener?.NotifyOrder(OrderUpdateKind.Cancelled, orderId, owner, side, disposition == CancelReason.NoLiquidity ? 0 : limit, remaining, remaining: 0, reason, timestamp);
 
         return new OrderResult
         {
@@ -607,18 +593,7 @@ public sealed class OrderBook
 
         if (listener is not null)
         {
-            var update = new OrderUpdate
-            {
-                Kind = OrderUpdateKind.Rested,
-                OrderId = orderId,
-                OwnerId = owner,
-                Side = side,
-                Price = new Price(price),
-                Quantity = new Quantity(quantity),
-                Remaining = new Quantity(quantity),
-                Timestamp = timestamp,
-            };
-            listener.OnOrderUpdate(in update);
+            listener.NotifyOrder(OrderUpdateKind.Rested, orderId, owner, side, price, quantity, quantity, CancelReason.None, timestamp);
             listener.OnDepthChanged(side, new Price(price), new Quantity(level.Total), level.Count);
         }
     }
@@ -632,19 +607,7 @@ public sealed class OrderBook
         var listener = Listener;
         if (listener is not null)
         {
-            var update = new OrderUpdate
-            {
-                Kind = OrderUpdateKind.Reduced,
-                OrderId = order.Id,
-                OwnerId = order.Owner,
-                Side = order.Side,
-                Price = new Price(order.Price),
-                Quantity = new Quantity(reduction),
-                Remaining = new Quantity(order.Remaining),
-                Reason = CancelReason.Requested,
-                Timestamp = timestamp,
-            };
-            listener.OnOrderUpdate(in update);
+            listener.NotifyOrder(OrderUpdateKind.Reduced, order.Id, order.Owner, order.Side, order.Price, reduction, order.Remaining, CancelReason.Requested, timestamp);
             listener.OnDepthChanged(order.Side, new Price(level.Price), new Quantity(level.Total), level.Count);
         }
     }
@@ -695,21 +658,9 @@ public sealed class OrderBook
         level.Total -= order.Remaining;
         _index.Remove(order.Id);
 
-        if (listener is not null && kind is { } k)
+        if (kind is { } k)
         {
-            var update = new OrderUpdate
-            {
-                Kind = k,
-                OrderId = order.Id,
-                OwnerId = order.Owner,
-                Side = order.Side,
-                Price = new Price(order.Price),
-                Quantity = new Quantity(order.Remaining),
-                Remaining = default,
-                Reason = reason,
-                Timestamp = timestamp,
-            };
-            listener.OnOrderUpdate(in update);
+            listener?.NotifyOrder(k, order.Id, order.Owner, order.Side, order.Price, order.Remaining, remaining: 0, reason, timestamp);
         }
 
         order.Next = _freeOrder;

@@ -207,27 +207,15 @@ public sealed class InstrumentSpec
     /// </summary>
     public bool TryParsePrice(ReadOnlySpan<char> text, out Price price, [NotNullWhen(false)] out string? error, string field = "price")
     {
-        if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
-        {
-            price = default;
-            error = $"{field} '{text}' is not a decimal number.";
-            return false;
-        }
-
-        return TryGetPrice(value, out price, out error, field);
+        price = default;
+        return TryParseDecimal(text, field, out var value, out error) && TryGetPrice(value, out price, out error, field);
     }
 
     /// <summary>Parses a UTF-8 price (as found in exchange JSON) and converts it to ticks; see <see cref="TryParsePrice(ReadOnlySpan{char}, out Price, out string?, string)"/>.</summary>
     public bool TryParsePrice(ReadOnlySpan<byte> utf8Text, out Price price, [NotNullWhen(false)] out string? error, string field = "price")
     {
-        if (!Utf8Parser.TryParse(utf8Text, out decimal value, out var consumed, 'F') || consumed != utf8Text.Length)
-        {
-            price = default;
-            error = $"{field} '{System.Text.Encoding.UTF8.GetString(utf8Text)}' is not a decimal number.";
-            return false;
-        }
-
-        return TryGetPrice(value, out price, out error, field);
+        price = default;
+        return TryParseDecimal(utf8Text, field, out var value, out error) && TryGetPrice(value, out price, out error, field);
     }
 
     /// <summary>
@@ -236,27 +224,15 @@ public sealed class InstrumentSpec
     /// </summary>
     public bool TryParseQuantity(ReadOnlySpan<char> text, out Quantity quantity, [NotNullWhen(false)] out string? error, string field = "quantity", bool allowZero = false)
     {
-        if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
-        {
-            quantity = default;
-            error = $"{field} '{text}' is not a decimal number.";
-            return false;
-        }
-
-        return TryGetQuantity(value, out quantity, out error, field, allowZero);
+        quantity = default;
+        return TryParseDecimal(text, field, out var value, out error) && TryGetQuantity(value, out quantity, out error, field, allowZero);
     }
 
     /// <summary>Parses a UTF-8 quantity (as found in exchange JSON) and converts it to lots; see <see cref="TryParseQuantity(ReadOnlySpan{char}, out Quantity, out string?, string, bool)"/>.</summary>
     public bool TryParseQuantity(ReadOnlySpan<byte> utf8Text, out Quantity quantity, [NotNullWhen(false)] out string? error, string field = "quantity", bool allowZero = false)
     {
-        if (!Utf8Parser.TryParse(utf8Text, out decimal value, out var consumed, 'F') || consumed != utf8Text.Length)
-        {
-            quantity = default;
-            error = $"{field} '{System.Text.Encoding.UTF8.GetString(utf8Text)}' is not a decimal number.";
-            return false;
-        }
-
-        return TryGetQuantity(value, out quantity, out error, field, allowZero);
+        quantity = default;
+        return TryParseDecimal(utf8Text, field, out var value, out error) && TryGetQuantity(value, out quantity, out error, field, allowZero);
     }
 
     /// <summary>The price in quote currency.</summary>
@@ -276,6 +252,31 @@ public sealed class InstrumentSpec
 
     /// <summary>The symbol and grid, e.g. <c>BTC-USD (tick 0.01, lot 0.00000001)</c>.</summary>
     public override string ToString() => $"{Symbol} (tick {Invariant(TickSize)}, lot {Invariant(LotSize)})";
+
+    private static bool TryParseDecimal(ReadOnlySpan<char> text, string field, out decimal value, [NotNullWhen(false)] out string? error)
+    {
+        if (decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value))
+        {
+            error = null;
+            return true;
+        }
+
+        error = $"{field} '{text}' is not a decimal number.";
+        return false;
+    }
+
+    // 'F' format: plain decimal notation, like the text overload (no exponent).
+    private static bool TryParseDecimal(ReadOnlySpan<byte> utf8Text, string field, out decimal value, [NotNullWhen(false)] out string? error)
+    {
+        if (Utf8Parser.TryParse(utf8Text, out value, out var consumed, 'F') && consumed == utf8Text.Length)
+        {
+            error = null;
+            return true;
+        }
+
+        error = $"{field} '{System.Text.Encoding.UTF8.GetString(utf8Text)}' is not a decimal number.";
+        return false;
+    }
 
     private static bool TryToSteps(decimal value, decimal step, out long steps)
     {
