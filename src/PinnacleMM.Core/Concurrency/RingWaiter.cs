@@ -30,6 +30,10 @@ internal sealed class RingWaiter
 {
     private const int SpinIterations = 64;
 
+    // Blocking yields this many times after spinning before it parks: parking costs a futex round trip
+    // on both sides, which dominates when the ring hovers around empty or full.
+    private const int YieldIterations = 32;
+
     private readonly object _gate = new();
     private readonly WaitStrategy _strategy;
     private PaddedLong _waiters;
@@ -53,7 +57,7 @@ internal sealed class RingWaiter
                 {
                     Thread.SpinWait(1);
                 }
-                else if (_strategy == WaitStrategy.Yielding)
+                else if (_strategy == WaitStrategy.Yielding || iteration < SpinIterations + YieldIterations)
                 {
                     Thread.Yield();
                 }

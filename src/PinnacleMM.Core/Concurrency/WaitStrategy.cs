@@ -20,7 +20,7 @@ public enum WaitStrategy
     Yielding = 1,
 
     /// <summary>
-    /// Spins briefly, then parks the thread on a monitor until the other side signals. Uses no CPU
+    /// Spins and yields briefly, then parks the thread on a monitor until the other side signals. Uses no CPU
     /// while idle, at the price of a wake-up latency and a full memory fence on every publish (so the
     /// other side can tell whether anybody needs waking). Each ring holds its own signalling state.
     /// </summary>
