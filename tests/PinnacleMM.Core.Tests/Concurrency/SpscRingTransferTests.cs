@@ -1,0 +1,144 @@
+using PinnacleMM.Core.Concurrency;
+
+namespace PinnacleMM.Core.Tests.Concurrency;
+
+/// <summary>
+/// One producer thread and one consumer thread move millions of items through a small ring, so the
+/// full and empty paths (and, for blocking, parking and waking) run very often. Not parallelized:
+/// busy-spinning pairs must not compete with other spinning tests on a 2-core machine.
+/// </summary>
+[TestClass]
+[DoNotParallelize]
+public sealed class SpscRingTransferTests
+{
+    private const int Items = 2_000_000;
+
+    // Turns a lost wake-up or a deadlock into a failure instead of a hung test run.
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [TestMethod]
+    [DataRow(WaitStrategy.BusySpin)]
+    [DataRow(WaitStrategy.Yielding)]
+    [DataRow(WaitStrategy.Blocking)]
+    public void Single_items_arrive_once_intact_and_in_order(WaitStrategy strategy)
+    {
+        var ring = new SpscRing<SequencedItem>(1024, strategy);
+        using var cts = new CancellationTokenSource(Deadline);
+        var producer = StartThread(() =>
+        {
+            for (long i = 0; i < Items; i++)
+            {
+                ring.Write(SequencedItem.Create(0, i), cts.Token);
+            }
+
+            ring.Complete();
+        });
+
+        var check = new TransferCheck(1);
+        while (ring.Read(out var item, cts.Token))
+        {
+            check.Accept(item);
+        }
+
+        Assert.IsTrue(producer.Join(Deadline), "producer did not finish");
+        Assert.IsNull(check.FirstError);
+        Assert.AreEqual(Items, check.Received);
+        Assert.AreEqual(0, ring.Count);
+    }
+
+    [TestMethod]
+    [DataRow(WaitStrategy.BusySpin)]
+    [DataRow(WaitStrategy.Yielding)]
+    [DataRow(WaitStrategy.Blocking)]
+    public void Batches_and_drain_arrive_once_intact_and_in_order(WaitStrategy strategy)
+    {
+        var ring = new SpscRing<SequencedItem>(1024, strategy);
+        using var cts = new CancellationTokenSource(Deadline);
+        var producer = StartThread(() =>
+        {
+            // Batch sizes vary (1..300) so batches straddle the wrap-around point in every position.
+            var batch = new SequencedItem[300];
+            long next = 0;
+            var size = 1;
+            while (next < Items)
+            {
+                var n = (int)Math.Min(size, Items - next);
+                for (var i = 0; i < n; i++)
+                {
+                    batch[i] = SequencedItem.Create(0, next + i);
+                }
+
+                ring.WriteBatch(batch.AsSpan(0, n), cts.Token);
+                next += n;
+                size = size % 300 + 1;
+            }
+
+            ring.Complete();
+        });
+
+        var check = new TransferCheck(1);
+        var handler = new TransferHandler(check);
+        var readBuffer = new SequencedItem[100];
+        var turn = 0;
+        while (ring.WaitToRead(cts.Token))
+        {
+            // Alternate the two batched read paths.
+            if ((turn++ & 1) == 0)
+            {
+                ring.Drain(ref handler, 256);
+                handler.NextRingSequence = check.Received;
+            }
+            else
+            {
+                var n = ring.ReadBatch(readBuffer);
+                for (var i = 0; i < n; i++)
+                {
+                    check.Accept(readBuffer[i]);
+                }
+
+                handler.NextRingSequence = check.Received;
+            }
+        }
+
+        Assert.IsTrue(producer.Join(Deadline), "producer did not finish");
+        Assert.IsNull(check.FirstError);
+        Assert.AreEqual(0, handler.RingSequenceErrors);
+        Assert.AreEqual(Items, check.Received);
+    }
+
+    [TestMethod]
+    public void Blocking_ping_pong_on_two_slots_loses_no_wake_up()
+    {
+        // With two slots nearly every operation finds the ring full or empty and parks, so a lost
+        // wake-up would stall the transfer (and fail through the deadline token).
+        const int items = 200_000;
+        var ring = new SpscRing<SequencedItem>(2, WaitStrategy.Blocking);
+        using var cts = new CancellationTokenSource(Deadline);
+        var producer = StartThread(() =>
+        {
+            for (long i = 0; i < items; i++)
+            {
+                ring.Write(SequencedItem.Create(0, i), cts.Token);
+            }
+
+            ring.Complete();
+        });
+
+        var check = new TransferCheck(1);
+        while (ring.Read(out var item, cts.Token))
+        {
+            check.Accept(item);
+        }
+
+        Assert.IsTrue(producer.Join(Deadline), "producer did not finish");
+        Assert.IsNull(check.FirstError);
+        Assert.AreEqual(items, check.Received);
+    }
+
+    internal static Thread StartThread(Action body)
+    {
+        var thread = new Thread(() => body()) { IsBackground = true };
+        thread.Start();
+        return thread;
+    }
+}
