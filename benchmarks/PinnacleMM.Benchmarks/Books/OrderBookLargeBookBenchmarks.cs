@@ -6,14 +6,15 @@ using PinnacleMM.Core.Primitives;
 namespace PinnacleMM.Benchmarks.Books;
 
 /// <summary>
-/// Single operation kinds measured separately, each against the textbook <see cref="NaiveOrderBook"/>
+/// Single operation kinds on a large book (up to 100,000 resting orders on 400 levels, rebuilt before
+/// each iteration), each against the textbook <see cref="NaiveOrderBook"/>
 /// (the baseline of its category): adding resting orders, cancelling, repricing, matching (an
 /// immediate-or-cancel order that fills one resting order), and reading the best bid and ask.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
-public class OrderBookOperationBenchmarks
+public class OrderBookLargeBookBenchmarks
 {
     private const int Operations = 100_000;
     private const long Mid = OrderFlow.Mid;
