@@ -75,10 +75,15 @@ internal static unsafe class SegmentFormat
     {
         recordSize = 0;
         reason = JournalFaultReason.None;
+        if (offset + RecordHeader.Size > declaredSize)
+        {
+            // No room for a record: the normal end of a full segment.
+            return RecordStatus.End;
+        }
+
         if (offset + RecordHeader.Size > available)
         {
-            // No room for a header. Past the declared size that is the normal end of a segment; inside a
-            // truncated file only zeros may be left, anything else is a cut record.
+            // The file was truncated: only zeros may be left before its end, anything else is a cut record.
             if (offset >= available || IsZero(segment + offset, available - offset))
             {
                 return RecordStatus.End;
