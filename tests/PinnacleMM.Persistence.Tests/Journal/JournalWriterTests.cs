@@ -1,0 +1,290 @@
+using PinnacleMM.Persistence.Journal;
+
+namespace PinnacleMM.Persistence.Tests.Journal;
+
+[TestClass]
+public sealed class JournalWriterTests
+{
+    private static JournalOptions Small(JournalSyncPolicy policy = JournalSyncPolicy.None, long segmentSize = 8192) =>
+        new() { SegmentSize = segmentSize, SyncPolicy = policy };
+
+    [TestMethod]
+    public void Records_read_back_identical_across_segments()
+    {
+        using var dir = new TempJournalDirectory();
+        using (var writer = JournalWriter.Open(dir.Path, Small()))
+        {
+            JournalTestData.AppendDeterministic(writer, 200);
+            Assert.AreEqual(200, writer.LastSequence);
+        }
+
+        Assert.IsGreaterThan(3, dir.Segments().Length, "200 records of up to 300 bytes must roll 8 KiB segments");
+        var (records, fault) = JournalTestData.ReadAll(dir.Path);
+        Assert.IsNull(fault);
+        JournalTestData.AssertDeterministic(records, 200);
+    }
+
+    [TestMethod]
+    public void Segment_files_are_named_by_their_first_sequence()
+    {
+        using var dir = new TempJournalDirectory();
+        using (var writer = JournalWriter.Open(dir.Path, Small()))
+        {
+            JournalTestData.AppendDeterministic(writer, 100);
+        }
+
+        var names = dir.Segments().Select(Path.GetFileName).ToArray();
+        Assert.AreEqual("00000000000000000001.journal", names[0]);
+        var (records, _) = JournalTestData.ReadAll(dir.Path);
+        foreach (var name in names.Skip(1))
+        {
+            var first = long.Parse(name!.AsSpan(0, 20), System.Globalization.CultureInfo.InvariantCulture);
+            using var reader = JournalReader.Open(dir.Path, first);
+            Assert.IsTrue(reader.TryRead(out var record));
+            Assert.AreEqual(first, record.Sequence);
+        }
+
+        Assert.HasCount(100, records);
+    }
+
+    [TestMethod]
+    public void Reopening_resumes_after_the_last_record_and_never_grows_the_files()
+    {
+        using var dir = new TempJournalDirectory();
+        using (var writer = JournalWriter.Open(dir.Path, Small()))
+        {
+            JournalTestData.AppendDeterministic(writer, 3);
+        }
+
+        var sizes = dir.Segments().ToDictionary(p => p, p => new FileInfo(p).Length);
+        Assert.AreEqual(8192L, sizes.Values.Single());
+        for (var round = 0; round < 5; round++)
+        {
+            using var writer = JournalWriter.Open(dir.Path, Small());
+            Assert.IsNull(writer.RepairedTail);
+            Assert.AreEqual(3L + round, writer.LastSequence);
+            Assert.AreEqual(writer.LastSequence, writer.DurableSequence);
+            JournalTestData.AppendDeterministic(writer, 1);
+        }
+
+        CollectionAssert.AreEquivalent(sizes.ToList(), dir.Segments().ToDictionary(p => p, p => new FileInfo(p).Length).ToList());
+        var (records, fault) = JournalTestData.ReadAll(dir.Path);
+        Assert.IsNull(fault);
+        JournalTestData.AssertDeterministic(records, 8);
+    }
+
+    [TestMethod]
+    public void Durable_sequence_advances_only_on_flush_with_policy_none()
+    {
+        using var dir = new TempJournalDirectory();
+        using var writer = JournalWriter.Open(dir.Path, Small());
+        JournalTestData.AppendDeterministic(writer, 50);
+        Assert.AreEqual(50, writer.LastSequence);
+        Assert.AreEqual(0, writer.DurableSequence);
+        writer.Flush();
+        Assert.AreEqual(50, writer.DurableSequence);
+        JournalTestData.AppendDeterministic(writer, 1);
+        Assert.AreEqual(50, writer.DurableSequence);
+    }
+
+    [TestMethod]
+    public async Task FlushAsync_makes_everything_appended_before_it_durable()
+    {
+        using var dir = new TempJournalDirectory();
+        await using var writer = JournalWriter.Open(dir.Path, Small());
+        JournalTestData.AppendDeterministic(writer, 20);
+        await writer.FlushAsync();
+        Assert.AreEqual(20, writer.DurableSequence);
+    }
+
+    [TestMethod]
+    public void Every_append_is_durable_when_it_returns_with_policy_every_append()
+    {
+        using var dir = new TempJournalDirectory();
+        using var writer = JournalWriter.Open(dir.Path, Small(JournalSyncPolicy.EveryAppend));
+        for (var i = 0; i < 30; i++)
+        {
+            JournalTestData.AppendDeterministic(writer, 1);
+            Assert.AreEqual(writer.LastSequence, writer.DurableSequence);
+        }
+    }
+
+    [TestMethod]
+    public void Interval_policy_flushes_in_the_background_and_on_dispose()
+    {
+        using var dir = new TempJournalDirectory();
+        var options = Small(JournalSyncPolicy.Interval);
+        options.SyncInterval = TimeSpan.FromMilliseconds(5);
+        using (var writer = JournalWriter.Open(dir.Path, options))
+        {
+            JournalTestData.AppendDeterministic(writer, 10);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (writer.DurableSequence < 10 && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(1);
+            }
+
+            Assert.AreEqual(10, writer.DurableSequence, "the group-commit thread must flush within the deadline");
+            JournalTestData.AppendDeterministic(writer, 5);
+        }
+
+        var (records, _) = JournalTestData.ReadAll(dir.Path);
+        JournalTestData.AssertDeterministic(records, 15);
+    }
+
+    [TestMethod]
+    public void Appending_allocates_nothing()
+    {
+        using var dir = new TempJournalDirectory();
+        using var writer = JournalWriter.Open(dir.Path, Small(JournalSyncPolicy.Interval, 1 << 20));
+        var payload = new byte[64];
+        writer.Append(JournalRecordType.Trade, 1, payload);
+        writer.TryAppend(JournalRecordType.Trade, 1, payload, out _);
+        writer.BeginAppend(JournalRecordType.Trade, 1, 64);
+        writer.CommitAppend(10);
+        writer.TryAppend(JournalRecordType.None, 1, payload, out _);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 2000; i++)
+        {
+            writer.Append(JournalRecordType.OrderAdded, i, payload);
+            writer.TryAppend(JournalRecordType.OrderCancelled, i, payload, out _);
+            writer.TryAppend(JournalRecordType.None, i, payload, out _);
+            var span = writer.BeginAppend(JournalRecordType.ApplicationBase + 1, i, 64);
+            span[0] = 1;
+            writer.CommitAppend(8);
+            writer.Append(JournalRecordType.ApplicationBase + 2, payload);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.AreEqual(0L, allocated);
+        Assert.AreEqual(3 + 8000L, writer.LastSequence);
+    }
+
+    [TestMethod]
+    public void Reserved_append_commits_the_written_length_and_abort_leaves_nothing()
+    {
+        using var dir = new TempJournalDirectory();
+        using (var writer = JournalWriter.Open(dir.Path, Small()))
+        {
+            var span = writer.BeginAppend(JournalRecordType.Trade, 7, 100);
+            Assert.AreEqual(100, span.Length);
+            span[..3].Fill(9);
+            Assert.AreEqual(1, writer.CommitAppend(3));
+
+            span = writer.BeginAppend(JournalRecordType.Trade, 8, 50);
+            span.Fill(5);
+            Assert.ThrowsExactly<InvalidOperationException>(() => writer.Append(JournalRecordType.Trade, 1, [1]));
+            writer.AbortAppend();
+
+            Assert.AreEqual(2, writer.Append(JournalRecordType.OrderAdded, 9, [4, 4]));
+            Assert.ThrowsExactly<InvalidOperationException>(() => writer.CommitAppend());
+        }
+
+        var (records, fault) = JournalTestData.ReadAll(dir.Path);
+        Assert.IsNull(fault);
+        Assert.HasCount(2, records);
+        CollectionAssert.AreEqual(new byte[] { 9, 9, 9 }, records[0].Payload);
+        Assert.AreEqual(7, records[0].TimestampNs);
+        CollectionAssert.AreEqual(new byte[] { 4, 4 }, records[1].Payload);
+        Assert.AreEqual(JournalRecordType.OrderAdded, records[1].Type);
+    }
+
+    [TestMethod]
+    public void Record_type_none_is_rejected_and_nothing_is_written()
+    {
+        using var dir = new TempJournalDirectory();
+        using var writer = JournalWriter.Open(dir.Path, Small());
+        JournalTestData.AppendDeterministic(writer, 5);
+        writer.Flush();
+        var before = JournalTestData.Snapshot(dir.Path);
+
+        Assert.AreEqual(JournalAppendStatus.InvalidRecordType, writer.TryAppend(JournalRecordType.None, 1, [1, 2, 3], out var sequence));
+        Assert.AreEqual(0, sequence);
+        var thrown = Assert.ThrowsExactly<ArgumentException>(() => writer.Append(JournalRecordType.None, 1, [1, 2, 3]));
+        Assert.AreEqual("type", thrown.ParamName);
+        StringAssert.Contains(thrown.Message, "JournalRecordType.None");
+        Assert.ThrowsExactly<ArgumentException>(() => writer.BeginAppend(JournalRecordType.None, 1, 3));
+
+        writer.Flush();
+        Assert.AreEqual(5, writer.LastSequence);
+        AssertSameFiles(before, JournalTestData.Snapshot(dir.Path));
+        Assert.AreEqual(6, writer.Append(JournalRecordType.Trade, 1, [1]));
+    }
+
+    [TestMethod]
+    public void Oversized_payload_is_rejected_and_nothing_is_written()
+    {
+        using var dir = new TempJournalDirectory();
+        using var writer = JournalWriter.Open(dir.Path, Small());
+        Assert.AreEqual(8192 - 64 - 32, writer.MaxPayloadLength);
+        JournalTestData.AppendDeterministic(writer, 5);
+        writer.Flush();
+        var before = JournalTestData.Snapshot(dir.Path);
+        var tooBig = new byte[writer.MaxPayloadLength + 1];
+
+        Assert.AreEqual(JournalAppendStatus.PayloadTooLarge, writer.TryAppend(JournalRecordType.Trade, 1, tooBig, out _));
+        var thrown = Assert.ThrowsExactly<ArgumentException>(() => writer.Append(JournalRecordType.Trade, 1, tooBig));
+        Assert.AreEqual("payload", thrown.ParamName);
+        StringAssert.Contains(thrown.Message, "8097 bytes exceed the maximum payload");
+        Assert.ThrowsExactly<ArgumentException>(() => writer.BeginAppend(JournalRecordType.Trade, 1, tooBig.Length));
+        Assert.ThrowsExactly<ArgumentException>(() => writer.BeginAppend(JournalRecordType.Trade, 1, -1));
+
+        writer.Flush();
+        Assert.AreEqual(5, writer.LastSequence);
+        AssertSameFiles(before, JournalTestData.Snapshot(dir.Path));
+
+        // The largest payload fits: it gets a segment of its own.
+        Assert.AreEqual(6, writer.Append(JournalRecordType.Trade, 1, new byte[writer.MaxPayloadLength]));
+    }
+
+    [TestMethod]
+    public void A_second_writer_on_the_same_journal_is_refused()
+    {
+        using var dir = new TempJournalDirectory();
+        using var writer = JournalWriter.Open(dir.Path, Small());
+        var thrown = Assert.ThrowsExactly<JournalException>(() => JournalWriter.Open(dir.Path, Small()));
+        StringAssert.Contains(thrown.Message, dir.Path);
+        Assert.AreEqual(1, writer.Append(JournalRecordType.Trade, 1, [1]));
+    }
+
+    [TestMethod]
+    [DataRow(1000L)]
+    [DataRow(4097L)]
+    [DataRow(2L << 30)]
+    public void Invalid_segment_size_is_rejected_naming_the_option(long size)
+    {
+        using var dir = new TempJournalDirectory();
+        var thrown = Assert.ThrowsExactly<ArgumentException>(() => JournalWriter.Open(dir.Path, new JournalOptions { SegmentSize = size }));
+        Assert.AreEqual("SegmentSize", thrown.ParamName);
+        Assert.IsEmpty(dir.Segments());
+    }
+
+    [TestMethod]
+    public void Invalid_sync_interval_is_rejected_naming_the_option()
+    {
+        using var dir = new TempJournalDirectory();
+        var thrown = Assert.ThrowsExactly<ArgumentException>(() => JournalWriter.Open(dir.Path, new JournalOptions { SyncInterval = TimeSpan.Zero }));
+        Assert.AreEqual("SyncInterval", thrown.ParamName);
+    }
+
+    [TestMethod]
+    public void Appending_after_dispose_throws()
+    {
+        using var dir = new TempJournalDirectory();
+        var writer = JournalWriter.Open(dir.Path, Small());
+        writer.Dispose();
+        writer.Dispose();
+        Assert.ThrowsExactly<ObjectDisposedException>(() => writer.Append(JournalRecordType.Trade, 1, [1]));
+        Assert.ThrowsExactly<ObjectDisposedException>(writer.Flush);
+    }
+
+    private static void AssertSameFiles(Dictionary<string, byte[]> expected, Dictionary<string, byte[]> actual)
+    {
+        CollectionAssert.AreEquivalent(expected.Keys.ToList(), actual.Keys.ToList());
+        foreach (var (path, bytes) in expected)
+        {
+            CollectionAssert.AreEqual(bytes, actual[path], path);
+        }
+    }
+}
