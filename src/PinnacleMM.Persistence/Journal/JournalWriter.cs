@@ -26,6 +26,7 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
     private readonly List<FileStream> _retired = [];
     private readonly Thread? _flusher;
     private readonly ManualResetEventSlim _stopFlusher = new(false);
+    private readonly SegmentPrefaulter? _prefaulter;
     private MappedSegment _segment;
     private long _segmentCapacity;
     private long _offset;
@@ -54,6 +55,13 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
         {
             _flusher = new Thread(RunFlusher) { IsBackground = true, Name = "PinnacleMM journal flush" };
             _flusher.Start();
+        }
+
+        if (options.PrefaultBytes > 0 && SegmentPrefaulter.IsSupported)
+        {
+            // A racy read of the write position is fine: a stale value only makes the prefaulter run less far ahead.
+            _prefaulter = new SegmentPrefaulter(options.PrefaultBytes, () => _offset);
+            _prefaulter.Track(segment, offset);
         }
     }
 
@@ -331,6 +339,7 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
 
         _stopFlusher.Set();
         _flusher?.Join();
+        _prefaulter?.Dispose();
         try
         {
             AbortAppend();
@@ -421,6 +430,7 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
         // A new segment starts with the next record. If it cannot be created (disk full, directory not
         // writable) the caller gets the error and nothing changed: the next append tries again.
         var next = CreateSegment(Directory, _lastSequence + 1, _options);
+        _prefaulter?.Track(next, SegmentHeader.Size);
         lock (_flushLock)
         {
             // Unmapped now, fsynced at the next flush: the page cache keeps the written pages.

@@ -269,6 +269,54 @@ public sealed class JournalWriterTests
     }
 
     [TestMethod]
+    [DataRow(-4096L)]
+    [DataRow(1000L)]
+    [DataRow((256L * 1024 * 1024) + 4096)]
+    public void Invalid_prefault_window_is_rejected_naming_the_option(long bytes)
+    {
+        using var dir = new TempJournalDirectory();
+        var thrown = Assert.ThrowsExactly<ArgumentException>(() => JournalWriter.Open(dir.Path, new JournalOptions { PrefaultBytes = bytes }));
+        Assert.AreEqual("PrefaultBytes", thrown.ParamName);
+        StringAssert.Contains(thrown.Message, $"must be 0 or a multiple of 4096 up to 268435456 bytes (was {bytes})");
+        Assert.IsEmpty(dir.Segments());
+    }
+
+    [TestMethod]
+    [DataRow(0L)]
+    [DataRow(4096L)]
+    [DataRow(8L * 1024 * 1024)]
+    public void Records_read_back_identically_with_or_without_prefaulting_across_rolls(long prefault)
+    {
+        // The prefaulter populates pages ahead of the writer, and follows it into each new segment;
+        // it must never change what is written, nor touch a segment after the writer unmapped it.
+        using var dir = new TempJournalDirectory();
+        var options = new JournalOptions { SegmentSize = 64 * 1024, PrefaultBytes = prefault, SyncPolicy = JournalSyncPolicy.None };
+        var payload = new byte[200];
+        using (var writer = JournalWriter.Open(dir.Path, options))
+        {
+            for (var i = 1; i <= 2_000; i++)
+            {
+                payload.AsSpan().Fill((byte)i);
+                writer.Append(JournalRecordType.ApplicationBase, i, payload);
+            }
+        }
+
+        Assert.IsGreaterThan(5, dir.Segments().Length, "the test must roll segments");
+        using var reader = JournalReader.Open(dir.Path);
+        var count = 0;
+        while (reader.TryRead(out var record))
+        {
+            count++;
+            Assert.AreEqual(count, record.Sequence);
+            Assert.AreEqual(count, record.TimestampNs);
+            Assert.IsTrue(record.Payload.IndexOfAnyExcept((byte)count) < 0, $"record {count} payload changed");
+        }
+
+        Assert.IsNull(reader.Fault);
+        Assert.AreEqual(2_000, count);
+    }
+
+    [TestMethod]
     public void Appending_after_dispose_throws()
     {
         using var dir = new TempJournalDirectory();
