@@ -36,13 +36,13 @@ public sealed partial class InputValidatorTests
         }
     }
 
-    [GeneratedRegex("^[A-Z0-9]+([-/_][A-Z0-9]+)*$")]
+    [GeneratedRegex("^[A-Z0-9]+([-/_][A-Z0-9]+)*\\z")]
     private static partial Regex SymbolModel();
 
-    [GeneratedRegex("^([0-9]+\\.?[0-9]*|\\.[0-9]+)$")]
+    [GeneratedRegex("^([0-9]+\\.?[0-9]*|\\.[0-9]+)\\z")]
     private static partial Regex PlainDecimalModel();
 
-    [GeneratedRegex("^[A-Za-z0-9_:.-]+$")]
+    [GeneratedRegex("^[A-Za-z0-9_:.-]+\\z")]
     private static partial Regex ClientOrderIdModel();
 
     [TestMethod]
