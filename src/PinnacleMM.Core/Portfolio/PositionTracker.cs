@@ -1,0 +1,396 @@
+using System.Globalization;
+using PinnacleMM.Core.Primitives;
+
+namespace PinnacleMM.Core.Portfolio;
+
+/// <summary>
+/// The position and P&amp;L of one instrument, updated fill by fill: signed position, average entry
+/// price, realized P&amp;L by both the average-cost and the FIFO method, unrealized P&amp;L marked to a
+/// given price, maker/taker fees, traded volume, fill counts, and the equity peak with the drawdown
+/// from it.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Amounts are <see cref="decimal"/> in quote currency. Cash flows are kept internally as exact whole
+/// numbers of "tick-lots" (price ticks × quantity lots) and only converted with the instrument's tick and
+/// lot size when read, so realized P&amp;L, notional and FIFO P&amp;L are exact. The one inexact step is
+/// the average-cost share of a partly closed position (cost × closed / position), which is rounded to
+/// 10 decimals of a tick-lot — far below a cent — and moved from cost basis to realized P&amp;L as the
+/// same number, so realized + unrealized is still exactly the cash-flow value of the fills.
+/// </para>
+/// <para>
+/// Equity (realized + unrealized − fees) is the same under both methods: they only split the same total
+/// differently between realized and unrealized. Fee rates are not negative (maker rebates are not
+/// modelled), so fees always reduce P&amp;L. Not thread-safe: the strategy thread owns it.
+/// </para>
+/// </remarks>
+public sealed class PositionTracker
+{
+    private const int AverageCostDecimals = 10;
+
+    private readonly decimal _cashUnit;
+
+    // Average cost: signed position and signed cost basis (position × average price), in tick-lots.
+    private long _positionLots;
+    private decimal _cost;
+    private decimal _realizedAverage;
+
+    // FIFO: open lots as a ring of (entry price ticks, remaining lots), oldest first; all the same sign.
+    private long[] _fifoPrices;
+    private long[] _fifoLots;
+    private int _fifoHead;
+    private int _fifoCount;
+    private decimal _fifoCost;
+    private decimal _realizedFifo;
+
+    private decimal _fees;
+    private decimal _tradedNotional;
+    private long _tradedLots;
+
+    private bool _hasMark;
+    private Price _lastMark;
+    private decimal _equityPeak;
+    private decimal _maxDrawdown;
+
+    /// <summary>Creates a flat position for <paramref name="instrument"/>.</summary>
+    /// <param name="instrument">The instrument's grid, used to turn ticks and lots into quote currency.</param>
+    /// <param name="makerFeeRate">The maker fee as a fraction of notional (0.001 = 10 bps); from 0 up to but excluding 1.</param>
+    /// <param name="takerFeeRate">The taker fee as a fraction of notional; from 0 up to but excluding 1.</param>
+    /// <param name="fifoCapacity">Open FIFO lots to preallocate for; the queue grows past it when needed.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="instrument"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A fee rate is negative or not below 1, or <paramref name="fifoCapacity"/> is not positive; the message names the parameter.</exception>
+    public PositionTracker(InstrumentSpec instrument, decimal makerFeeRate = 0m, decimal takerFeeRate = 0m, int fifoCapacity = 64)
+    {
+        ArgumentNullException.ThrowIfNull(instrument);
+        ValidateRate(makerFeeRate, nameof(makerFeeRate));
+        ValidateRate(takerFeeRate, nameof(takerFeeRate));
+        if (fifoCapacity <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fifoCapacity), fifoCapacity, $"fifoCapacity {fifoCapacity} must be positive.");
+        }
+
+        Instrument = instrument;
+        MakerFeeRate = makerFeeRate;
+        TakerFeeRate = takerFeeRate;
+        _cashUnit = instrument.TickSize * instrument.LotSize;
+        _fifoPrices = new long[fifoCapacity];
+        _fifoLots = new long[fifoCapacity];
+    }
+
+    /// <summary>The instrument this position is in.</summary>
+    public InstrumentSpec Instrument { get; }
+
+    /// <summary>The maker fee rate, a fraction of notional.</summary>
+    public decimal MakerFeeRate { get; }
+
+    /// <summary>The taker fee rate, a fraction of notional.</summary>
+    public decimal TakerFeeRate { get; }
+
+    /// <summary>The signed position in lots: positive long, negative short, zero flat.</summary>
+    public long PositionLots => _positionLots;
+
+    /// <summary>The signed position in base currency.</summary>
+    public decimal Position => _positionLots * Instrument.LotSize;
+
+    /// <summary>Whether the position is flat.</summary>
+    public bool IsFlat => _positionLots == 0;
+
+    /// <summary>The average entry price of the open position in quote currency (average-cost method); 0 when flat.</summary>
+    public decimal AverageEntryPrice => _positionLots == 0 ? 0m : _cost / _positionLots * Instrument.TickSize;
+
+    /// <summary>The average entry price of the open position in (fractional) ticks; 0 when flat. For strategies: no decimal conversion of the tick size.</summary>
+    public decimal AverageEntryTicks => _positionLots == 0 ? 0m : _cost / _positionLots;
+
+    /// <summary>Realized P&amp;L in quote currency, before fees, by the average-cost method.</summary>
+    public decimal RealizedPnlAverageCost => _realizedAverage * _cashUnit;
+
+    /// <summary>Realized P&amp;L in quote currency, before fees, by the FIFO method.</summary>
+    public decimal RealizedPnlFifo => _realizedFifo * _cashUnit;
+
+    /// <summary>Total fees paid, in quote currency (never negative).</summary>
+    public decimal Fees => _fees;
+
+    /// <summary>Total traded notional (price × quantity of every fill), in quote currency.</summary>
+    public decimal TradedNotional => _tradedNotional * _cashUnit;
+
+    /// <summary>Total traded quantity of every fill, both sides.</summary>
+    public Quantity TradedQuantity => new(_tradedLots);
+
+    /// <summary>Number of fills applied.</summary>
+    public int FillCount { get; private set; }
+
+    /// <summary>Number of buy fills applied.</summary>
+    public int BuyFillCount { get; private set; }
+
+    /// <summary>Number of sell fills applied.</summary>
+    public int SellFillCount { get; private set; }
+
+    /// <summary>Number of maker fills applied.</summary>
+    public int MakerFillCount { get; private set; }
+
+    /// <summary>Number of taker fills applied.</summary>
+    public int TakerFillCount { get; private set; }
+
+    /// <summary>The highest equity seen by <see cref="Mark"/> (and by fills after the first mark); starts at 0.</summary>
+    public decimal EquityPeak => _equityPeak;
+
+    /// <summary>The drawdown from the peak at the last mark: <see cref="EquityPeak"/> minus the equity then (never negative).</summary>
+    public decimal Drawdown { get; private set; }
+
+    /// <summary>The largest <see cref="Drawdown"/> seen.</summary>
+    public decimal MaxDrawdown => _maxDrawdown;
+
+    /// <summary>The last price given to <see cref="Mark"/>; <see cref="Price.Zero"/> before the first mark.</summary>
+    public Price LastMark => _lastMark;
+
+    /// <summary>Unrealized P&amp;L in quote currency of the open position marked to <paramref name="mark"/>, average-cost method; 0 when flat.</summary>
+    public decimal UnrealizedPnlAverageCost(Price mark) => (_positionLots * (decimal)mark.Ticks - _cost) * _cashUnit;
+
+    /// <summary>Unrealized P&amp;L in quote currency of the open position marked to <paramref name="mark"/>, FIFO method; 0 when flat.</summary>
+    public decimal UnrealizedPnlFifo(Price mark) => (_positionLots * (decimal)mark.Ticks - _fifoCost) * _cashUnit;
+
+    /// <summary>Unrealized P&amp;L marked to a fractional-tick price such as a mid (<c>(bid + ask) / 2</c> in ticks), average-cost method.</summary>
+    public decimal UnrealizedPnlAverageCost(decimal markTicks) => (_positionLots * markTicks - _cost) * _cashUnit;
+
+    /// <summary>
+    /// Equity in quote currency marked to <paramref name="mark"/>: realized + unrealized − fees. The same under
+    /// the average-cost and FIFO methods.
+    /// </summary>
+    public decimal Equity(Price mark) => (_realizedAverage + _positionLots * (decimal)mark.Ticks - _cost) * _cashUnit - _fees;
+
+    /// <summary>
+    /// Marks the position to <paramref name="mark"/> (usually the mid, rounded to a tick), updating the equity
+    /// peak, the drawdown from it and the maximum drawdown.
+    /// </summary>
+    /// <returns>The equity at <paramref name="mark"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mark"/> is not positive.</exception>
+    public decimal Mark(Price mark)
+    {
+        if (mark.Ticks <= 0)
+        {
+            ThrowNotPositive(nameof(mark), mark.Ticks);
+        }
+
+        _hasMark = true;
+        _lastMark = mark;
+        return UpdatePeak();
+    }
+
+    /// <summary>Applies a fill, charging the maker or taker fee rate on its notional.</summary>
+    /// <param name="side">Buy adds to the position, sell subtracts.</param>
+    /// <param name="price">The fill price; positive.</param>
+    /// <param name="quantity">The fill quantity; positive.</param>
+    /// <param name="liquidity">Maker or taker: selects the fee rate.</param>
+    /// <returns>The fee charged, in quote currency.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The side is undefined, or the price or quantity is not positive; nothing is changed.</exception>
+    public decimal ApplyFill(Side side, Price price, Quantity quantity, Liquidity liquidity)
+    {
+        ValidateFill(side, price, quantity, liquidity);
+        var rate = liquidity == Liquidity.Maker ? MakerFeeRate : TakerFeeRate;
+        var fee = (decimal)price.Ticks * quantity.Lots * _cashUnit * rate;
+        Apply(side, price, quantity, liquidity, fee);
+        return fee;
+    }
+
+    /// <summary>Applies a fill with the fee the venue reported instead of a rate.</summary>
+    /// <param name="side">Buy adds to the position, sell subtracts.</param>
+    /// <param name="price">The fill price; positive.</param>
+    /// <param name="quantity">The fill quantity; positive.</param>
+    /// <param name="liquidity">Maker or taker, for the counts.</param>
+    /// <param name="fee">The fee in quote currency; not negative.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The side is undefined, the price or quantity is not positive, or the fee is negative; nothing is changed.</exception>
+    public void ApplyFill(Side side, Price price, Quantity quantity, Liquidity liquidity, decimal fee)
+    {
+        ValidateFill(side, price, quantity, liquidity);
+        if (fee < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fee), fee, $"fee {fee.ToString(CultureInfo.InvariantCulture)} must not be negative.");
+        }
+
+        Apply(side, price, quantity, liquidity, fee);
+    }
+
+    private void Apply(Side side, Price price, Quantity quantity, Liquidity liquidity, decimal fee)
+    {
+        var signed = side == Side.Buy ? quantity.Lots : -quantity.Lots;
+        var newPosition = checked(_positionLots + signed);
+        ApplyAverageCost(signed, price.Ticks);
+        ApplyFifo(signed, price.Ticks);
+        _positionLots = newPosition;
+
+        _fees += fee;
+        _tradedNotional += (decimal)price.Ticks * quantity.Lots;
+        _tradedLots = checked(_tradedLots + quantity.Lots);
+        FillCount++;
+        if (side == Side.Buy)
+        {
+            BuyFillCount++;
+        }
+        else
+        {
+            SellFillCount++;
+        }
+
+        if (liquidity == Liquidity.Maker)
+        {
+            MakerFillCount++;
+        }
+        else
+        {
+            TakerFillCount++;
+        }
+
+        if (_hasMark)
+        {
+            UpdatePeak();
+        }
+    }
+
+    private void ApplyAverageCost(long signed, long priceTicks)
+    {
+        var position = _positionLots;
+        if (position == 0 || (position > 0) == (signed > 0))
+        {
+            _cost += (decimal)signed * priceTicks;
+            return;
+        }
+
+        // Closing (and perhaps flipping): close min(|signed|, |position|) at the current average cost.
+        var closing = Math.Min(Math.Abs(signed), Math.Abs(position));
+        var closedCost = closing == Math.Abs(position)
+            ? _cost
+            : decimal.Round(_cost * closing / Math.Abs(position), AverageCostDecimals, MidpointRounding.ToEven);
+        var closedSigned = signed > 0 ? closing : -closing;
+        _realizedAverage += -(decimal)closedSigned * priceTicks - closedCost;
+        _cost -= closedCost;
+
+        var remainder = signed - closedSigned;
+        if (remainder != 0)
+        {
+            _cost = (decimal)remainder * priceTicks;
+        }
+    }
+
+    private void ApplyFifo(long signed, long priceTicks)
+    {
+        var position = _positionLots;
+        var remaining = signed;
+        if (position != 0 && (position > 0) != (signed > 0))
+        {
+            // Consume the oldest open lots first.
+            while (remaining != 0 && _fifoCount > 0)
+            {
+                var entry = _fifoPrices[_fifoHead];
+                var open = _fifoLots[_fifoHead]; // signed like the position
+                var take = Math.Min(Math.Abs(remaining), Math.Abs(open));
+                var takeSigned = open > 0 ? take : -take;
+
+                // A long lot sold at p gains (p - entry) per lot; a short lot bought back gains (entry - p).
+                _realizedFifo += (decimal)takeSigned * (priceTicks - entry);
+                _fifoCost -= (decimal)takeSigned * entry;
+                remaining += takeSigned;
+                var left = open - takeSigned;
+                if (left == 0)
+                {
+                    _fifoHead = (_fifoHead + 1) % _fifoPrices.Length;
+                    _fifoCount--;
+                }
+                else
+                {
+                    _fifoLots[_fifoHead] = left;
+                }
+            }
+
+            if (_fifoCount == 0)
+            {
+                _fifoHead = 0;
+            }
+        }
+
+        if (remaining != 0)
+        {
+            PushFifo(priceTicks, remaining);
+        }
+    }
+
+    private void PushFifo(long priceTicks, long signedLots)
+    {
+        if (_fifoCount == _fifoPrices.Length)
+        {
+            GrowFifo();
+        }
+
+        var tail = (_fifoHead + _fifoCount) % _fifoPrices.Length;
+        _fifoPrices[tail] = priceTicks;
+        _fifoLots[tail] = signedLots;
+        _fifoCount++;
+        _fifoCost += (decimal)signedLots * priceTicks;
+    }
+
+    private void GrowFifo()
+    {
+        var prices = new long[_fifoPrices.Length * 2];
+        var lots = new long[prices.Length];
+        for (var i = 0; i < _fifoCount; i++)
+        {
+            var index = (_fifoHead + i) % _fifoPrices.Length;
+            prices[i] = _fifoPrices[index];
+            lots[i] = _fifoLots[index];
+        }
+
+        _fifoPrices = prices;
+        _fifoLots = lots;
+        _fifoHead = 0;
+    }
+
+    private decimal UpdatePeak()
+    {
+        var equity = Equity(_lastMark);
+        if (equity > _equityPeak)
+        {
+            _equityPeak = equity;
+        }
+
+        Drawdown = _equityPeak - equity;
+        if (Drawdown > _maxDrawdown)
+        {
+            _maxDrawdown = Drawdown;
+        }
+
+        return equity;
+    }
+
+    private static void ValidateFill(Side side, Price price, Quantity quantity, Liquidity liquidity)
+    {
+        if (side is not (Side.Buy or Side.Sell))
+        {
+            throw new ArgumentOutOfRangeException(nameof(side), side, $"side {(int)side} is not Buy or Sell.");
+        }
+
+        if (liquidity is not (Liquidity.Maker or Liquidity.Taker))
+        {
+            throw new ArgumentOutOfRangeException(nameof(liquidity), liquidity, $"liquidity {(int)liquidity} is not Maker or Taker.");
+        }
+
+        if (price.Ticks <= 0)
+        {
+            ThrowNotPositive(nameof(price), price.Ticks);
+        }
+
+        if (quantity.Lots <= 0)
+        {
+            ThrowNotPositive(nameof(quantity), quantity.Lots);
+        }
+    }
+
+    private static void ValidateRate(decimal rate, string name)
+    {
+        if (rate < 0 || rate >= 1)
+        {
+            throw new ArgumentOutOfRangeException(name, rate, $"{name} {rate.ToString(CultureInfo.InvariantCulture)} must be at least 0 and below 1.");
+        }
+    }
+
+    private static void ThrowNotPositive(string name, long value) =>
+        throw new ArgumentOutOfRangeException(name, value, $"{name} {value} must be positive.");
+}

@@ -1,0 +1,120 @@
+using FsCheck;
+using FsCheck.Fluent;
+using PinnacleMM.Core.Primitives;
+using PinnacleMM.Core.Risk;
+using PinnacleMM.Core.Strategies;
+
+namespace PinnacleMM.Core.Tests.Risk;
+
+[TestClass]
+public sealed class PreTradeRiskTests
+{
+    private const long Mid2 = 2_000_000; // mid 1 000 000 ticks
+
+    private static QuoteAction Place(Side side, long price, long lots) => new(QuoteActionKind.Place, 0, side, new Price(price), new Quantity(lots));
+
+    private static readonly RiskLimits Limits = new()
+    {
+        MaxOrderLots = 100,
+        MaxPositionLots = 500,
+        MaxNotionalTickLots = 90_000_000,
+        PriceBandBps = 100,
+        MaxOrdersPerSecond = 3,
+        MaxOpenOrders = 10,
+    };
+
+    [TestMethod]
+    [DataRow(Side.Buy, 1_000_000L, 101L, 0L, 0L, 0, Mid2, RiskRejectReason.OrderSize)]
+    [DataRow(Side.Buy, 1_000_000L, 100L, 350L, 51L, 0, Mid2, RiskRejectReason.Position)]
+    [DataRow(Side.Buy, 1_000_000L, 100L, 350L, 50L, 0, Mid2, RiskRejectReason.Notional)]
+    [DataRow(Side.Sell, 1_000_000L, 50L, -400L, 51L, 0, Mid2, RiskRejectReason.Position)]
+    [DataRow(Side.Sell, 1_010_001L, 50L, 0L, 0L, 0, Mid2, RiskRejectReason.PriceBand)]
+    [DataRow(Side.Buy, 989_999L, 50L, 0L, 0L, 0, Mid2, RiskRejectReason.PriceBand)]
+    [DataRow(Side.Buy, 1_000_000L, 50L, 0L, 0L, 0, 0L, RiskRejectReason.PriceBand)]
+    [DataRow(Side.Buy, 1_000_000L, 50L, 0L, 0L, 10, Mid2, RiskRejectReason.OpenOrders)]
+    [DataRow(Side.Sell, 1_010_000L, 89L, 0L, 0L, 9, Mid2, RiskRejectReason.None)]
+    public void Each_limit_refuses_with_its_reason_and_counts_it(Side side, long price, long lots, long position, long openSameSide, int openOrders, long mid2, RiskRejectReason expected)
+    {
+        var risk = new PreTradeRisk(Limits);
+        var open = (Buy: side == Side.Buy ? openSameSide : 0, Sell: side == Side.Sell ? openSameSide : 0);
+        Assert.AreEqual(expected, risk.Check(Place(side, price, lots), position, open.Buy, open.Sell, openOrders, mid2, 0));
+        Assert.AreEqual(expected == RiskRejectReason.None ? 0L : 1L, risk.RejectionCount(expected));
+        Assert.AreEqual(expected == RiskRejectReason.None ? 1 : 0, risk.AcceptedCount);
+    }
+
+    [TestMethod]
+    public void Order_rate_is_limited_per_one_second_window()
+    {
+        var risk = new PreTradeRisk(Limits);
+        var buy = Place(Side.Buy, 1_000_000, 1);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.AreEqual(RiskRejectReason.None, risk.Check(buy, 0, 0, 0, 0, Mid2, 10 + i));
+        }
+
+        Assert.AreEqual(RiskRejectReason.OrderRate, risk.Check(buy, 0, 0, 0, 0, Mid2, 999_999_999));
+        Assert.AreEqual(RiskRejectReason.None, risk.Check(buy, 0, 0, 0, 0, Mid2, 1_000_000_010));
+        Assert.AreEqual(1L, risk.RejectionCount(RiskRejectReason.OrderRate));
+        Assert.AreEqual(4L, risk.AcceptedCount);
+    }
+
+    [TestMethod]
+    public void Reducing_passes_only_orders_towards_flat_and_halted_only_cancels()
+    {
+        var risk = new PreTradeRisk(Limits);
+        risk.Reduce("stop loss");
+        Assert.AreEqual((TradingState.Reducing, "stop loss"), (risk.State, risk.StateReason));
+        Assert.AreEqual(RiskRejectReason.None, risk.Check(Place(Side.Sell, 1_000_000, 40), 100, 0, 50, 0, Mid2, 0));
+        Assert.AreEqual(RiskRejectReason.ReduceOnly, risk.Check(Place(Side.Sell, 1_000_000, 51), 100, 0, 50, 0, Mid2, 0)); // would flip short
+        Assert.AreEqual(RiskRejectReason.ReduceOnly, risk.Check(Place(Side.Buy, 1_000_000, 1), 100, 0, 0, 0, Mid2, 0));
+        Assert.AreEqual(RiskRejectReason.ReduceOnly, risk.Check(Place(Side.Buy, 1_000_000, 1), 0, 0, 0, 0, Mid2, 0));
+        Assert.AreEqual(RiskRejectReason.None, risk.Check(Place(Side.Buy, 1_000_000, 10), -10, 0, 0, 0, Mid2, 0));
+
+        risk.Halt("drawdown");
+        Assert.AreEqual(RiskRejectReason.Halted, risk.Check(Place(Side.Buy, 1_000_000, 10), -10, 0, 0, 0, Mid2, 0));
+        Assert.AreEqual(RiskRejectReason.None, risk.Check(new QuoteAction(QuoteActionKind.Cancel, 5, Side.Buy, new Price(1), new Quantity(1)), 0, 0, 0, 0, 0, 0));
+        risk.Resume("operator");
+        Assert.AreEqual(TradingState.Active, risk.State);
+        Assert.AreEqual(RiskRejectReason.None, risk.Check(Place(Side.Buy, 1_000_000, 10), 0, 0, 0, 0, Mid2, 0));
+        Assert.AreEqual(3L, risk.RejectionCount(RiskRejectReason.ReduceOnly));
+        Assert.AreEqual(1L, risk.RejectionCount(RiskRejectReason.Halted));
+    }
+
+    [TestMethod]
+    public void Bad_limits_are_refused_naming_the_field()
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new PreTradeRisk(new RiskLimits { MaxOrderLots = 0 }));
+        Assert.AreEqual("MaxOrderLots 0 must be positive. (Parameter 'limits')", e.Message);
+        Assert.AreEqual("PriceBandBps -1 must be a finite number, not negative.", new RiskLimits { PriceBandBps = -1 }.Validate());
+        Assert.AreEqual("MaxOpenOrders -1 must not be negative.", new RiskLimits { MaxOpenOrders = -1 }.Validate());
+    }
+
+    [TestMethod]
+    public void Property_once_halted_only_cancels_pass_so_reconciling_ends_with_no_open_orders()
+    {
+        var orderGen = from side in Gen.Elements(Side.Buy, Side.Sell)
+                       from price in Gen.Choose(990_000, 1_010_000)
+                       from lots in Gen.Choose(1, 50)
+                       select (side, price, lots);
+        Prop.ForAll(Arb.From(Gen.ArrayOf(orderGen)), orders =>
+        {
+            var risk = new PreTradeRisk(new RiskLimits());
+            var reconciler = new QuoteReconciler(new QuoteReconcilerOptions());
+            var live = orders.Select((o, i) => new LiveOrder(i + 1, o.side, new Price(o.price), new Quantity(o.lots), 0)).ToList();
+            risk.Halt("kill switch");
+
+            // A halted strategy desires nothing: the reconciler cancels everything and risk lets the cancels through.
+            var desired = new DesiredQuotes(1);
+            var actions = new QuoteAction[live.Count];
+            var n = reconciler.Reconcile(desired, [.. live], 1, actions);
+            foreach (var a in actions[..n])
+            {
+                Assert.AreEqual(RiskRejectReason.None, risk.Check(a, 0, 0, 0, live.Count, Mid2, 1));
+                live.RemoveAll(o => o.OrderId == a.OrderId);
+                Assert.AreEqual(RiskRejectReason.Halted, risk.Check(Place(a.Side, a.Price.Ticks, a.Quantity.Lots), 0, 0, 0, live.Count, Mid2, 1));
+            }
+
+            Assert.AreEqual(0, live.Count);
+        }).QuickCheckThrowOnFailure();
+    }
+}
