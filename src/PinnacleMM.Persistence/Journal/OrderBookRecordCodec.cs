@@ -40,6 +40,8 @@ public static class OrderBookRecordCodec
     /// <summary>Payload size of <see cref="JournalRecordType.Checkpoint"/>.</summary>
     public const int CheckpointSize = 16;
 
+    private const int PairSize = 16;
+
     /// <summary>The record type an order is journaled as: <see cref="JournalRecordType.MarketOrder"/> for market orders, else <see cref="JournalRecordType.OrderAdded"/>.</summary>
     public static JournalRecordType RecordTypeOf(in OrderRequest order) =>
         order.Type == OrderType.Market ? JournalRecordType.MarketOrder : JournalRecordType.OrderAdded;
@@ -96,28 +98,10 @@ public static class OrderBookRecordCodec
 
     /// <summary>Writes a cancellation and returns <see cref="CancelSize"/>.</summary>
     /// <exception cref="ArgumentException">When <paramref name="destination"/> is too short.</exception>
-    public static int WriteCancel(Span<byte> destination, long orderId, long timestamp)
-    {
-        EnsureRoom(destination, CancelSize);
-        BinaryPrimitives.WriteInt64LittleEndian(destination, orderId);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[8..], timestamp);
-        return CancelSize;
-    }
+    public static int WriteCancel(Span<byte> destination, long orderId, long timestamp) => WritePair(destination, orderId, timestamp);
 
     /// <summary>Reads a cancellation; false when the size is not <see cref="CancelSize"/>.</summary>
-    public static bool TryReadCancel(ReadOnlySpan<byte> source, out long orderId, out long timestamp)
-    {
-        orderId = 0;
-        timestamp = 0;
-        if (source.Length != CancelSize)
-        {
-            return false;
-        }
-
-        orderId = BinaryPrimitives.ReadInt64LittleEndian(source);
-        timestamp = BinaryPrimitives.ReadInt64LittleEndian(source[8..]);
-        return true;
-    }
+    public static bool TryReadCancel(ReadOnlySpan<byte> source, out long orderId, out long timestamp) => TryReadPair(source, out orderId, out timestamp);
 
     /// <summary>Writes a modification (new price and quantity) and returns <see cref="ModifySize"/>.</summary>
     /// <exception cref="ArgumentException">When <paramref name="destination"/> is too short.</exception>
@@ -196,26 +180,31 @@ public static class OrderBookRecordCodec
 
     /// <summary>Writes a checkpoint (a snapshot holds every record up to <paramref name="snapshotSequence"/>) and returns <see cref="CheckpointSize"/>.</summary>
     /// <exception cref="ArgumentException">When <paramref name="destination"/> is too short.</exception>
-    public static int WriteCheckpoint(Span<byte> destination, long snapshotSequence, long stateHash)
-    {
-        EnsureRoom(destination, CheckpointSize);
-        BinaryPrimitives.WriteInt64LittleEndian(destination, snapshotSequence);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[8..], stateHash);
-        return CheckpointSize;
-    }
+    public static int WriteCheckpoint(Span<byte> destination, long snapshotSequence, long stateHash) => WritePair(destination, snapshotSequence, stateHash);
 
     /// <summary>Reads a checkpoint; false when the size is not <see cref="CheckpointSize"/>.</summary>
-    public static bool TryReadCheckpoint(ReadOnlySpan<byte> source, out long snapshotSequence, out long stateHash)
+    public static bool TryReadCheckpoint(ReadOnlySpan<byte> source, out long snapshotSequence, out long stateHash) => TryReadPair(source, out snapshotSequence, out stateHash);
+
+    // Cancel and checkpoint payloads share one layout: two little-endian longs (16 bytes).
+    private static int WritePair(Span<byte> destination, long first, long second)
     {
-        snapshotSequence = 0;
-        stateHash = 0;
-        if (source.Length != CheckpointSize)
+        EnsureRoom(destination, PairSize);
+        BinaryPrimitives.WriteInt64LittleEndian(destination, first);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[8..], second);
+        return PairSize;
+    }
+
+    private static bool TryReadPair(ReadOnlySpan<byte> source, out long first, out long second)
+    {
+        first = 0;
+        second = 0;
+        if (source.Length != PairSize)
         {
             return false;
         }
 
-        snapshotSequence = BinaryPrimitives.ReadInt64LittleEndian(source);
-        stateHash = BinaryPrimitives.ReadInt64LittleEndian(source[8..]);
+        first = BinaryPrimitives.ReadInt64LittleEndian(source);
+        second = BinaryPrimitives.ReadInt64LittleEndian(source[8..]);
         return true;
     }
 
