@@ -245,6 +245,48 @@ public sealed class OrderBook
         _levelHighWater = 0;
     }
 
+    // ------------------------------------------------------------------ restore
+
+    /// <summary>
+    /// Puts a resting order back exactly as a snapshot recorded it: at the back of its price level's
+    /// queue, with its id, owner, side, price, remaining quantity, post-only flag, self-trade prevention
+    /// mode and timestamp, without matching and without notifying <see cref="Listener"/>. Restoring the
+    /// orders of a snapshot in their recorded queue order rebuilds the same time priority.
+    /// </summary>
+    /// <param name="order">The resting order. Its remaining quantity may be below the instrument's minimum (a partly filled order).</param>
+    /// <exception cref="ArgumentException">
+    /// When a field breaks its rule (the message names it): the id is not positive or already rests,
+    /// the side or self-trade prevention mode is undefined, the price is not positive or above the
+    /// instrument's maximum, the remaining quantity is not positive or above the maximum, or the price
+    /// would cross the opposite side (a resting book is never crossed). The book is unchanged.
+    /// </exception>
+    public void RestoreOrder(in OrderInfo order)
+    {
+        var error = ValidateRestore(order);
+        if (error is not null)
+        {
+            throw new ArgumentException($"order {order.OrderId}: {error}", nameof(order));
+        }
+
+        Rest(order.OrderId, order.OwnerId, order.Side, order.Price.Ticks, order.Remaining.Lots, order.PostOnly, order.SelfTradePrevention, order.Timestamp, listener: null);
+    }
+
+    /// <summary>
+    /// Sets <see cref="LastTradeId"/> to a recorded value, so that trade ids continue where the recorded
+    /// book left off (the next trade gets <paramref name="lastTradeId"/> + 1).
+    /// </summary>
+    /// <param name="lastTradeId">The recorded last trade id: zero or positive.</param>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="lastTradeId"/> is negative; nothing changes.</exception>
+    public void RestoreLastTradeId(long lastTradeId)
+    {
+        if (lastTradeId < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lastTradeId), lastTradeId, "lastTradeId: must be zero or positive");
+        }
+
+        _lastTradeId = lastTradeId;
+    }
+
     // ------------------------------------------------------------------ queries
 
     /// <summary>The best (highest) bid price and its total quantity.</summary>
@@ -396,14 +438,17 @@ public sealed class OrderBook
     public OrderEnumerator GetOrders(Side side) => new(this, LadderOf(side));
 
     /// <summary>
-    /// A deterministic hash of the whole book: every resting order (id, owner, side, price, remaining
-    /// quantity, post-only flag, self-trade prevention mode) in queue order on both sides. Two books hold
-    /// the same orders in the same priority exactly when their hashes are equal (up to 64-bit collisions);
-    /// the value is the same in every process, so it can be stored and compared after a restart.
+    /// A deterministic hash of everything that makes two books behave differently: every resting order
+    /// (id, owner, side, price, remaining quantity, post-only flag, self-trade prevention mode, timestamp)
+    /// in queue order on both sides, and <see cref="LastTradeId"/> (it numbers the next trades). Two
+    /// books answer every query and every future operation alike exactly when their hashes are equal (up
+    /// to 64-bit collisions); the value is the same in every process, so it can be stored and compared
+    /// after a restart.
     /// </summary>
     public long ComputeStateHash()
     {
         var hasher = new StateHasher(0x50_4D_4D_4F_42); // "PMMOB"
+        hasher.Add(_lastTradeId);
         HashSide(ref hasher, _bids);
         HashSide(ref hasher, _asks);
         return hasher.Finish();
@@ -772,6 +817,44 @@ public sealed class OrderBook
         return _index.ContainsKey(request.OrderId) ? OrderBookResultCode.DuplicateOrderId : OrderBookResultCode.Accepted;
     }
 
+    private string? ValidateRestore(in OrderInfo order)
+    {
+        if (order.OrderId <= 0)
+        {
+            return "orderId must be positive";
+        }
+
+        if (_index.ContainsKey(order.OrderId))
+        {
+            return "orderId: an order with this id is already resting in the book";
+        }
+
+        if ((uint)order.Side > (uint)Side.Sell)
+        {
+            return $"side {(int)order.Side} is not a defined value";
+        }
+
+        if ((uint)order.SelfTradePrevention > (uint)SelfTradePrevention.CancelBoth)
+        {
+            return $"selfTradePrevention {(int)order.SelfTradePrevention} is not a defined value";
+        }
+
+        if (ValidatePrice(order.Price.Ticks) != OrderBookResultCode.Accepted)
+        {
+            return $"price {order.Price.Ticks} must be positive and at most the instrument's maximum {Instrument.MaxPrice.Ticks} ticks";
+        }
+
+        // A partly filled order may rest below the instrument's minimum quantity: only positive and maximum apply.
+        if (order.Remaining.Lots <= 0 || order.Remaining.Lots > Instrument.MaxQuantity.Lots)
+        {
+            return $"remaining {order.Remaining.Lots} must be positive and at most the instrument's maximum {Instrument.MaxQuantity.Lots} lots";
+        }
+
+        return Crosses(order.Side, order.Price.Ticks)
+            ? $"price {order.Price.Ticks} would cross the opposite side's best price: a resting book is never crossed"
+            : null;
+    }
+
     private OrderBookResultCode ValidateQuantity(long lots)
     {
         if (lots <= 0)
@@ -890,6 +973,7 @@ public sealed class OrderBook
                 hasher.Add(order.Owner);
                 hasher.Add(order.Remaining);
                 hasher.Add(((long)order.Side << 16) | ((long)order.Stp << 8) | (order.PostOnly ? 1L : 0L));
+                hasher.Add(order.Timestamp);
             }
         }
     }

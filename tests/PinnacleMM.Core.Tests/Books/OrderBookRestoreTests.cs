@@ -1,0 +1,173 @@
+using FsCheck;
+using FsCheck.Fluent;
+using PinnacleMM.Core.Books;
+using PinnacleMM.Core.Primitives;
+using static PinnacleMM.Core.Tests.Books.BookTestKit;
+
+namespace PinnacleMM.Core.Tests.Books;
+
+/// <summary>
+/// <see cref="OrderBook.RestoreOrder"/> and <see cref="OrderBook.RestoreLastTradeId"/>: a book rebuilt
+/// from another book's orders in queue order (as a snapshot stores them) behaves exactly like it.
+/// </summary>
+[TestClass]
+public sealed class OrderBookRestoreTests
+{
+    private static OrderBook CopyOf(OrderBook source)
+    {
+        var copy = new OrderBook(source.Instrument);
+        foreach (var side in new[] { Side.Buy, Side.Sell })
+        {
+            foreach (var order in source.GetOrders(side))
+            {
+                copy.RestoreOrder(order);
+            }
+        }
+
+        copy.RestoreLastTradeId(source.LastTradeId);
+        return copy;
+    }
+
+    [TestMethod]
+    public void Restored_orders_keep_queue_order_timestamps_and_trade_ids_and_emit_nothing()
+    {
+        var (book, _) = Seeded();
+        book.Accept(OrderRequest.Limit(5, 3, Side.Buy, new Price(99), new Quantity(7), timestamp: 77));
+        book.Accept(Sell(6, 99, 4, owner: 9)); // trades 3 with order 1 and 1 with order 5: 2 trades, partial fill of 5
+        var listener = new RecordingListener();
+        var copy = new OrderBook(Spec) { Listener = listener };
+        foreach (var side in new[] { Side.Buy, Side.Sell })
+        {
+            foreach (var order in book.GetOrders(side))
+            {
+                copy.RestoreOrder(order);
+            }
+        }
+
+        Assert.AreEqual(0, listener.Events.Count + listener.DepthChanges.Count, "restoring reports no events");
+        Assert.AreNotEqual(book.ComputeStateHash(), copy.ComputeStateHash(), "the trade counter is still missing");
+        copy.RestoreLastTradeId(book.LastTradeId);
+        Assert.AreEqual(BookSnapshot.Of(book), BookSnapshot.Of(copy));
+        Assert.IsTrue(copy.TryGetOrder(5, out var partial));
+        Assert.AreEqual((6L, 77L), (partial.Remaining.Lots, partial.Timestamp), "remaining quantity and timestamp of a partly filled order");
+
+        // Both books now behave the same: the next trade gets the same id and hits the same maker.
+        var a = new RecordingListener();
+        var b = new RecordingListener();
+        book.Listener = a;
+        copy.Listener = b;
+        book.Accept(Sell(7, 98, 7, owner: 8));
+        copy.Accept(Sell(7, 98, 7, owner: 8));
+        CollectionAssert.AreEqual(a.Events, b.Events);
+        Assert.AreEqual(3L, a.Trades.First().TradeId);
+        Assert.AreEqual(book.ComputeStateHash(), copy.ComputeStateHash());
+    }
+
+    [TestMethod]
+    public void Restored_orders_can_rest_below_the_minimum_quantity()
+    {
+        var book = new OrderBook(Spec);
+        book.RestoreOrder(new OrderInfo { OrderId = 1, OwnerId = 1, Side = Side.Buy, Price = new Price(100), Remaining = new Quantity(1) });
+        Assert.AreEqual(1, book.OrderCount, "Spec's minimum is 2 lots; a partly filled order of 1 lot is restorable");
+    }
+
+    [TestMethod]
+    [DataRow("id", "order 0: orderId must be positive")]
+    [DataRow("duplicate", "order 1: orderId: an order with this id is already resting in the book")]
+    [DataRow("side", "order 9: side 7 is not a defined value")]
+    [DataRow("stp", "order 9: selfTradePrevention 9 is not a defined value")]
+    [DataRow("price", "order 9: price 0 must be positive and at most the instrument's maximum 10000000 ticks")]
+    [DataRow("price max", "order 9: price 10000001 must be positive and at most the instrument's maximum 10000000 ticks")]
+    [DataRow("quantity", "order 9: remaining 0 must be positive and at most the instrument's maximum 100000 lots")]
+    [DataRow("quantity max", "order 9: remaining 100001 must be positive and at most the instrument's maximum 100000 lots")]
+    [DataRow("cross", "order 9: price 101 would cross the opposite side's best price: a resting book is never crossed")]
+    public void Restore_rejects_bad_orders_by_field_and_changes_nothing(string field, string message)
+    {
+        var (book, listener) = Seeded();
+        var before = BookSnapshot.Of(book);
+        var good = new OrderInfo { OrderId = 9, OwnerId = 1, Side = Side.Buy, Price = new Price(97), Remaining = new Quantity(3) };
+        var bad = field switch
+        {
+            "id" => good with { OrderId = 0 },
+            "duplicate" => good with { OrderId = 1 },
+            "side" => good with { Side = (Side)7 },
+            "stp" => good with { SelfTradePrevention = (SelfTradePrevention)9 },
+            "price" => good with { Price = new Price(0) },
+            "price max" => good with { Price = new Price(10_000_001) },
+            "quantity" => good with { Remaining = new Quantity(0) },
+            "quantity max" => good with { Remaining = new Quantity(100_001) },
+            _ => good with { Price = new Price(101) },
+        };
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => book.RestoreOrder(bad));
+        Assert.AreEqual(message + " (Parameter 'order')", error.Message);
+        Assert.AreEqual(before, BookSnapshot.Of(book));
+        Assert.AreEqual(0, listener.Events.Count);
+        book.RestoreOrder(good);
+        Assert.AreEqual(5, book.OrderCount, "the book still accepts a valid order afterwards");
+    }
+
+    [TestMethod]
+    public void Restore_last_trade_id_rejects_negative_values()
+    {
+        var book = new OrderBook(Spec);
+        book.RestoreLastTradeId(41);
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => book.RestoreLastTradeId(-1));
+        StringAssert.StartsWith(error.Message, "lastTradeId: must be zero or positive");
+        Assert.AreEqual(41L, book.LastTradeId);
+    }
+
+    [TestMethod]
+    [DataRow("last trade id")]
+    [DataRow("timestamp")]
+    public void State_hash_covers_trade_counter_and_timestamps(string field)
+    {
+        var a = new OrderBook(Spec);
+        var b = new OrderBook(Spec);
+        a.Accept(OrderRequest.Limit(1, 1, Side.Buy, new Price(99), new Quantity(3), timestamp: 5));
+        b.Accept(OrderRequest.Limit(1, 1, Side.Buy, new Price(99), new Quantity(3), timestamp: field == "timestamp" ? 6 : 5));
+        if (field == "last trade id")
+        {
+            b.RestoreLastTradeId(1);
+        }
+
+        Assert.AreNotEqual(a.ComputeStateHash(), b.ComputeStateHash(), field);
+    }
+
+    [TestMethod]
+    public void Any_book_copied_order_by_order_has_the_same_hash_and_reacts_identically()
+    {
+        Prop.ForAll(Arb.From(Gen.Choose(0, 1_000_000).ArrayOf()), (int[] seeds) =>
+        {
+            var book = new OrderBook(new InstrumentSpec("TEST-USD", 0.01m, 1m));
+            var id = 1L;
+            foreach (var seed in seeds)
+            {
+                var side = (seed & 1) == 0 ? Side.Buy : Side.Sell;
+                var price = 95 + (seed >> 1) % 11;
+                var quantity = 1 + (seed >> 5) % 9;
+                if ((seed >> 9) % 5 == 0 && id > 2)
+                {
+                    book.Cancel(1 + (seed >> 12) % (id - 1));
+                }
+                else
+                {
+                    book.Submit(OrderRequest.Limit(id++, (seed >> 14) % 3, side, new Price(price), new Quantity(quantity), timestamp: seed));
+                }
+            }
+
+            var copy = CopyOf(book);
+            Assert.AreEqual(book.ComputeStateHash(), copy.ComputeStateHash());
+            Assert.AreEqual(BookSnapshot.Of(book), BookSnapshot.Of(copy));
+
+            // Sweep both books: same trades, same ids, same makers in the same order.
+            var a = new RecordingListener();
+            var b = new RecordingListener();
+            book.Listener = a;
+            copy.Listener = b;
+            book.Submit(OrderRequest.Market(id, 7, Side.Buy, new Quantity(50)));
+            copy.Submit(OrderRequest.Market(id, 7, Side.Buy, new Quantity(50)));
+            CollectionAssert.AreEqual(a.Events, b.Events);
+        }).QuickCheckThrowOnFailure();
+    }
+}
