@@ -21,6 +21,14 @@ public sealed class JournalOptions
     /// </summary>
     public long SegmentSize { get; set; } = DefaultSegmentSize;
 
+    /// <summary>
+    /// The sequence number of the first record of a journal that has no segment yet: 1 (the default)
+    /// for a new journal; after a snapshot at sequence S whose journal was removed or compacted away,
+    /// S + 1, so that numbering continues after the snapshot. Ignored when the journal has segments
+    /// (it then continues after its last record). At least 1.
+    /// </summary>
+    public long FirstSequence { get; set; } = 1;
+
     /// <summary>When appended records are made durable without an explicit flush. Default <see cref="JournalSyncPolicy.Interval"/>.</summary>
     public JournalSyncPolicy SyncPolicy { get; set; } = JournalSyncPolicy.Interval;
 
@@ -50,6 +58,11 @@ public sealed class JournalOptions
             throw new ArgumentException(
                 $"SegmentSize: must be a multiple of 4096 between {MinSegmentSize} and {MaxSegmentSize} bytes (was {SegmentSize})",
                 nameof(SegmentSize));
+        }
+
+        if (FirstSequence < 1)
+        {
+            throw new ArgumentException($"FirstSequence: must be at least 1 (was {FirstSequence})", nameof(FirstSequence));
         }
 
         if (!Enum.IsDefined(SyncPolicy))

@@ -74,7 +74,7 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
     /// <summary>The largest payload a record can carry: the segment size minus the 64-byte segment header and the 32-byte record header.</summary>
     public int MaxPayloadLength { get; }
 
-    /// <summary>The sequence number of the last appended record (0 for an empty journal). Any thread may read it.</summary>
+    /// <summary>The sequence number of the last appended record (<see cref="JournalOptions.FirstSequence"/> − 1 for a new, empty journal). Any thread may read it.</summary>
     public long LastSequence => Volatile.Read(ref _lastSequence);
 
     /// <summary>The highest sequence number known to be durable (flushed and fsynced). Any thread may read it.</summary>
@@ -132,9 +132,9 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
                 if (reader.SegmentCount == 0)
                 {
                     reader.Dispose();
-                    segment = CreateSegment(full, 1, options);
+                    segment = CreateSegment(full, options.FirstSequence, options);
                     offset = SegmentHeader.Size;
-                    lastSequence = 0;
+                    lastSequence = options.FirstSequence - 1;
                     capacity = options.SegmentSize;
                 }
                 else

@@ -1,7 +1,7 @@
 namespace PinnacleMM.Persistence.Snapshots;
 
 /// <summary>
-/// The outcome of <see cref="SnapshotStore.LoadNewestValid"/>: the newest snapshot that passed every
+/// The outcome of <see cref="SnapshotStore.LoadNewestValid(long)"/>: the newest snapshot that passed every
 /// check (or null when none did or none exists) and, newest first, every newer file that was skipped
 /// and why.
 /// </summary>

@@ -94,7 +94,10 @@ public sealed class SnapshotStore
     /// usable when S + 1 ≥ this, otherwise the records after it are gone (<see cref="SnapshotFaultReason.JournalGap"/>).
     /// </param>
     /// <exception cref="IOException">When the directory or a file cannot be read.</exception>
-    public SnapshotLoadResult LoadNewestValid(long firstJournalSequence = 0)
+    public SnapshotLoadResult LoadNewestValid(long firstJournalSequence = 0) => LoadNewestValid(firstJournalSequence, accept: null);
+
+    /// <summary>As <see cref="LoadNewestValid(long)"/>, with a last check (e.g. restoring the state sections) that may still refuse a snapshot.</summary>
+    internal SnapshotLoadResult LoadNewestValid(long firstJournalSequence, Func<LoadedSnapshot, SnapshotFault?>? accept)
     {
         var fallbacks = new List<SnapshotFault>();
         var files = ListFiles();
@@ -109,6 +112,11 @@ public sealed class SnapshotStore
             }
 
             var fault = TryLoad(path, out var snapshot);
+            if (fault is null && accept is not null)
+            {
+                fault = accept(snapshot!);
+            }
+
             if (fault is null)
             {
                 return new SnapshotLoadResult(snapshot, fallbacks);
