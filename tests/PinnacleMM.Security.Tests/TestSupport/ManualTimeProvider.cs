@@ -7,14 +7,20 @@ namespace PinnacleMM.Security.Tests;
 /// </summary>
 internal sealed class ManualTimeProvider : TimeProvider
 {
-    private static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly DateTimeOffset _epoch;
     private long _ticks = TimeSpan.FromDays(1).Ticks;
+
+    /// <summary>Starts at 2026-01-02T00:00:00Z, or at <paramref name="start"/>.</summary>
+    public ManualTimeProvider(DateTimeOffset? start = null)
+    {
+        _epoch = (start ?? new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero)) - TimeSpan.FromTicks(_ticks);
+    }
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
     public override long GetTimestamp() => Interlocked.Read(ref _ticks);
 
-    public override DateTimeOffset GetUtcNow() => Epoch.AddTicks(GetTimestamp());
+    public override DateTimeOffset GetUtcNow() => _epoch.AddTicks(GetTimestamp());
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
 
