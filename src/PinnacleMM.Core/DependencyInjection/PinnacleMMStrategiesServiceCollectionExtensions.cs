@@ -31,7 +31,7 @@ public static class PinnacleMMStrategiesServiceCollectionExtensions
     /// <summary>
     /// Registers the strategy layer (see <see cref="AddPinnacleMMStrategies(IServiceCollection)"/>) and binds
     /// each built-in strategy's options from its sub-section of <paramref name="configuration"/>:
-    /// <c>BasicMarketMaker</c>. Options are validated when the host starts.
+    /// <c>BasicMarketMaker</c> and <c>AvellanedaStoikov</c>. Options are validated when the host starts.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The strategies' section, e.g. <c>configuration.GetSection("Strategies")</c>.</param>
@@ -40,7 +40,9 @@ public static class PinnacleMMStrategiesServiceCollectionExtensions
     public static IServiceCollection AddPinnacleMMStrategies(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return services.AddBasicMarketMaker(configuration.GetSection("BasicMarketMaker"));
+        return services
+            .AddBasicMarketMaker(configuration.GetSection("BasicMarketMaker"))
+            .AddAvellanedaStoikovMarketMaker(configuration.GetSection("AvellanedaStoikov"));
     }
 
     /// <summary>
@@ -72,6 +74,40 @@ public static class PinnacleMMStrategiesServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         AddBasicMarketMakerCore(services).Configure(configure);
         return services;
+    }
+
+    /// <summary>
+    /// Registers <see cref="AvellanedaStoikovOptions"/> bound from <paramref name="configuration"/>, validated when the host
+    /// starts (<see cref="OptionsValidationException"/> naming every broken field), and the strategy layer.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The section holding the options.</param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static IServiceCollection AddAvellanedaStoikovMarketMaker(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        AddAvellanedaStoikovCore(services).Bind(configuration);
+        return services;
+    }
+
+    /// <summary>Registers <see cref="AvellanedaStoikovOptions"/> set by <paramref name="configure"/>, validated when the host starts, and the strategy layer.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static IServiceCollection AddAvellanedaStoikovMarketMaker(this IServiceCollection services, Action<AvellanedaStoikovOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        AddAvellanedaStoikovCore(services).Configure(configure);
+        return services;
+    }
+
+    private static OptionsBuilder<AvellanedaStoikovOptions> AddAvellanedaStoikovCore(IServiceCollection services)
+    {
+        services.AddPinnacleMMStrategies();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AvellanedaStoikovOptions>, AvellanedaStoikovOptionsValidator>());
+        return services.AddOptions<AvellanedaStoikovOptions>().ValidateOnStart();
     }
 
     private static OptionsBuilder<BasicMarketMakerOptions> AddBasicMarketMakerCore(IServiceCollection services)

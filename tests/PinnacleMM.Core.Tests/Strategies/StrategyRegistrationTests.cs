@@ -80,4 +80,25 @@ public sealed class StrategyRegistrationTests
         var e = Assert.ThrowsExactly<ArgumentException>(() => provider.GetRequiredService<MarketMakerStrategyFactory>().CreateBasicMarketMaker(Btc));
         Assert.AreEqual("OrderQuantity 0.0105 is not a multiple of the lot size 0.001 of BTC-USD. (Parameter 'OrderQuantity')", e.Message);
     }
+
+    [TestMethod]
+    public void Json_binds_the_avellaneda_stoikov_options_and_bad_ones_fail_at_start()
+    {
+        var config = Json("""
+            { "Strategies": { "AvellanedaStoikov": {
+                "RiskAversion": 0.25, "Kappa": 2, "EstimateKappa": true, "HorizonMode": "Finite", "Horizon": "01:00:00",
+                "Volatility": 0.4, "SizeShapingFactor": 0.1, "MinSpreadBps": 2.5 } } }
+            """);
+        using var provider = new ServiceCollection().AddPinnacleMMStrategies(config.GetSection("Strategies")).BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var s = provider.GetRequiredService<MarketMakerStrategyFactory>().CreateAvellanedaStoikovMarketMaker(Btc);
+        var o = s.Options;
+        Assert.AreEqual((0.25, 2.0, true, HorizonMode.Finite, TimeSpan.FromHours(1)), (o.RiskAversion, o.Kappa, o.EstimateKappa, o.HorizonMode, o.Horizon));
+        Assert.AreEqual((0.4, 0.1, 2.5), (o.Volatility, o.SizeShapingFactor, o.MinSpreadBps));
+
+        var bad = Json("""{ "RiskAversion": 0, "Horizon": "2.00:00:00" }""");
+        using var badProvider = new ServiceCollection().AddAvellanedaStoikovMarketMaker(bad).BuildServiceProvider();
+        var e = Assert.ThrowsExactly<OptionsValidationException>(() => badProvider.GetRequiredService<IStartupValidator>().Validate());
+        CollectionAssert.AreEqual(new[] { "RiskAversion 0 must be a positive number.", "Horizon 2.00:00:00 must be positive and at most one day." }, e.Failures.ToArray());
+    }
 }
