@@ -2,6 +2,7 @@ using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Core.Risk;
 using PinnacleMM.Core.Time;
+using static PinnacleMM.Core.Strategies.OptionRules;
 
 namespace PinnacleMM.Core.Strategies;
 
@@ -203,9 +204,4 @@ public sealed class BasicMarketMaker : MarketMakerStrategy
         options.ThrowIfInvalid();
         return options.MaxLevels;
     }
-
-    private static long Lots(InstrumentSpec instrument, decimal value, string field, bool allowZero) =>
-        instrument.TryGetQuantity(value, out var quantity, out var error, field, allowZero: true) && (allowZero || quantity.Lots > 0)
-            ? quantity.Lots
-            : throw new ArgumentException(error ?? $"{field} must be positive.", field);
 }

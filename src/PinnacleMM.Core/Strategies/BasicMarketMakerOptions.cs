@@ -1,4 +1,4 @@
-using System.Globalization;
+using static PinnacleMM.Core.Strategies.OptionRules;
 
 namespace PinnacleMM.Core.Strategies;
 
@@ -130,10 +130,7 @@ public sealed class BasicMarketMakerOptions
 
         Range(errors, InventorySkewFactor, 0, 1, nameof(InventorySkewFactor));
         Positive(errors, PriceLevelSpacingBps, nameof(PriceLevelSpacingBps));
-        if (MaxLevels is < 1 or > 64)
-        {
-            errors.Add($"{nameof(MaxLevels)} {MaxLevels} must be between 1 and 64.");
-        }
+        Range(errors, MaxLevels, 1, 64, nameof(MaxLevels));
 
         Range(errors, VolumeDepthFactor, 0, 10, nameof(VolumeDepthFactor));
         Range(errors, ImbalanceThreshold, 0, 1, nameof(ImbalanceThreshold));
@@ -151,15 +148,8 @@ public sealed class BasicMarketMakerOptions
             errors.Add($"{nameof(QuoteUpdateInterval)} {QuoteUpdateInterval} must not be negative.");
         }
 
-        if (OrderTimeout <= TimeSpan.Zero)
-        {
-            errors.Add($"{nameof(OrderTimeout)} {OrderTimeout} must be positive.");
-        }
-
-        if (CancelRetryInterval <= TimeSpan.Zero)
-        {
-            errors.Add($"{nameof(CancelRetryInterval)} {CancelRetryInterval} must be positive.");
-        }
+        Positive(errors, OrderTimeout, nameof(OrderTimeout));
+        Positive(errors, CancelRetryInterval, nameof(CancelRetryInterval));
 
         if (RefreshToleranceTicks < 0)
         {
@@ -189,34 +179,4 @@ public sealed class BasicMarketMakerOptions
         MaxOrderAgeNanoseconds = OrderTimeout.Ticks * 100,
         CancelRetryNanoseconds = CancelRetryInterval.Ticks * 100,
     };
-
-    private static void Positive(List<string> errors, double value, string name)
-    {
-        if (!(value > 0) || double.IsInfinity(value))
-        {
-            errors.Add($"{name} {F(value)} must be a positive number.");
-        }
-    }
-
-    private static void Positive(List<string> errors, decimal value, string name)
-    {
-        if (value <= 0)
-        {
-            errors.Add($"{name} {F(value)} must be positive.");
-        }
-    }
-
-    private static void Range(List<string> errors, double value, double min, double max, string name)
-    {
-        if (!(value >= min && value <= max))
-        {
-            errors.Add(min == double.Epsilon
-                ? $"{name} {F(value)} must be above 0 and at most {F(max)}."
-                : $"{name} {F(value)} must be between {F(min)} and {F(max)}.");
-        }
-    }
-
-    private static string F(double value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string F(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 }

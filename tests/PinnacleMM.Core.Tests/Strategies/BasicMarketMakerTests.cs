@@ -260,6 +260,63 @@ public sealed class BasicMarketMakerTests
     }
 
     [TestMethod]
+    public void OrderTimeout_replaces_a_matching_order_once_it_is_that_old()
+    {
+        var (s, _) = Create(o => o.MaxLevels = 1);
+        s.Requote();
+        var actions = new QuoteAction[8];
+        LiveOrder[] Live(long created) =>
+        [
+            new(1, Side.Buy, s.Quotes.Bids[0].Price, s.Quotes.Bids[0].Quantity, created),
+            new(2, Side.Sell, s.Quotes.Asks[0].Price, s.Quotes.Asks[0].Quantity, created),
+        ];
+
+        foreach (var (timeout, age, expected) in new[] { (5_000, 4_999, 0), (5_000, 5_000, 4), (2_000, 2_000, 4), (2_000, 1_999, 0) })
+        {
+            var reconciler = new QuoteReconciler(new BasicMarketMakerOptions { OrderTimeout = TimeSpan.FromMilliseconds(timeout) }.ToReconcilerOptions());
+            var n = reconciler.Reconcile(s.Quotes, Live(1), 1 + (age * 1_000_000L), actions);
+            Assert.AreEqual(expected, n, $"timeout {timeout} ms, age {age} ms");
+            if (n == 4)
+            {
+                Assert.AreEqual("Cancel 1, Cancel 2, Place 999500, Place 1000500", string.Join(", ", actions[..n].Select(a => a.Kind == QuoteActionKind.Cancel ? $"Cancel {a.OrderId}" : $"Place {a.Price.Ticks}")));
+            }
+        }
+    }
+
+    [TestMethod]
+    public void CancelRetryInterval_resends_an_unanswered_cancel_once_that_much_time_has_passed()
+    {
+        var (s, _) = Create(o => o.MaxLevels = 1);
+        s.Requote();
+        var actions = new QuoteAction[8];
+        LiveOrder[] live = [new(9, Side.Buy, new Price(990_000), new Quantity(10), 1, CancelSentNanoseconds: 1_000)];
+        foreach (var (retryMs, waitedNs, resent) in new[] { (100, 99_999_999L, false), (100, 100_000_000L, true), (250, 100_000_000L, false), (250, 250_000_000L, true) })
+        {
+            var reconciler = new QuoteReconciler(new BasicMarketMakerOptions { CancelRetryInterval = TimeSpan.FromMilliseconds(retryMs) }.ToReconcilerOptions());
+            var n = reconciler.Reconcile(s.Quotes, live, 1_000 + waitedNs, actions);
+            var cancels = actions[..n].Count(a => a.Kind == QuoteActionKind.Cancel && a.OrderId == 9);
+            Assert.AreEqual(resent ? 1 : 0, cancels, $"retry {retryMs} ms after {waitedNs} ns");
+            Assert.AreEqual(2, actions[..n].Count(a => a.Kind == QuoteActionKind.Place)); // the leaving order never serves a quote
+        }
+    }
+
+    [TestMethod]
+    public void RefreshToleranceTicks_leaves_an_order_alone_while_within_that_many_ticks()
+    {
+        var (s, _) = Create(o => o.MaxLevels = 1);
+        s.Requote();
+        var actions = new QuoteAction[8];
+        var bid = s.Quotes.Bids[0];
+        var ask = s.Quotes.Asks[0];
+        LiveOrder[] live = [new(1, Side.Buy, new Price(bid.Price.Ticks - 3), bid.Quantity, 1), new(2, Side.Sell, ask.Price, ask.Quantity, 1)];
+        var kept = new QuoteReconciler(new BasicMarketMakerOptions { RefreshToleranceTicks = 3 }.ToReconcilerOptions());
+        Assert.AreEqual(0, kept.Reconcile(s.Quotes, live, 2, actions));
+        var amended = new QuoteReconciler(new BasicMarketMakerOptions { RefreshToleranceTicks = 2 }.ToReconcilerOptions());
+        Assert.AreEqual(1, amended.Reconcile(s.Quotes, live, 2, actions));
+        Assert.AreEqual(new QuoteAction(QuoteActionKind.Amend, 1, Side.Buy, bid.Price, bid.Quantity), actions[0]);
+    }
+
+    [TestMethod]
     public void PostOnly_keeps_a_bid_pushed_through_the_best_ask_one_tick_below_it()
     {
         // Market 9999.99 / 10000.01, short 10 (the maximum) with skew 1 and a bid-heavy book: the reservation is above the best ask.
