@@ -1,0 +1,51 @@
+namespace PinnacleMM.Exchange.Abstractions;
+
+/// <summary>
+/// A venue's order entry, normalized: commands go out as <see cref="OrderCommand"/> structs, and
+/// acknowledgements, fills, cancels and rejections come back to the sink as <see cref="ExecutionEvent"/>
+/// structs. At start, <see cref="GetOpenOrdersAsync"/> and <see cref="GetBalancesAsync"/> let the order
+/// manager reconcile its recovered state with the venue's. Implemented by the exchange simulator and the
+/// Coinbase connector.
+/// </summary>
+/// <remarks>
+/// Expected refusals never throw: a bad command, an unknown order or a disconnected venue is answered
+/// with a rejection event whose <see cref="ExecutionEvent.RejectReason"/> says why, and nothing is
+/// changed. Exceptions mean a broken environment or a misuse (not connected for a query, disposed).
+/// </remarks>
+public interface IOrderEntryConnector : IAsyncDisposable
+{
+    /// <summary>A short name of the venue, e.g. <c>simulator</c> or <c>coinbase</c>.</summary>
+    string Venue { get; }
+
+    /// <summary>The order-entry connection state now.</summary>
+    ConnectionState State { get; }
+
+    /// <summary>Whether the venue applies <see cref="OrderCommandKind.Amend"/>; when false the connector rejects it with <see cref="RejectReason.AmendNotSupported"/> and the caller cancels and places instead.</summary>
+    bool SupportsAmend { get; }
+
+    /// <summary>Connects and starts delivering events about our orders to <paramref name="sink"/>.</summary>
+    /// <param name="sink">Receives every event of this connector; called on the connector's delivery thread.</param>
+    /// <param name="cancellationToken">Abandons the connection attempt.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="sink"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">Already connected.</exception>
+    /// <exception cref="ObjectDisposedException">The connector was disposed.</exception>
+    ValueTask ConnectAsync(IExecutionSink sink, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends one command. Completes when the command has been handed to the venue (or queued for it), not
+    /// when the venue answered: the answer comes to the sink. Completes synchronously without allocation
+    /// where the connector can (the simulator always does).
+    /// </summary>
+    /// <param name="command">The command; see <see cref="OrderCommand"/>.</param>
+    /// <param name="cancellationToken">Abandons a send that has to wait (e.g. for a rate limit).</param>
+    /// <exception cref="ObjectDisposedException">The connector was disposed.</exception>
+    ValueTask SendAsync(OrderCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>Our orders open at the venue now, for <paramref name="instrument"/> or (<see cref="InstrumentId.None"/>) all instruments.</summary>
+    /// <exception cref="InvalidOperationException">Not connected.</exception>
+    ValueTask<IReadOnlyList<OpenOrder>> GetOpenOrdersAsync(InstrumentId instrument, CancellationToken cancellationToken = default);
+
+    /// <summary>The account's balances now, one per currency.</summary>
+    /// <exception cref="InvalidOperationException">Not connected.</exception>
+    ValueTask<IReadOnlyList<Balance>> GetBalancesAsync(CancellationToken cancellationToken = default);
+}
