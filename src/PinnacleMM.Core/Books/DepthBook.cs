@@ -412,6 +412,160 @@ public sealed class DepthBook
         _isSequenced = false;
     }
 
+    // ------------------------------------------------------------------ batched updates
+
+    /// <summary>
+    /// Applies one feed message's changes, all or nothing, to a book without sequence numbers (e.g. one
+    /// Coinbase Exchange <c>l2update</c>): each level sets that price's absolute size, 0 removes it. Every
+    /// level is checked before any is applied, so a message with one bad level changes nothing. Within a
+    /// side the levels apply in order (a later change of the same price wins); a removal of a price with no
+    /// level is accepted silently, as <see cref="DepthBookResultCode.NothingToRemove"/> is for one level.
+    /// <see cref="DepthLevel.OrderCount"/> is ignored.
+    /// </summary>
+    /// <param name="bids">The changed bid levels.</param>
+    /// <param name="asks">The changed ask levels.</param>
+    /// <returns>
+    /// <see cref="DepthBookResultCode.Applied"/>; or, with the book unchanged, checked in this order:
+    /// <see cref="DepthBookResultCode.SnapshotInProgress"/>, <see cref="DepthBookResultCode.NoSnapshot"/>,
+    /// <see cref="DepthBookResultCode.OutOfSync"/>, <see cref="DepthBookResultCode.SequenceRequired"/> (the book is
+    /// <see cref="IsSequenced"/>), then the first level (bids before asks) that breaks a rule of
+    /// <see cref="SetLevel(Side, Price, Quantity)"/>: <see cref="DepthBookResultCode.InvalidPrice"/>,
+    /// <see cref="DepthBookResultCode.PriceAboveMaximum"/> or <see cref="DepthBookResultCode.InvalidQuantity"/>.
+    /// </returns>
+    public DepthBookResultCode ApplyUpdate(ReadOnlySpan<DepthLevel> bids, ReadOnlySpan<DepthLevel> asks)
+    {
+        var code = CheckAcceptsUpdates();
+        if (code != DepthBookResultCode.Applied)
+        {
+            return code;
+        }
+
+        if (_isSequenced)
+        {
+            return DepthBookResultCode.SequenceRequired;
+        }
+
+        code = ValidateBatch(bids, asks);
+        if (code == DepthBookResultCode.Applied)
+        {
+            SetBatch(bids, asks);
+        }
+
+        return code;
+    }
+
+    /// <summary>
+    /// Applies one feed message's changes that share a single sequence number (e.g. a message of a feed
+    /// that numbers messages rather than levels), all or nothing: the same as
+    /// <see cref="ApplyUpdate(long, long, ReadOnlySpan{DepthLevel}, ReadOnlySpan{DepthLevel})"/> with the range
+    /// <paramref name="sequence"/>..<paramref name="sequence"/>, so it applies only when <paramref name="sequence"/>
+    /// is <see cref="Sequence"/> + 1.
+    /// </summary>
+    /// <param name="sequence">The message's sequence number.</param>
+    /// <param name="bids">The changed bid levels.</param>
+    /// <param name="asks">The changed ask levels.</param>
+    /// <returns>See <see cref="ApplyUpdate(long, long, ReadOnlySpan{DepthLevel}, ReadOnlySpan{DepthLevel})"/>.</returns>
+    public DepthBookResultCode ApplyUpdate(long sequence, ReadOnlySpan<DepthLevel> bids, ReadOnlySpan<DepthLevel> asks) =>
+        ApplyUpdate(sequence, sequence, bids, asks);
+
+    /// <summary>
+    /// Applies one feed message's changes that cover the sequence range <paramref name="firstSequence"/>..<paramref name="lastSequence"/>
+    /// (Binance's <c>U</c>..<c>u</c>), all or nothing. The message is stale when <paramref name="lastSequence"/> &lt;=
+    /// <see cref="Sequence"/>, a gap when <paramref name="firstSequence"/> &gt; <see cref="Sequence"/> + 1 (the book
+    /// is then out of sync until the next snapshot), and otherwise applied — also when it overlaps numbers the book
+    /// already has, since sizes are absolute — after which <see cref="Sequence"/> is <paramref name="lastSequence"/>.
+    /// Level rules as in <see cref="ApplyUpdate(ReadOnlySpan{DepthLevel}, ReadOnlySpan{DepthLevel})"/>.
+    /// </summary>
+    /// <param name="firstSequence">The first sequence number the message covers; not negative.</param>
+    /// <param name="lastSequence">The last sequence number the message covers; not below <paramref name="firstSequence"/>.</param>
+    /// <param name="bids">The changed bid levels.</param>
+    /// <param name="asks">The changed ask levels.</param>
+    /// <returns>
+    /// <see cref="DepthBookResultCode.Applied"/>; or, with the levels and sequence unchanged, checked in this order:
+    /// <see cref="DepthBookResultCode.SnapshotInProgress"/>, <see cref="DepthBookResultCode.NoSnapshot"/>,
+    /// <see cref="DepthBookResultCode.OutOfSync"/>, <see cref="DepthBookResultCode.UnexpectedSequence"/> (the book is not
+    /// <see cref="IsSequenced"/>), <see cref="DepthBookResultCode.InvalidSequence"/> (a negative number or a reversed
+    /// range), <see cref="DepthBookResultCode.Stale"/>, <see cref="DepthBookResultCode.Gap"/> (which also marks the book
+    /// out of sync), then the first level (bids before asks) that breaks a level rule. A message with the right numbers
+    /// but a bad level does not consume them, so the next message is reported as a gap.
+    /// </returns>
+    public DepthBookResultCode ApplyUpdate(long firstSequence, long lastSequence, ReadOnlySpan<DepthLevel> bids, ReadOnlySpan<DepthLevel> asks)
+    {
+        var code = CheckAcceptsUpdates();
+        if (code != DepthBookResultCode.Applied)
+        {
+            return code;
+        }
+
+        if (!_isSequenced)
+        {
+            return DepthBookResultCode.UnexpectedSequence;
+        }
+
+        if (firstSequence < 0 || lastSequence < firstSequence)
+        {
+            return DepthBookResultCode.InvalidSequence;
+        }
+
+        if (lastSequence <= _sequence)
+        {
+            return DepthBookResultCode.Stale;
+        }
+
+        // firstSequence >= 0, so firstSequence - 1 cannot overflow.
+        if (firstSequence - 1 > _sequence)
+        {
+            _state = SyncState.OutOfSync;
+            return DepthBookResultCode.Gap;
+        }
+
+        code = ValidateBatch(bids, asks);
+        if (code != DepthBookResultCode.Applied)
+        {
+            return code;
+        }
+
+        SetBatch(bids, asks);
+        _sequence = lastSequence;
+        return DepthBookResultCode.Applied;
+    }
+
+    private DepthBookResultCode ValidateBatch(ReadOnlySpan<DepthLevel> bids, ReadOnlySpan<DepthLevel> asks)
+    {
+        foreach (ref readonly var level in bids)
+        {
+            var code = ValidateLevel(Side.Buy, level.Price.Ticks, level.Quantity.Lots);
+            if (code != DepthBookResultCode.Applied)
+            {
+                return code;
+            }
+        }
+
+        foreach (ref readonly var level in asks)
+        {
+            var code = ValidateLevel(Side.Sell, level.Price.Ticks, level.Quantity.Lots);
+            if (code != DepthBookResultCode.Applied)
+            {
+                return code;
+            }
+        }
+
+        return DepthBookResultCode.Applied;
+    }
+
+    private void SetBatch(ReadOnlySpan<DepthLevel> bids, ReadOnlySpan<DepthLevel> asks)
+    {
+        foreach (ref readonly var level in bids)
+        {
+            Set(Side.Buy, level.Price.Ticks, level.Quantity.Lots);
+        }
+
+        foreach (ref readonly var level in asks)
+        {
+            Set(Side.Sell, level.Price.Ticks, level.Quantity.Lots);
+        }
+    }
+
     // ------------------------------------------------------------------ queries
 
     /// <summary>The best (highest) bid price and its size.</summary>
