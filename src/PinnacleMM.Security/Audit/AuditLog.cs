@@ -59,7 +59,15 @@ public sealed class AuditLog : IAuditLog, IAsyncDisposable, IDisposable
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _directory = Path.GetFullPath(options.Directory);
-        Directory.CreateDirectory(_directory);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(_directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         _previousHash = AuditRecordFormat.GenesisHash;
         var tornBytes = OpenNewest();
         _file = OpenForAppend(_fileIndex);
