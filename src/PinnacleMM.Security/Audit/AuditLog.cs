@@ -216,8 +216,9 @@ public sealed class AuditLog : IAuditLog, IAsyncDisposable, IDisposable
                 WriteBuffer();
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
+            // Stop writing (a half-written batch must not be followed by more records) and fail every flush from now on.
             Volatile.Write(ref _fault, ex);
             _buffer.ResetWrittenCount();
         }

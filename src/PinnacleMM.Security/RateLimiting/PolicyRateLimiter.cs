@@ -45,7 +45,7 @@ public sealed class PolicyRateLimiter : IDisposable
     // Token bucket only: the leases holding the tokens taken and not yet refilled, oldest first, with their weight.
     private readonly Queue<(RateLimitLease Lease, int Weight)>? _held;
     private long _periodsElapsed;
-    private long _lastReplenishTimestamp = Stopwatch.GetTimestamp();
+    private long _lastReplenishTimestamp;
     private long _replenishments;
     private TimeSpan _cooldownUntil;
     private long _allowed;
@@ -86,6 +86,9 @@ public sealed class PolicyRateLimiter : IDisposable
                 QueueLimit = 0,
             });
         }
+
+        // Not before the library limiter exists: it starts its own real-time count at construction.
+        _lastReplenishTimestamp = Stopwatch.GetTimestamp();
     }
 
     /// <summary>The enforced policy.</summary>
