@@ -10,7 +10,7 @@ namespace PinnacleMM.Core.Risk;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Equity is realized + unrealized − fees from <see cref="PositionTracker.Equity"/>, marked to the mid. The
+/// Equity is realized + unrealized − fees from <see cref="PositionTracker.Equity(PinnacleMM.Core.Primitives.Price)"/>, marked to the mid. The
 /// drawdown halt is latched: it holds until <see cref="Rebase"/> (an operator's resume), which also restarts the
 /// peak from the equity then, so the same loss does not trip it again at once. The daily-loss halt lifts by
 /// itself when the UTC day (from <see cref="TimeProvider"/>) changes; the day's reference equity is the last
@@ -138,6 +138,36 @@ public sealed class KillSwitch
         }
 
         return reason;
+    }
+
+    /// <summary>Captures what this kill switch remembers, as plain data for a snapshot.</summary>
+    public KillSwitchState CaptureState() => new()
+    {
+        HasEquity = _hasEquity,
+        EquityPeak = _peak,
+        LastEquity = _lastEquity,
+        DayStartEquity = _dayStartEquity,
+        UtcDay = _hasEquity ? DateOnly.FromDayNumber((int)_day) : default,
+        Halt = _latched,
+    };
+
+    /// <summary>Puts back what <see cref="CaptureState"/> captured. Trip counts are not part of it (they count this process's trips).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="state"/> is null.</exception>
+    /// <exception cref="ArgumentException"><see cref="KillSwitchState.Halt"/> is not None, MaxDrawdown or DailyLoss (nothing is changed).</exception>
+    public void RestoreState(KillSwitchState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Halt is not (KillSwitchReason.None or KillSwitchReason.MaxDrawdown or KillSwitchReason.DailyLoss))
+        {
+            throw new ArgumentException($"Halt {state.Halt} must be None, MaxDrawdown or DailyLoss: only those latch.", nameof(state));
+        }
+
+        _hasEquity = state.HasEquity;
+        _peak = state.EquityPeak;
+        _lastEquity = state.LastEquity;
+        _dayStartEquity = state.DayStartEquity;
+        _day = state.HasEquity ? state.UtcDay.DayNumber : long.MinValue;
+        _latched = state.Halt;
     }
 
     /// <summary>

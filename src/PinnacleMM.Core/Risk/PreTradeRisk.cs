@@ -10,7 +10,15 @@ namespace PinnacleMM.Core.Risk;
 /// an order rate per one-second window and a maximum number of open orders. Every rejection returns a
 /// reason code and is counted. Cancels always pass.
 /// </summary>
-/// <remarks>Allocation-free; not thread-safe (the strategy thread owns it).</remarks>
+/// <remarks>
+/// <para>Allocation-free; not thread-safe (the strategy thread owns it).</para>
+/// <para>
+/// The order-rate window is hand-written on purpose, an exception to using System.Threading.RateLimiting: measured
+/// (benchmarks/results/strategies.md), <c>FixedWindowRateLimiter.AttemptAcquire</c> allocates a 40-byte lease on every
+/// rejection and costs about 11× this whole check, and its windows follow real time, while this check runs on the caller's
+/// monotonic time so that simulation and replay with a manual clock are deterministic.
+/// </para>
+/// </remarks>
 public sealed class PreTradeRisk
 {
     private const long Second = 1_000_000_000;
@@ -51,6 +59,9 @@ public sealed class PreTradeRisk
 
     /// <summary>The state set by an operator.</summary>
     public TradingState ManualState => _manual;
+
+    /// <summary>The reason given with <see cref="ManualState"/>.</summary>
+    public string ManualReason => _manualReason;
 
     /// <summary>The state set by automatic conditions (kill switch, circuit breaker).</summary>
     public TradingState AutomaticState => _automatic;

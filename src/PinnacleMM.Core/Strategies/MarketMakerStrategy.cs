@@ -230,6 +230,66 @@ public abstract class MarketMakerStrategy
         Risk.Resume(reason);
     }
 
+    /// <summary>Captures what must survive a restart (position, kill switch, operator state) as plain data; see <see cref="StrategyState"/>.</summary>
+    public StrategyState CaptureState() => new()
+    {
+        Position = Position.CaptureState(),
+        KillSwitch = KillSwitch?.CaptureState(),
+        ManualState = Risk.ManualState,
+        ManualReason = Risk.ManualReason,
+    };
+
+    /// <summary>
+    /// Puts back what <see cref="CaptureState"/> captured (before the first decision of a restarted process). Everything is
+    /// checked before anything changes: a refused state leaves the strategy as it was.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="state"/> or a part of it is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The position state is refused (see <see cref="PositionTracker.RestoreState"/>), the kill switch state is refused or given to a
+    /// strategy without one, or the manual state is undefined; the message names the field.
+    /// </exception>
+    public void RestoreState(StrategyState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(state.Position, "state.Position");
+        ArgumentNullException.ThrowIfNull(state.ManualReason, "state.ManualReason");
+        if (state.ManualState > TradingState.Halted)
+        {
+            throw new ArgumentException($"ManualState {(int)state.ManualState} is not Active, Reducing or Halted.", nameof(state));
+        }
+
+        if (state.KillSwitch is not null && KillSwitch is null)
+        {
+            throw new ArgumentException("KillSwitch state given, but this strategy has no kill switch.", nameof(state));
+        }
+
+        if (state.KillSwitch is { Halt: not (KillSwitchReason.None or KillSwitchReason.MaxDrawdown or KillSwitchReason.DailyLoss) })
+        {
+            throw new ArgumentException($"KillSwitch.Halt {state.KillSwitch.Halt} must be None, MaxDrawdown or DailyLoss: only those latch.", nameof(state));
+        }
+
+        Position.RestoreState(state.Position); // checks everything before changing anything
+        if (state.KillSwitch is not null)
+        {
+            KillSwitch!.RestoreState(state.KillSwitch);
+        }
+
+        _entryTicks = (double)Position.AverageEntryTicks;
+        _positionReason = KillSwitchReason.None;
+        switch (state.ManualState)
+        {
+            case TradingState.Halted:
+                Risk.Pause(state.ManualReason);
+                break;
+            case TradingState.Reducing:
+                Risk.Reduce(state.ManualReason);
+                break;
+            default:
+                Risk.Resume(state.ManualReason);
+                break;
+        }
+    }
+
     /// <summary>Decides the quotes now, whatever <see cref="ShouldRequote"/> says.</summary>
     public void Requote() => Decide(Clock.NowNanoseconds);
 
