@@ -159,7 +159,13 @@ public abstract class MarketMakerStrategy
         }
 
         OnBookUpdatedCore(now);
-        return RequoteIf(QuoteTrigger.BookUpdate, now);
+        if (!ShouldRequote(QuoteTrigger.BookUpdate, now))
+        {
+            return false;
+        }
+
+        Decide(now, topIsFresh: true);
+        return true;
     }
 
     /// <summary>Call for every trade printed by the venue.</summary>
@@ -293,7 +299,7 @@ public abstract class MarketMakerStrategy
     }
 
     /// <summary>Decides the quotes now, whatever <see cref="ShouldRequote"/> says.</summary>
-    public void Requote() => Decide(Clock.NowNanoseconds);
+    public void Requote() => Decide(Clock.NowNanoseconds, topIsFresh: false);
 
     /// <summary>The decision: write the wanted levels into <paramref name="quotes"/> (already cleared), best first per side.</summary>
     protected abstract void ComputeQuotes(DesiredQuotes quotes);
@@ -355,14 +361,19 @@ public abstract class MarketMakerStrategy
             return false;
         }
 
-        Decide(now);
+        Decide(now, topIsFresh: false);
         return true;
     }
 
-    private void Decide(long now)
+    // topIsFresh: the caller has just read the top of the book (a book update), so it is not read again.
+    private void Decide(long now, bool topIsFresh)
     {
         Quotes.Clear();
-        RefreshMid();
+        if (!topIsFresh)
+        {
+            RefreshMid();
+        }
+
         EvaluateAutomaticState(now);
         if (QuotingEnabled && Risk.State != TradingState.Halted)
         {
