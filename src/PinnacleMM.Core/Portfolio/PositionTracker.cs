@@ -152,6 +152,12 @@ public sealed class PositionTracker
     /// <summary>Unrealized P&amp;L marked to a fractional-tick price such as a mid (<c>(bid + ask) / 2</c> in ticks), average-cost method.</summary>
     public decimal UnrealizedPnlAverageCost(decimal markTicks) => (_positionLots * markTicks - _cost) * _cashUnit;
 
+    /// <summary>Unrealized P&amp;L marked to a fractional-tick price such as a mid (<c>(bid + ask) / 2</c> in ticks), FIFO method.</summary>
+    public decimal UnrealizedPnlFifo(decimal markTicks) => (_positionLots * markTicks - _fifoCost) * _cashUnit;
+
+    /// <summary>Equity in quote currency marked to a fractional-tick price such as a mid: realized + unrealized − fees, the same under both methods.</summary>
+    public decimal Equity(decimal markTicks) => (_realizedAverage + _positionLots * markTicks - _cost) * _cashUnit - _fees;
+
     /// <summary>
     /// Equity in quote currency marked to <paramref name="mark"/>: realized + unrealized − fees. The same under
     /// the average-cost and FIFO methods.
@@ -209,6 +215,146 @@ public sealed class PositionTracker
 
         Apply(side, price, quantity, liquidity, fee);
     }
+
+    /// <summary>Captures everything this tracker knows as plain data (for a snapshot); see <see cref="PositionTrackerState"/>.</summary>
+    public PositionTrackerState CaptureState()
+    {
+        var lots = new FifoLot[_fifoCount];
+        for (var i = 0; i < _fifoCount; i++)
+        {
+            var index = (_fifoHead + i) % _fifoPrices.Length;
+            lots[i] = new FifoLot(_fifoPrices[index], _fifoLots[index]);
+        }
+
+        return new PositionTrackerState
+        {
+            Symbol = Instrument.Symbol,
+            PositionLots = _positionLots,
+            CostTickLots = _cost,
+            RealizedAverageCostTickLots = _realizedAverage,
+            FifoLots = lots,
+            RealizedFifoTickLots = _realizedFifo,
+            Fees = _fees,
+            TradedNotionalTickLots = _tradedNotional,
+            TradedLots = _tradedLots,
+            BuyFillCount = BuyFillCount,
+            SellFillCount = SellFillCount,
+            MakerFillCount = MakerFillCount,
+            TakerFillCount = TakerFillCount,
+            LastMarkTicks = _hasMark ? _lastMark.Ticks : 0,
+            EquityPeak = _equityPeak,
+            Drawdown = Drawdown,
+            MaxDrawdown = _maxDrawdown,
+        };
+    }
+
+    /// <summary>
+    /// Replaces everything this tracker knows with <paramref name="state"/> (from <see cref="CaptureState"/>, perhaps of an
+    /// earlier process). The state is checked first; a refused state changes nothing.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="state"/> or its FIFO lots are null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The state is for another instrument, a count, the traded quantity or notional, the fees, the mark, the peak or a drawdown is
+    /// negative, the fill counts disagree (buys + sells ≠ makers + takers), a FIFO lot has a non-positive price, a zero size or the
+    /// wrong sign, the FIFO lots do not add up to the position, or the cost basis of a flat position is not 0. The message names the field.
+    /// </exception>
+    public void RestoreState(PositionTrackerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(state.FifoLots, "state.FifoLots");
+        var error = CheckState(state);
+        if (error is not null)
+        {
+            throw new ArgumentException(error, nameof(state));
+        }
+
+        var capacity = Math.Max(_fifoPrices.Length, state.FifoLots.Count);
+        var prices = capacity == _fifoPrices.Length ? _fifoPrices : new long[capacity];
+        var lots = capacity == _fifoLots.Length ? _fifoLots : new long[capacity];
+        decimal fifoCost = 0;
+        for (var i = 0; i < state.FifoLots.Count; i++)
+        {
+            prices[i] = state.FifoLots[i].PriceTicks;
+            lots[i] = state.FifoLots[i].Lots;
+            fifoCost += (decimal)lots[i] * prices[i];
+        }
+
+        _fifoPrices = prices;
+        _fifoLots = lots;
+        _fifoHead = 0;
+        _fifoCount = state.FifoLots.Count;
+        _fifoCost = fifoCost;
+        _positionLots = state.PositionLots;
+        _cost = state.CostTickLots;
+        _realizedAverage = state.RealizedAverageCostTickLots;
+        _realizedFifo = state.RealizedFifoTickLots;
+        _fees = state.Fees;
+        _tradedNotional = state.TradedNotionalTickLots;
+        _tradedLots = state.TradedLots;
+        BuyFillCount = state.BuyFillCount;
+        SellFillCount = state.SellFillCount;
+        MakerFillCount = state.MakerFillCount;
+        TakerFillCount = state.TakerFillCount;
+        FillCount = state.BuyFillCount + state.SellFillCount;
+        _hasMark = state.LastMarkTicks > 0;
+        _lastMark = new Price(state.LastMarkTicks);
+        _equityPeak = state.EquityPeak;
+        Drawdown = state.Drawdown;
+        _maxDrawdown = state.MaxDrawdown;
+    }
+
+    private string? CheckState(PositionTrackerState state)
+    {
+        if (!string.Equals(state.Symbol, Instrument.Symbol, StringComparison.Ordinal))
+        {
+            return $"Symbol {state.Symbol} is not this tracker's instrument {Instrument.Symbol}.";
+        }
+
+        if (state.BuyFillCount < 0 || state.SellFillCount < 0 || state.MakerFillCount < 0 || state.TakerFillCount < 0
+            || (long)state.BuyFillCount + state.SellFillCount != (long)state.MakerFillCount + state.TakerFillCount
+            || (long)state.BuyFillCount + state.SellFillCount > int.MaxValue)
+        {
+            return $"fill counts (buy {state.BuyFillCount}, sell {state.SellFillCount}, maker {state.MakerFillCount}, taker {state.TakerFillCount}) must not be negative and buys + sells must equal makers + takers.";
+        }
+
+        if (state.TradedLots < 0 || state.TradedNotionalTickLots < 0)
+        {
+            return $"TradedLots {state.TradedLots} and TradedNotionalTickLots {Invariant(state.TradedNotionalTickLots)} must not be negative.";
+        }
+
+        if (state.Fees < 0)
+        {
+            return $"Fees {Invariant(state.Fees)} must not be negative.";
+        }
+
+        if (state.LastMarkTicks < 0 || state.EquityPeak < 0 || state.Drawdown < 0 || state.MaxDrawdown < state.Drawdown)
+        {
+            return $"LastMarkTicks {state.LastMarkTicks}, EquityPeak {Invariant(state.EquityPeak)} and Drawdown {Invariant(state.Drawdown)} must not be negative, and MaxDrawdown {Invariant(state.MaxDrawdown)} must be at least Drawdown.";
+        }
+
+        long sum = 0;
+        for (var i = 0; i < state.FifoLots.Count; i++)
+        {
+            var lot = state.FifoLots[i];
+            if (lot.PriceTicks <= 0 || lot.Lots == 0 || Math.Sign(lot.Lots) != Math.Sign(state.PositionLots))
+            {
+                return $"FifoLots[{i}] ({lot.PriceTicks} ticks, {lot.Lots} lots) must have a positive price and a non-zero size signed like PositionLots {state.PositionLots}.";
+            }
+
+            sum += lot.Lots;
+        }
+
+        if (sum != state.PositionLots)
+        {
+            return $"FifoLots add up to {sum} lots, not PositionLots {state.PositionLots}.";
+        }
+
+        return state.PositionLots == 0 && state.CostTickLots != 0
+            ? $"CostTickLots {Invariant(state.CostTickLots)} must be 0 when PositionLots is 0."
+            : null;
+    }
+
+    private static string Invariant(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
     private void Apply(Side side, Price price, Quantity quantity, Liquidity liquidity, decimal fee)
     {

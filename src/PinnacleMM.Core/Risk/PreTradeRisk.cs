@@ -10,13 +10,25 @@ namespace PinnacleMM.Core.Risk;
 /// an order rate per one-second window and a maximum number of open orders. Every rejection returns a
 /// reason code and is counted. Cancels always pass.
 /// </summary>
-/// <remarks>Allocation-free; not thread-safe (the strategy thread owns it).</remarks>
+/// <remarks>
+/// <para>Allocation-free; not thread-safe (the strategy thread owns it).</para>
+/// <para>
+/// The order-rate window is hand-written on purpose, an exception to using System.Threading.RateLimiting: measured
+/// (benchmarks/results/strategies.md), <c>FixedWindowRateLimiter.AttemptAcquire</c> allocates a 40-byte lease on every
+/// rejection and costs about 11× this whole check, and its windows follow real time, while this check runs on the caller's
+/// monotonic time so that simulation and replay with a manual clock are deterministic.
+/// </para>
+/// </remarks>
 public sealed class PreTradeRisk
 {
     private const long Second = 1_000_000_000;
     private readonly long[] _rejections = new long[9];
     private long _windowStart;
     private int _windowCount;
+    private TradingState _manual;
+    private TradingState _automatic;
+    private string _manualReason = string.Empty;
+    private string _automaticReason = string.Empty;
 
     /// <summary>Creates a checker with <paramref name="limits"/>, in state <see cref="TradingState.Active"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="limits"/> is null.</exception>
@@ -36,26 +48,68 @@ public sealed class PreTradeRisk
     /// <summary>The limits enforced.</summary>
     public RiskLimits Limits { get; }
 
-    /// <summary>The current trading state.</summary>
-    public TradingState State { get; private set; }
+    /// <summary>
+    /// The trading state in force: the more restrictive of the manual state (<see cref="Pause"/>, <see cref="Reduce"/>,
+    /// <see cref="Resume"/>) and the automatic one (<see cref="SetAutomaticState"/>: kill switch, circuit breaker).
+    /// </summary>
+    public TradingState State => _manual >= _automatic ? _manual : _automatic;
 
-    /// <summary>Why the state last changed (for logs and operators); empty at start.</summary>
-    public string StateReason { get; private set; } = string.Empty;
+    /// <summary>Why <see cref="State"/> is what it is (the reason given with the state in force); empty while active.</summary>
+    public string StateReason => State == TradingState.Active ? string.Empty : _manual >= _automatic ? _manualReason : _automaticReason;
+
+    /// <summary>The state set by an operator.</summary>
+    public TradingState ManualState => _manual;
+
+    /// <summary>The reason given with <see cref="ManualState"/>.</summary>
+    public string ManualReason => _manualReason;
+
+    /// <summary>The state set by automatic conditions (kill switch, circuit breaker).</summary>
+    public TradingState AutomaticState => _automatic;
 
     /// <summary>How many actions passed.</summary>
     public long AcceptedCount { get; private set; }
 
+    /// <summary>How many actions were refused, for every reason.</summary>
+    public long RejectedCount { get; private set; }
+
     /// <summary>How many actions were refused for <paramref name="reason"/>.</summary>
     public long RejectionCount(RiskRejectReason reason) => (uint)reason < (uint)_rejections.Length ? _rejections[(int)reason] : 0;
 
-    /// <summary>Allows only orders that reduce the position.</summary>
-    public void Reduce(string reason) => SetState(TradingState.Reducing, reason);
+    /// <summary>Operator: stop all new orders (only cancels pass; the strategy quotes nothing, so everything is cancelled) until <see cref="Resume"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="reason"/> is null.</exception>
+    public void Pause(string reason) => SetManual(TradingState.Halted, reason);
 
-    /// <summary>Stops all new orders; only cancels pass (the engine then cancels everything).</summary>
-    public void Halt(string reason) => SetState(TradingState.Halted, reason);
+    /// <summary>Operator: allow only orders that bring the position towards flat until <see cref="Resume"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="reason"/> is null.</exception>
+    public void Reduce(string reason) => SetManual(TradingState.Reducing, reason);
 
-    /// <summary>Returns to normal trading.</summary>
-    public void Resume(string reason) => SetState(TradingState.Active, reason);
+    /// <summary>
+    /// Operator: back to normal trading. Clears the manual state and the automatic one; an automatic condition that
+    /// still holds sets its state again at its next check.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="reason"/> is null.</exception>
+    public void Resume(string reason)
+    {
+        SetManual(TradingState.Active, reason);
+        _automatic = TradingState.Active;
+        _automaticReason = string.Empty;
+    }
+
+    /// <summary>
+    /// Sets the automatic state: what the kill switch and circuit breaker require now (the strategy calls this at every
+    /// decision). Allocation-free: pass a constant reason.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="state"/> is not a defined state.</exception>
+    public void SetAutomaticState(TradingState state, string reason)
+    {
+        if (state > TradingState.Halted)
+        {
+            throw new ArgumentOutOfRangeException(nameof(state), state, $"state {(int)state} is not Active, Reducing or Halted.");
+        }
+
+        _automatic = state;
+        _automaticReason = reason ?? string.Empty;
+    }
 
     /// <summary>Checks one action.</summary>
     /// <param name="action">The action; cancels always pass.</param>
@@ -76,6 +130,7 @@ public sealed class PreTradeRisk
         else
         {
             _rejections[(int)reason]++;
+            RejectedCount++;
         }
 
         return reason;
@@ -157,10 +212,10 @@ public sealed class PreTradeRisk
         return RiskRejectReason.None;
     }
 
-    private void SetState(TradingState state, string reason)
+    private void SetManual(TradingState state, string reason)
     {
         ArgumentNullException.ThrowIfNull(reason);
-        State = state;
-        StateReason = reason;
+        _manual = state;
+        _manualReason = reason;
     }
 }

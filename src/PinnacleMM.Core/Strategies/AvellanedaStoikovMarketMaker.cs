@@ -1,5 +1,6 @@
 using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Primitives;
+using PinnacleMM.Core.Risk;
 using PinnacleMM.Core.Time;
 using static PinnacleMM.Core.Strategies.OptionRules;
 
@@ -14,7 +15,7 @@ namespace PinnacleMM.Core.Strategies;
 /// <para>With s the mid, q the inventory in orders, σ the mid's volatility and τ = T − t in seconds (units in <see cref="AvellanedaStoikovOptions"/>):</para>
 /// <list type="number">
 /// <item>reservation price r = s − q·γ·σ²·τ;</item>
-/// <item>total spread δ = γ·σ²·τ + (2/γ)·ln(1 + γ/κ), at least s × <c>MinSpreadBps</c> / 10 000;</item>
+/// <item>total spread δ = γ·σ²·τ + (2/γ)·ln(1 + γ/κ), at least s × <c>MinSpreadBps</c> / 10 000, × the circuit breaker's widen factor while it is tripped;</item>
 /// <item>bid = ⌊r − δ/2⌋ and ask = ⌈r + δ/2⌉ on the tick grid (rounded away from r, so the spread is never narrower than δ);
 /// post-only: bid ≤ best ask − 1 tick and ask ≥ best bid + 1 tick;</item>
 /// <item>sizes: the order quantity, the side that grows |q| shrunk by e^(−η·|q|), rounded down to the lot; the base
@@ -47,9 +48,10 @@ public sealed class AvellanedaStoikovMarketMaker : MarketMakerStrategy
     /// <param name="clock">The monotonic clock; the system clock when null.</param>
     /// <param name="timeProvider">Wall-clock time, for the finite horizon; the system's when null.</param>
     /// <param name="position">The position to update with fills; a new one without fees when null.</param>
+    /// <param name="risk">The pre-trade checker holding the trading state; one without limits when null.</param>
     /// <exception cref="ArgumentException">The config is invalid or a quantity is off the lot grid; the message names every broken field.</exception>
-    public AvellanedaStoikovMarketMaker(InstrumentSpec instrument, AvellanedaStoikovOptions options, MonotonicClock? clock = null, TimeProvider? timeProvider = null, PositionTracker? position = null)
-        : base(instrument, 1, clock, timeProvider, position, Estimator(options))
+    public AvellanedaStoikovMarketMaker(InstrumentSpec instrument, AvellanedaStoikovOptions options, MonotonicClock? clock = null, TimeProvider? timeProvider = null, PositionTracker? position = null, PreTradeRisk? risk = null)
+        : base(instrument, 1, clock, timeProvider, position, Estimator(options), risk)
     {
         Options = options;
         _orderLots = Lots(instrument, options.OrderQuantity, nameof(options.OrderQuantity), allowZero: false);
@@ -64,6 +66,8 @@ public sealed class AvellanedaStoikovMarketMaker : MarketMakerStrategy
         _horizonSeconds = options.Horizon.Ticks / (double)TimeSpan.TicksPerSecond;
         _horizonTicks = options.Horizon.Ticks;
         TradeIntensity = new TradeIntensityEstimator(options.KappaBucketTicks, options.KappaBucketCount, options.KappaHalfLifeTrades, options.KappaMinTrades);
+        KillSwitch = new KillSwitch(options.KillSwitch);
+        CircuitBreaker = new CircuitBreaker(options.CircuitBreaker);
         PositionLimitLots = maxPositionLots;
         PostOnly = options.PostOnly;
     }
@@ -113,7 +117,7 @@ public sealed class AvellanedaStoikovMarketMaker : MarketMakerStrategy
 
         var inventoryTerm = gamma * sigma2 * tau;
         var reservation = s - (q * inventoryTerm);
-        var spread = Math.Max(inventoryTerm + (2 / gamma * Math.Log(1 + (gamma / kappa))), s * Options.MinSpreadBps / 10_000.0);
+        var spread = Math.Max(inventoryTerm + (2 / gamma * Math.Log(1 + (gamma / kappa))), s * Options.MinSpreadBps / 10_000.0) * SpreadMultiplier;
 
         var tick = (double)Instrument.TickSize;
         LastReservationTicks = reservation;

@@ -1,3 +1,4 @@
+using PinnacleMM.Core.Risk;
 using static PinnacleMM.Core.Strategies.OptionRules;
 
 namespace PinnacleMM.Core.Strategies;
@@ -83,6 +84,12 @@ public sealed class AvellanedaStoikovOptions
     /// <summary>Never quote at or through the opposite best price. Default true.</summary>
     public bool PostOnly { get; set; } = true;
 
+    /// <summary>Drawdown, daily loss, stop loss and take profit (all off by default); bound from the <c>KillSwitch</c> sub-section.</summary>
+    public KillSwitchOptions KillSwitch { get; set; } = new();
+
+    /// <summary>Market-stress circuit breaker (off by default); its widen factor multiplies δ. Bound from the <c>CircuitBreaker</c> sub-section.</summary>
+    public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
     /// <summary>Checks every rule; returns every broken one, each naming the field, in declaration order (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -118,6 +125,24 @@ public sealed class AvellanedaStoikovOptions
         if (QuoteUpdateInterval < TimeSpan.Zero)
         {
             errors.Add($"{nameof(QuoteUpdateInterval)} {QuoteUpdateInterval} must not be negative.");
+        }
+
+        if (KillSwitch is null)
+        {
+            errors.Add($"{nameof(KillSwitch)} must not be null.");
+        }
+        else
+        {
+            errors.AddRange(KillSwitch.Validate().Select(e => $"{nameof(KillSwitch)}.{e}"));
+        }
+
+        if (CircuitBreaker is null)
+        {
+            errors.Add($"{nameof(CircuitBreaker)} must not be null.");
+        }
+        else
+        {
+            errors.AddRange(CircuitBreaker.Validate().Select(e => $"{nameof(CircuitBreaker)}.{e}"));
         }
 
         return errors;

@@ -14,11 +14,11 @@ namespace PinnacleMM.Core.Strategies;
 /// <remarks>
 /// <para>One decision, with m the mid in ticks, h the half-spread in ticks and q = (position − target) / max position:</para>
 /// <list type="number">
-/// <item>spread = base, or the market's own spread when that is narrower but not below min; × (1 + |I|) when the book imbalance |I| over <c>MaxLevels</c> levels exceeds its threshold; × the widen factor when volatility exceeds its threshold; clamped to [min, max]; h = m × spread / 20 000.</item>
+/// <item>spread = base, or the market's own spread when that is narrower but not below min; × (1 + |I|) when the book imbalance |I| over <c>MaxLevels</c> levels exceeds its threshold; × the widen factor while volatility exceeds its threshold (the <see cref="MarketMakerStrategy.CircuitBreaker"/>); clamped to [min, max]; h = m × spread / 20 000.</item>
 /// <item>reservation r = m + volumeWeight × I × h − skew × q × h.</item>
 /// <item>best bid = ⌊r − h⌋, best ask = ⌈r + h⌉; post-only: bid ≤ best ask − 1 tick, ask ≥ best bid + 1 tick; level i is i × spacing further out (spacing = ⌈m × spacingBps / 10 000⌉ ticks, at least 1).</item>
 /// <item>size of level i = quantity × (1 + depthFactor × i) × (1 − skew × q) for bids, × (1 + skew × q) for asks, rounded down to the lot, clamped to [min, max] order quantity; the base class then cuts sizes so the position stays within ±max position.</item>
-/// <item>state: <see cref="TradingState.Halted"/> (no quotes) once drawdown from the equity peak reaches <c>MaxDrawdownPercent</c> of capital (latched until <see cref="Resume"/>); <see cref="TradingState.Reducing"/> (only the side that reduces the position) while the open position's loss reaches the stop loss or its gain the take profit.</item>
+/// <item>state (the <see cref="MarketMakerStrategy.KillSwitch"/>): <see cref="TradingState.Halted"/> (no quotes) once drawdown from the equity peak reaches <c>MaxDrawdownPercent</c> of capital (latched until <see cref="MarketMakerStrategy.Resume"/>) or the day's loss <c>DailyLossLimitPercent</c> (until the next UTC day); <see cref="TradingState.Reducing"/> (only the side that reduces the position) while the open position's loss reaches the stop loss or its gain the take profit.</item>
 /// </list>
 /// <para>Prices stay in whole ticks; <see cref="double"/> is used only for ratios (bps, imbalance, skew) and rounded to the grid at once.</para>
 /// </remarks>
@@ -30,9 +30,6 @@ public sealed class BasicMarketMaker : MarketMakerStrategy
     private readonly long _targetLots;
     private readonly long _maxPositionLots;
     private readonly long _updateIntervalNanoseconds;
-    private readonly decimal _maxDrawdown;
-    private bool _halted;
-    private double _entryTicks;
 
     /// <summary>Creates the strategy.</summary>
     /// <param name="instrument">The instrument quoted.</param>
@@ -40,9 +37,10 @@ public sealed class BasicMarketMaker : MarketMakerStrategy
     /// <param name="clock">The monotonic clock; the system clock when null.</param>
     /// <param name="timeProvider">Wall-clock time; the system's when null.</param>
     /// <param name="position">The position to update with fills; a new one without fees when null.</param>
+    /// <param name="risk">The pre-trade checker holding the trading state; one without limits when null.</param>
     /// <exception cref="ArgumentException">The config is invalid or a quantity is off the lot grid; the message names every broken field.</exception>
-    public BasicMarketMaker(InstrumentSpec instrument, BasicMarketMakerOptions options, MonotonicClock? clock = null, TimeProvider? timeProvider = null, PositionTracker? position = null)
-        : base(instrument, ValidLevels(options), clock, timeProvider, position)
+    public BasicMarketMaker(InstrumentSpec instrument, BasicMarketMakerOptions options, MonotonicClock? clock = null, TimeProvider? timeProvider = null, PositionTracker? position = null, PreTradeRisk? risk = null)
+        : base(instrument, ValidLevels(options), clock, timeProvider, position, risk: risk)
     {
         Options = options;
         _orderLots = Lots(instrument, options.OrderQuantity, nameof(options.OrderQuantity), allowZero: false);
@@ -51,7 +49,14 @@ public sealed class BasicMarketMaker : MarketMakerStrategy
         _maxPositionLots = Lots(instrument, options.MaxPosition, nameof(options.MaxPosition), allowZero: false);
         _targetLots = Math.Sign(options.TargetPosition) * Lots(instrument, Math.Abs(options.TargetPosition), nameof(options.TargetPosition), allowZero: true);
         _updateIntervalNanoseconds = options.QuoteUpdateInterval.Ticks * 100;
-        _maxDrawdown = options.Capital * options.MaxDrawdownPercent / 100m;
+        KillSwitch = new KillSwitch(new KillSwitchOptions
+        {
+            MaxDrawdown = options.Capital * options.MaxDrawdownPercent / 100m,
+            DailyLossLimit = options.Capital * options.DailyLossLimitPercent / 100m,
+            StopLossPercent = options.StopLossPercent,
+            TakeProfitPercent = options.TakeProfitPercent,
+        });
+        CircuitBreaker = new CircuitBreaker(new CircuitBreakerOptions { VolatilityThresholdBps = options.VolatilityThreshold, WidenFactor = options.SpreadWidenFactor });
         PositionLimitLots = _maxPositionLots;
         PostOnly = options.PostOnly;
     }
@@ -59,34 +64,15 @@ public sealed class BasicMarketMaker : MarketMakerStrategy
     /// <summary>The config in use.</summary>
     public BasicMarketMakerOptions Options { get; }
 
-    /// <summary>The state the last decision was made in.</summary>
-    public TradingState State { get; private set; }
-
     /// <summary>The spread of the last decision in bps, after widening and clamping.</summary>
     public double LastSpreadBps { get; private set; }
 
     /// <summary>The book imbalance of the last decision, from −1 (all asks) to 1 (all bids).</summary>
     public double LastImbalance { get; private set; }
 
-    /// <summary>Clears a drawdown halt so that the next decision quotes again (the drawdown is measured from the peak as before).</summary>
-    public void Resume() => _halted = false;
-
     /// <inheritdoc />
     protected override bool ShouldRequote(QuoteTrigger trigger, long nowNanoseconds) =>
         trigger == QuoteTrigger.OrderEvent || LastQuoteNanoseconds == 0 || nowNanoseconds - LastQuoteNanoseconds >= _updateIntervalNanoseconds;
-
-    /// <inheritdoc />
-    protected override void OnOrderEventCore(in OrderEvent orderEvent)
-    {
-        if (orderEvent.IsFill)
-        {
-            _entryTicks = (double)Position.AverageEntryTicks;
-            CheckDrawdown();
-        }
-    }
-
-    /// <inheritdoc />
-    protected override void OnTimerCore(long nowNanoseconds) => CheckDrawdown();
 
     /// <inheritdoc />
     protected override void ComputeQuotes(DesiredQuotes quotes)
@@ -97,12 +83,6 @@ public sealed class BasicMarketMaker : MarketMakerStrategy
         }
 
         var position = Position.PositionLots;
-        State = DecideState(position, bestBid.Ticks + bestAsk.Ticks);
-        if (State == TradingState.Halted)
-        {
-            return;
-        }
-
         var mid = (bestBid.Ticks + bestAsk.Ticks) * 0.5;
         var imbalance = Imbalance();
         LastImbalance = imbalance;
@@ -113,12 +93,7 @@ public sealed class BasicMarketMaker : MarketMakerStrategy
             spread *= 1 + Math.Abs(imbalance);
         }
 
-        if (Volatility.VolatilityBps > Options.VolatilityThreshold)
-        {
-            spread *= Options.SpreadWidenFactor;
-        }
-
-        spread = Math.Clamp(spread, Options.MinSpreadBps, Options.MaxSpreadBps);
+        spread = Math.Clamp(spread * SpreadMultiplier, Options.MinSpreadBps, Options.MaxSpreadBps);
         LastSpreadBps = spread;
         var half = mid * spread / 20_000.0;
         var q = (double)(position - _targetLots) / _maxPositionLots;
@@ -134,8 +109,10 @@ public sealed class BasicMarketMaker : MarketMakerStrategy
         }
 
         var spacing = Math.Max(1L, (long)Math.Ceiling(mid * Options.PriceLevelSpacingBps / 10_000.0));
-        var quoteBids = State == TradingState.Active || position < 0;
-        var quoteAsks = State == TradingState.Active || position > 0;
+        // Reducing: the base class keeps only the side towards flat; skip the other one here.
+        var reducing = State == TradingState.Reducing;
+        var quoteBids = !reducing || position < 0;
+        var quoteAsks = !reducing || position > 0;
         for (var i = 0; i < Options.MaxLevels; i++)
         {
             var depth = _orderLots * (1 + (Options.VolumeDepthFactor * i));
@@ -152,31 +129,6 @@ public sealed class BasicMarketMaker : MarketMakerStrategy
     }
 
     private long Size(double lots) => Math.Clamp((long)Math.Floor(lots), _minLots, _maxLots);
-
-    private TradingState DecideState(long position, long midHalfTicks)
-    {
-        if (_halted)
-        {
-            return TradingState.Halted;
-        }
-
-        if (position == 0 || _entryTicks <= 0)
-        {
-            return TradingState.Active;
-        }
-
-        // Return of the open position in % of its entry value, long or short.
-        var change = ((midHalfTicks * 0.5) - _entryTicks) / _entryTicks * 100.0 * Math.Sign(position);
-        return change <= -Options.StopLossPercent || change >= Options.TakeProfitPercent ? TradingState.Reducing : TradingState.Active;
-    }
-
-    private void CheckDrawdown()
-    {
-        if (Position.Drawdown >= _maxDrawdown && Position.LastMark.Ticks > 0)
-        {
-            _halted = true;
-        }
-    }
 
     private double Imbalance()
     {

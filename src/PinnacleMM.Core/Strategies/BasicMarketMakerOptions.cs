@@ -65,6 +65,9 @@ public sealed class BasicMarketMakerOptions
     /// <summary>Drawdown from the equity peak, in % of <see cref="Capital"/>, at which the strategy stops quoting (halted). Default 5.</summary>
     public decimal MaxDrawdownPercent { get; set; } = 5;
 
+    /// <summary>Loss since the start of the UTC day, in % of <see cref="Capital"/>, at which the strategy stops quoting until the next day; 0 = off. Default 0.</summary>
+    public decimal DailyLossLimitPercent { get; set; }
+
     /// <summary>Loss of the open position, in % of its entry value, at which only orders that reduce it are quoted. Default 3.</summary>
     public double StopLossPercent { get; set; } = 3;
 
@@ -83,7 +86,7 @@ public sealed class BasicMarketMakerOptions
     /// <summary>A live order within this many ticks of its quote is left alone (the reconciler's price tolerance). Default 0.</summary>
     public long RefreshToleranceTicks { get; set; }
 
-    /// <summary>Volatility (<see cref="VolatilityEstimator.VolatilityBps"/>) above which the spread is multiplied by <see cref="SpreadWidenFactor"/>. Default 0.5.</summary>
+    /// <summary>Volatility (<see cref="VolatilityEstimator.VolatilityBps"/>) above which the spread is multiplied by <see cref="SpreadWidenFactor"/>; 0 turns widening off. Default 0.5.</summary>
     public double VolatilityThreshold { get; set; } = 0.5;
 
     /// <summary>The spread multiplier when volatility is above <see cref="VolatilityThreshold"/>; at least 1. Default 2.0.</summary>
@@ -139,6 +142,11 @@ public sealed class BasicMarketMakerOptions
         if (MaxDrawdownPercent is <= 0 or > 100)
         {
             errors.Add($"{nameof(MaxDrawdownPercent)} {F(MaxDrawdownPercent)} must be above 0 and at most 100.");
+        }
+
+        if (DailyLossLimitPercent is < 0 or > 100)
+        {
+            errors.Add($"{nameof(DailyLossLimitPercent)} {F(DailyLossLimitPercent)} must be between 0 and 100.");
         }
 
         Range(errors, StopLossPercent, double.Epsilon, 100, nameof(StopLossPercent));

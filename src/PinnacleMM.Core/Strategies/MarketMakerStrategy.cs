@@ -1,6 +1,7 @@
 using PinnacleMM.Core.Books;
 using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Primitives;
+using PinnacleMM.Core.Risk;
 using PinnacleMM.Core.Time;
 
 namespace PinnacleMM.Core.Strategies;
@@ -27,10 +28,26 @@ namespace PinnacleMM.Core.Strategies;
 /// stays within ±<see cref="PositionLimitLots"/> — sizes are cut down and levels dropped to get there.
 /// Deciding allocates nothing.
 /// </para>
+/// <para>
+/// Risk: the trading state lives in <see cref="Risk"/> (the pre-trade checker the engine runs every action through).
+/// Before every decision the strategy sets its automatic state from the <see cref="KillSwitch"/> (drawdown and daily-loss
+/// halts, checked on fills and timer ticks; stop loss and take profit, checked at each decision) and the
+/// <see cref="CircuitBreaker"/> (market stress: widen via <see cref="SpreadMultiplier"/>, or pause). Halted: no quotes at all,
+/// so the reconciler cancels every live order. Reducing: only the side that brings the position towards flat, sized so it
+/// cannot go past flat. An operator uses <see cref="Pause"/>, <see cref="Reduce"/> and <see cref="Resume"/>.
+/// </para>
 /// </remarks>
 public abstract class MarketMakerStrategy
 {
+    private const string DrawdownReason = "kill switch: drawdown from the equity peak reached the maximum";
+    private const string DailyLossReason = "kill switch: loss since the start of the UTC day reached the limit";
+    private const string StopLossReason = "kill switch: stop loss reached, reduce only";
+    private const string TakeProfitReason = "kill switch: take profit reached, reduce only";
+    private const string StressReason = "circuit breaker: market stress, quoting paused";
+
     private long _midHalfTicks;
+    private double _entryTicks;
+    private KillSwitchReason _positionReason;
 
     /// <summary>Creates the strategy's state: book, position, volatility estimator and quote storage.</summary>
     /// <param name="instrument">The instrument quoted.</param>
@@ -39,6 +56,7 @@ public abstract class MarketMakerStrategy
     /// <param name="timeProvider">Wall-clock time (daily limits, logs); <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="position">The position to update with fills; a new flat one without fees when null.</param>
     /// <param name="volatility">The volatility estimator; one sampling every 100 ms with a half-life of 50 samples when null.</param>
+    /// <param name="risk">The pre-trade checker holding the trading state; one without limits when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="instrument"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="position"/> is for another instrument.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxLevelsPerSide"/> is out of range.</exception>
@@ -48,7 +66,8 @@ public abstract class MarketMakerStrategy
         MonotonicClock? clock = null,
         TimeProvider? timeProvider = null,
         PositionTracker? position = null,
-        VolatilityEstimator? volatility = null)
+        VolatilityEstimator? volatility = null,
+        PreTradeRisk? risk = null)
     {
         ArgumentNullException.ThrowIfNull(instrument);
         if (position is not null && !ReferenceEquals(position.Instrument, instrument))
@@ -63,6 +82,7 @@ public abstract class MarketMakerStrategy
         TimeProvider = timeProvider ?? TimeProvider.System;
         Position = position ?? new PositionTracker(instrument);
         Volatility = volatility ?? new VolatilityEstimator(100_000_000, 50);
+        Risk = risk ?? new PreTradeRisk(new RiskLimits());
     }
 
     /// <summary>The instrument quoted.</summary>
@@ -79,6 +99,21 @@ public abstract class MarketMakerStrategy
 
     /// <summary>The quotes decided last; read them when an <c>On…</c> method returns <see langword="true"/>.</summary>
     public DesiredQuotes Quotes { get; }
+
+    /// <summary>The pre-trade checker; it holds the trading state (<see cref="State"/>).</summary>
+    public PreTradeRisk Risk { get; }
+
+    /// <summary>The trading state in force (see <see cref="PreTradeRisk.State"/>).</summary>
+    public TradingState State => Risk.State;
+
+    /// <summary>The kill switch (drawdown, daily loss, stop loss, take profit); none when null. Set by the subclass's constructor.</summary>
+    public KillSwitch? KillSwitch { get; protected set; }
+
+    /// <summary>The market-stress circuit breaker; none when null. Set by the subclass's constructor.</summary>
+    public CircuitBreaker? CircuitBreaker { get; protected set; }
+
+    /// <summary>What the subclass multiplies its spread by: the circuit breaker's widen factor while it is tripped, else 1.</summary>
+    public double SpreadMultiplier => CircuitBreaker?.SpreadMultiplier ?? 1;
 
     /// <summary>The monotonic clock.</summary>
     public MonotonicClock Clock { get; }
@@ -150,6 +185,9 @@ public abstract class MarketMakerStrategy
             {
                 Position.ApplyFill(orderEvent.Side, orderEvent.Price, orderEvent.Quantity, orderEvent.Liquidity, orderEvent.Fee);
             }
+
+            _entryTicks = (double)Position.AverageEntryTicks;
+            CheckEquity();
         }
 
         OnOrderEventCore(in orderEvent);
@@ -167,8 +205,89 @@ public abstract class MarketMakerStrategy
             Position.Mark(new Price(_midHalfTicks / 2));
         }
 
+        CheckEquity();
         OnTimerCore(now);
         return RequoteIf(QuoteTrigger.Timer, now);
+    }
+
+    /// <summary>Operator: stop quoting (every live order gets cancelled) until <see cref="Resume"/>; takes effect at the next decision.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="reason"/> is null.</exception>
+    public void Pause(string reason) => Risk.Pause(reason);
+
+    /// <summary>Operator: quote only the side that reduces the position until <see cref="Resume"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="reason"/> is null.</exception>
+    public void Reduce(string reason) => Risk.Reduce(reason);
+
+    /// <summary>
+    /// Operator: back to normal quoting. Also clears a kill-switch halt and restarts its drawdown peak and daily reference
+    /// from the current equity; a stop loss, take profit or market stress that still holds applies again at the next decision.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="reason"/> is null.</exception>
+    public void Resume(string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        KillSwitch?.Rebase();
+        Risk.Resume(reason);
+    }
+
+    /// <summary>Captures what must survive a restart (position, kill switch, operator state) as plain data; see <see cref="StrategyState"/>.</summary>
+    public StrategyState CaptureState() => new()
+    {
+        Position = Position.CaptureState(),
+        KillSwitch = KillSwitch?.CaptureState(),
+        ManualState = Risk.ManualState,
+        ManualReason = Risk.ManualReason,
+    };
+
+    /// <summary>
+    /// Puts back what <see cref="CaptureState"/> captured (before the first decision of a restarted process). Everything is
+    /// checked before anything changes: a refused state leaves the strategy as it was.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="state"/> or a part of it is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The position state is refused (see <see cref="PositionTracker.RestoreState"/>), the kill switch state is refused or given to a
+    /// strategy without one, or the manual state is undefined; the message names the field.
+    /// </exception>
+    public void RestoreState(StrategyState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(state.Position, "state.Position");
+        ArgumentNullException.ThrowIfNull(state.ManualReason, "state.ManualReason");
+        if (state.ManualState > TradingState.Halted)
+        {
+            throw new ArgumentException($"ManualState {(int)state.ManualState} is not Active, Reducing or Halted.", nameof(state));
+        }
+
+        if (state.KillSwitch is not null && KillSwitch is null)
+        {
+            throw new ArgumentException("KillSwitch state given, but this strategy has no kill switch.", nameof(state));
+        }
+
+        if (state.KillSwitch is { Halt: not (KillSwitchReason.None or KillSwitchReason.MaxDrawdown or KillSwitchReason.DailyLoss) })
+        {
+            throw new ArgumentException($"KillSwitch.Halt {state.KillSwitch.Halt} must be None, MaxDrawdown or DailyLoss: only those latch.", nameof(state));
+        }
+
+        Position.RestoreState(state.Position); // checks everything before changing anything
+        if (state.KillSwitch is not null)
+        {
+            KillSwitch!.RestoreState(state.KillSwitch);
+        }
+
+        _entryTicks = (double)Position.AverageEntryTicks;
+        _positionReason = KillSwitchReason.None;
+        switch (state.ManualState)
+        {
+            case TradingState.Halted:
+                Risk.Pause(state.ManualReason);
+                break;
+            case TradingState.Reducing:
+                Risk.Reduce(state.ManualReason);
+                break;
+            default:
+                Risk.Resume(state.ManualReason);
+                break;
+        }
     }
 
     /// <summary>Decides the quotes now, whatever <see cref="ShouldRequote"/> says.</summary>
@@ -238,13 +357,62 @@ public abstract class MarketMakerStrategy
     private void Decide(long now)
     {
         Quotes.Clear();
-        if (QuotingEnabled)
+        RefreshMid();
+        EvaluateAutomaticState(now);
+        if (QuotingEnabled && Risk.State != TradingState.Halted)
         {
             ComputeQuotes(Quotes);
             Enforce();
         }
 
         LastQuoteNanoseconds = now;
+    }
+
+    private void CheckEquity()
+    {
+        if (KillSwitch is not null && _midHalfTicks != 0)
+        {
+            KillSwitch.CheckEquity(Position, new Price(_midHalfTicks / 2), TimeProvider.GetUtcNow());
+        }
+    }
+
+    // Sets the automatic trading state from the kill switch and the circuit breaker, most restrictive first.
+    private void EvaluateAutomaticState(long now)
+    {
+        if (CircuitBreaker is not null)
+        {
+            double spreadBps = 0;
+            if (_midHalfTicks != 0 && Book.TryGetBestBid(out var bid, out _) && Book.TryGetBestAsk(out var ask, out _))
+            {
+                spreadBps = (ask.Ticks - bid.Ticks) * 20_000.0 / _midHalfTicks;
+            }
+
+            CircuitBreaker.Evaluate(now, Volatility.VolatilityBps, spreadBps);
+        }
+
+        if (KillSwitch is null && CircuitBreaker is null)
+        {
+            return;
+        }
+
+        _positionReason = KillSwitch?.CheckPosition(Position.PositionLots, _entryTicks, _midHalfTicks, _positionReason) ?? KillSwitchReason.None;
+        var halt = KillSwitch?.Halt ?? KillSwitchReason.None;
+        if (halt != KillSwitchReason.None)
+        {
+            Risk.SetAutomaticState(TradingState.Halted, halt == KillSwitchReason.MaxDrawdown ? DrawdownReason : DailyLossReason);
+        }
+        else if (CircuitBreaker?.IsPaused == true)
+        {
+            Risk.SetAutomaticState(TradingState.Halted, StressReason);
+        }
+        else if (_positionReason != KillSwitchReason.None)
+        {
+            Risk.SetAutomaticState(TradingState.Reducing, _positionReason == KillSwitchReason.StopLoss ? StopLossReason : TakeProfitReason);
+        }
+        else
+        {
+            Risk.SetAutomaticState(TradingState.Active, string.Empty);
+        }
     }
 
     private void Enforce()
@@ -257,6 +425,13 @@ public abstract class MarketMakerStrategy
         // Room to buy: limit - position; room to sell: limit + position (saturating, limit may be long.MaxValue).
         var buyRoom = position >= 0 ? limit - position : (limit > long.MaxValue + position ? long.MaxValue : limit - position);
         var sellRoom = position <= 0 ? limit + position : (limit > long.MaxValue - position ? long.MaxValue : limit + position);
+        if (Risk.State == TradingState.Reducing)
+        {
+            // Only towards flat, and never past it.
+            buyRoom = Math.Min(buyRoom, Math.Max(0, -position));
+            sellRoom = Math.Min(sellRoom, Math.Max(0, position));
+        }
+
         var bidCeiling = PostOnly && hasAsk ? bestAsk.Ticks : long.MaxValue;
         var askFloor = PostOnly && hasBid ? bestBid.Ticks : 0;
 

@@ -70,7 +70,7 @@ public sealed class PreTradeRiskTests
         Assert.AreEqual(RiskRejectReason.ReduceOnly, risk.Check(Place(Side.Buy, 1_000_000, 1), 0, 0, 0, 0, Mid2, 0));
         Assert.AreEqual(RiskRejectReason.None, risk.Check(Place(Side.Buy, 1_000_000, 10), -10, 0, 0, 0, Mid2, 0));
 
-        risk.Halt("drawdown");
+        risk.Pause("drawdown");
         Assert.AreEqual(RiskRejectReason.Halted, risk.Check(Place(Side.Buy, 1_000_000, 10), -10, 0, 0, 0, Mid2, 0));
         Assert.AreEqual(RiskRejectReason.None, risk.Check(new QuoteAction(QuoteActionKind.Cancel, 5, Side.Buy, new Price(1), new Quantity(1)), 0, 0, 0, 0, 0, 0));
         risk.Resume("operator");
@@ -101,7 +101,7 @@ public sealed class PreTradeRiskTests
             var risk = new PreTradeRisk(new RiskLimits());
             var reconciler = new QuoteReconciler(new QuoteReconcilerOptions());
             var live = orders.Select((o, i) => new LiveOrder(i + 1, o.side, new Price(o.price), new Quantity(o.lots), 0)).ToList();
-            risk.Halt("kill switch");
+            risk.Pause("kill switch");
 
             // A halted strategy desires nothing: the reconciler cancels everything and risk lets the cancels through.
             var desired = new DesiredQuotes(1);

@@ -38,6 +38,7 @@ public sealed class BasicMarketMakerOptionsTests
     [DataRow("VolumeWeightFactor", "-1", "VolumeWeightFactor -1 must be between 0 and 1.")]
     [DataRow("Capital", "0", "Capital 0 must be positive.")]
     [DataRow("MaxDrawdownPercent", "0", "MaxDrawdownPercent 0 must be above 0 and at most 100.")]
+    [DataRow("DailyLossLimitPercent", "101", "DailyLossLimitPercent 101 must be between 0 and 100.")]
     [DataRow("StopLossPercent", "0", "StopLossPercent 0 must be above 0 and at most 100.")]
     [DataRow("TakeProfitPercent", "NaN", "TakeProfitPercent NaN must be above 0 and at most 1000.")]
     [DataRow("QuoteUpdateInterval", "-00:00:01", "QuoteUpdateInterval -00:00:01 must not be negative.")]

@@ -227,7 +227,7 @@ public sealed class BasicMarketMakerTests
         s.Requote();
         Assert.AreEqual(TradingState.Active, s.State);
 
-        halted.Resume();
+        halted.Resume("operator");
         halted.Requote();
         Assert.AreEqual(TradingState.Active, halted.State);
     }
