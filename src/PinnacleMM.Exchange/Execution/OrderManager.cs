@@ -231,6 +231,12 @@ public sealed class OrderManager
 
                 default:
                     var id = new ClientOrderId(action.OrderId);
+                    if (Tracker.TryGet(id, out var amended) && amended.AmendPending)
+                    {
+                        // One modification in flight per order: the next reconcile, after the venue answered, decides again.
+                        break;
+                    }
+
                     var amend = OrderCommand.Amend(_instrumentId, id, action.Price, action.Quantity, now);
                     Tracker.GetOpenLots(out var otherBuy, out var otherSell, except: id);
                     if (!Admit(action, amend, otherBuy, otherSell, openOrders - 1, now, RateLimitCategory.OrderModify))

@@ -396,6 +396,24 @@ public sealed class OrderTracker
         }
     }
 
+    /// <summary>
+    /// The open size of our acknowledged orders resting at <paramref name="price"/> on <paramref name="side"/> (at
+    /// their confirmed price): what the venue's book shows of us there. Orders not yet acknowledged are left out.
+    /// </summary>
+    public long AcknowledgedLeavesAt(Side side, Price price)
+    {
+        long lots = 0;
+        foreach (var (_, slot) in _active)
+        {
+            if (slot.Acked && slot.Side == side && slot.PriceTicks == price.Ticks)
+            {
+                lots += slot.LeavesLots;
+            }
+        }
+
+        return lots;
+    }
+
     /// <summary>The order <paramref name="clientOrderId"/>, open or remembered as closed.</summary>
     /// <returns><see langword="false"/> when it is not known (never tracked, or forgotten).</returns>
     public bool TryGet(ClientOrderId clientOrderId, out TrackedOrder order)
