@@ -215,22 +215,41 @@ public sealed class TradingEngine : IAsyncDisposable
             throw new InvalidOperationException("StartAsync: the engine was already started (an engine runs once; create a new one to restart).");
         }
 
-        var report = Recover();
         _stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var now = _clock.NowNanoseconds;
-        _nextTimer = now + _timerInterval;
-        _nextSnapshot = _snapshotInterval > 0 ? now + _snapshotInterval : long.MaxValue;
-        if (!_inline)
+        try
         {
-            StartThreads();
-        }
+            var report = Recover();
+            var now = _clock.NowNanoseconds;
+            _nextTimer = now + _timerInterval;
+            _nextSnapshot = _snapshotInterval > 0 ? now + _snapshotInterval : long.MaxValue;
+            if (!_inline)
+            {
+                StartThreads();
+            }
 
-        await _orderEntry.ConnectAsync(ExecutionSink, cancellationToken).ConfigureAwait(false);
-        var venueOrders = await _orderEntry.GetOpenOrdersAsync(_instrumentId, cancellationToken).ConfigureAwait(false);
-        var venue = await OnStrategyThreadAsync(() => Orders.ReconcileWithVenue(venueOrders)).ConfigureAwait(false);
-        await _marketData.ConnectAsync(MarketDataSink, cancellationToken).ConfigureAwait(false);
-        await _marketData.SubscribeAsync(_instrumentId, cancellationToken).ConfigureAwait(false);
-        return report with { Venue = venue };
+            await _orderEntry.ConnectAsync(ExecutionSink, cancellationToken).ConfigureAwait(false);
+            var venueOrders = await _orderEntry.GetOpenOrdersAsync(_instrumentId, cancellationToken).ConfigureAwait(false);
+            var venue = await OnStrategyThreadAsync(() => Orders.ReconcileWithVenue(venueOrders)).ConfigureAwait(false);
+            await _marketData.ConnectAsync(MarketDataSink, cancellationToken).ConfigureAwait(false);
+            await _marketData.SubscribeAsync(_instrumentId, cancellationToken).ConfigureAwait(false);
+            return report with { Venue = venue };
+        }
+        catch
+        {
+            // A failed start leaves nothing running and the instrument's persistence closed.
+            if (_strategyThread is not null)
+            {
+                await AbortAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                Volatile.Write(ref _state, 3);
+                ClosePersistence();
+                _stopped.TrySetResult();
+            }
+
+            throw;
+        }
     }
 
     /// <summary>

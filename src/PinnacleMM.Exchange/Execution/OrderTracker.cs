@@ -297,8 +297,9 @@ public sealed class OrderTracker
                 return ExecutionOutcome.Applied;
 
             case ExecutionEventKind.Amended:
+                // Fills that overtook the amend's acknowledgement already reduced what is open.
                 slot.PriceTicks = executionEvent.Price.Ticks;
-                slot.LeavesLots = executionEvent.LeavesQuantity.Lots;
+                slot.LeavesLots = Math.Max(0, executionEvent.LeavesQuantity.Lots - Math.Max(0, slot.FilledLots - executionEvent.FilledQuantity.Lots));
                 slot.TotalLots = slot.FilledLots + slot.LeavesLots;
                 slot.AmendPending = false;
                 return ExecutionOutcome.Applied;
