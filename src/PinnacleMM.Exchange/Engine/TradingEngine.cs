@@ -1,0 +1,994 @@
+using System.Collections.Concurrent;
+using PinnacleMM.Core.Books;
+using PinnacleMM.Core.Concurrency;
+using PinnacleMM.Core.Primitives;
+using PinnacleMM.Core.Strategies;
+using PinnacleMM.Core.Time;
+using PinnacleMM.Exchange.Abstractions;
+using PinnacleMM.Exchange.Diagnostics;
+using PinnacleMM.Exchange.Execution;
+using PinnacleMM.Persistence;
+using PinnacleMM.Security.Audit;
+using PinnacleMM.Security.RateLimiting;
+
+namespace PinnacleMM.Exchange.Engine;
+
+/// <summary>
+/// Runs one strategy on one instrument against a venue: market data in, the strategy's quotes reconciled into
+/// orders (<see cref="OrderManager"/>), fills back into the position, everything journaled and audited, safe to
+/// stop and restart.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Threads</b> (<see cref="EngineThreading.Threaded"/>). The connectors deliver on their own threads into two
+/// rings (<c>SpscRing&lt;MarketEvent&gt;</c>, <c>SpscRing&lt;ExecutionEvent&gt;</c>). The strategy thread applies
+/// market data to the strategy's book, asks the strategy, reconciles and risk-checks, and writes commands into a
+/// ring to the execution thread, which hands them to the order-entry connector. Every market event and order
+/// activity goes through a fourth ring to the persistence and monitoring thread, which journals and audits them.
+/// Threads wait according to <see cref="TradingEngineOptions.WaitStrategy"/>. The strategy is only ever called on
+/// the strategy thread. In <see cref="EngineThreading.Inline"/> mode the same stages run inside the connector's
+/// sink calls (deterministic with the simulator in virtual time).
+/// </para>
+/// <para>
+/// <b>Start</b> recovers the strategy's state (position, P&amp;L, kill switch, operator state) and our orders from
+/// the newest snapshot and the journaled order activities after it, connects, reconciles the recovered orders
+/// with the venue's open orders (closing the ones gone, cancelling orphans) and subscribes. <b>Stop</b> stops
+/// quoting, cancels every open order and waits (up to <see cref="TradingEngineOptions.StopTimeout"/>) for the
+/// cancels to be confirmed, then takes a final snapshot and flushes the journal.
+/// </para>
+/// <para>
+/// <b>Persistence.</b> The engine owns its instrument's snapshots: the <see cref="PersistenceManager"/> must not take
+/// periodic snapshots of its own (<see cref="PersistenceOptions.SnapshotIntervalMin"/> = 0), because only the engine
+/// can capture a state that matches the journal at the snapshot's sequence. The venue's own book is not persisted:
+/// on restart the venue (a real exchange, or a simulator that kept running) is asked for our open orders, which
+/// covers orders resting across a restart the same way for every connector; a new simulator process simply has
+/// none, and the recovered orders are closed as gone.
+/// </para>
+/// </remarks>
+public sealed class TradingEngine : IAsyncDisposable
+{
+    private readonly TradingEngineOptions _options;
+    private readonly MarketMakerStrategy _strategy;
+    private readonly IMarketDataConnector _marketData;
+    private readonly IOrderEntryConnector _orderEntry;
+    private readonly InstrumentId _instrumentId;
+    private readonly PersistenceManager? _persistenceManager;
+    private readonly MonotonicClock _clock;
+    private readonly ManualMonotonicClock? _eventClock;
+    private readonly OrderAuditor? _auditor;
+    private readonly bool _inline;
+    private readonly long _timerInterval;
+    private readonly long _snapshotInterval;
+    private readonly Lock _inlineGate = new();
+    private readonly ConcurrentQueue<Action> _control = new();
+    private readonly LatencyHistogram _tickToQuote = new();
+    private readonly DepthBook _venueBook;
+    private readonly byte[] _encodeBuffer = new byte[Math.Max(EngineRecordCodec.MaxActivitySize, EngineRecordCodec.MarketEventSize)];
+
+    private readonly SpscRing<MarketEvent>? _marketRing;
+    private readonly SpscRing<ExecutionEvent>? _executionRing;
+    private readonly SpscRing<OutboundCommand>? _commandRing;
+    private readonly SpscRing<JournalItem>? _journalRing;
+    private readonly EngineSignal _wake;
+
+    private DepthLevel[] _levels = new DepthLevel[256];
+    private EngineStateSections? _sections;
+    private InstrumentPersistence? _persistence;
+    private Thread? _strategyThread;
+    private Thread? _executionThread;
+    private Thread? _persistenceThread;
+    private TaskCompletionSource? _stopped;
+    private volatile EngineStatus _status = new();
+    private volatile Exception? _fault;
+    private int _state; // 0 created, 1 running, 2 stopping, 3 stopped
+    private volatile bool _stopRequested;
+    private bool _abort;
+    private long _stopDeadline;
+    private long _nextTimer;
+    private long _nextSnapshot;
+    private bool _pulled;
+    private long _marketEvents;
+    private long _bookGaps;
+    private long _journalFailures;
+
+    /// <summary>Creates an engine; nothing runs until <see cref="StartAsync"/>.</summary>
+    /// <param name="options">Threads, rings, timers, order management; validated here.</param>
+    /// <param name="strategy">The strategy (its instrument is the one traded; its <see cref="MarketMakerStrategy.Risk"/> checks every order).</param>
+    /// <param name="instrumentId">The instrument's id in the connectors' events.</param>
+    /// <param name="marketData">The market data connector (not connected yet).</param>
+    /// <param name="orderEntry">The order-entry connector (not connected yet); may be the same object (the simulator).</param>
+    /// <param name="persistence">Journal, snapshots and recovery; none when null (nothing survives a restart).</param>
+    /// <param name="audit">The audit log every order action is written to; none when null.</param>
+    /// <param name="rateLimits">The Security rate limiters for order submit, cancel and modify; none when null.</param>
+    /// <param name="clock">The monotonic clock (latency, timers); the strategy's when null. With <see cref="TradingEngineOptions.ClockFollowsEvents"/> it must be the strategy's <see cref="ManualMonotonicClock"/>.</param>
+    /// <exception cref="ArgumentNullException">A required argument is null.</exception>
+    /// <exception cref="ArgumentException">The options or the clock break a rule; the message names every broken field.</exception>
+    public TradingEngine(
+        TradingEngineOptions options,
+        MarketMakerStrategy strategy,
+        InstrumentId instrumentId,
+        IMarketDataConnector marketData,
+        IOrderEntryConnector orderEntry,
+        PersistenceManager? persistence = null,
+        IAuditLog? audit = null,
+        RateLimiterSet? rateLimits = null,
+        MonotonicClock? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(strategy);
+        ArgumentNullException.ThrowIfNull(marketData);
+        ArgumentNullException.ThrowIfNull(orderEntry);
+        var errors = new List<string>(options.Validate());
+        _clock = clock ?? strategy.Clock;
+        if (options.ClockFollowsEvents)
+        {
+            _eventClock = _clock as ManualMonotonicClock;
+            if (_eventClock is null || !ReferenceEquals(_clock, strategy.Clock))
+            {
+                errors.Add("clock: with ClockFollowsEvents the engine's clock must be the strategy's ManualMonotonicClock.");
+            }
+        }
+
+        if (instrumentId.Value <= 0)
+        {
+            errors.Add($"instrumentId: {instrumentId} must be a registered (positive) id.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid trading engine options: " + string.Join(" ", errors), nameof(options));
+        }
+
+        _options = options;
+        _strategy = strategy;
+        _instrumentId = instrumentId;
+        _marketData = marketData;
+        _orderEntry = orderEntry;
+        _persistenceManager = persistence;
+        _inline = options.Threading == EngineThreading.Inline;
+        _timerInterval = options.TimerInterval.Ticks * TimeSpan.NanosecondsPerTick;
+        _snapshotInterval = options.SnapshotInterval.Ticks * TimeSpan.NanosecondsPerTick;
+        _wake = new EngineSignal(options.WaitStrategy);
+        _venueBook = new DepthBook(strategy.Instrument);
+        if (audit is not null)
+        {
+            _auditor = new OrderAuditor(audit, strategy.Instrument, options.AuditActor, orderEntry.Venue);
+        }
+
+        if (!_inline)
+        {
+            _marketRing = new SpscRing<MarketEvent>(options.MarketDataRingCapacity, options.WaitStrategy);
+            _executionRing = new SpscRing<ExecutionEvent>(options.OrderRingCapacity, options.WaitStrategy);
+            _commandRing = new SpscRing<OutboundCommand>(options.OrderRingCapacity, options.WaitStrategy);
+            _journalRing = new SpscRing<JournalItem>(options.JournalRingCapacity, options.PersistenceWaitStrategy);
+        }
+
+        Orders = new OrderManager(instrumentId, strategy, strategy.Risk, new CommandSink(this), options.Orders, new ActivitySink(this), rateLimits, _clock, orderEntry.SupportsAmend);
+        MarketDataSink = new MarketSink(this);
+        ExecutionSink = new ExecutionSinkImpl(this);
+    }
+
+    /// <summary>The order manager. Read it on the strategy thread, or when the engine is not running.</summary>
+    public OrderManager Orders { get; }
+
+    /// <summary>The strategy run.</summary>
+    public MarketMakerStrategy Strategy => _strategy;
+
+    /// <summary>The latest picture for dashboards (published on every timer tick and at stop); safe from any thread.</summary>
+    public EngineStatus Status => _status;
+
+    /// <summary>Tick-to-quote latency: from a market event's receipt to the command's hand-over to the order-entry connector.</summary>
+    public LatencyHistogram TickToQuote => _tickToQuote;
+
+    /// <summary>Market events processed by the strategy stage.</summary>
+    public long MarketEventsProcessed => Volatile.Read(ref _marketEvents);
+
+    /// <summary>Sequence gaps found in the market data (each pulls the quotes until the next snapshot).</summary>
+    public long BookGaps => Volatile.Read(ref _bookGaps);
+
+    /// <summary>Whether the engine is running (started and not stopped).</summary>
+    public bool IsRunning => Volatile.Read(ref _state) == 1;
+
+    /// <summary>The failure that stopped a stage thread, or null. <see cref="StopAsync"/> rethrows it.</summary>
+    public Exception? Fault => _fault;
+
+    /// <summary>The venue's book as the feed shows it, our orders included (the strategy's <see cref="MarketMakerStrategy.Book"/> leaves them out).</summary>
+    internal DepthBook VenueBook => _venueBook;
+
+    /// <summary>The market data sink the engine connects with (exposed for connectors wired by hand).</summary>
+    internal IMarketDataSink MarketDataSink { get; }
+
+    /// <summary>The execution sink the engine connects with.</summary>
+    internal IExecutionSink ExecutionSink { get; }
+
+    /// <summary>
+    /// Recovers, connects, reconciles the recovered orders with the venue, starts the threads (threaded mode) and
+    /// subscribes to the instrument.
+    /// </summary>
+    /// <returns>What was recovered.</returns>
+    /// <exception cref="InvalidOperationException">Already started; or the persistence manager takes its own periodic snapshots (set <see cref="PersistenceOptions.SnapshotIntervalMin"/> to 0).</exception>
+    /// <exception cref="Persistence.Recovery.RecoveryException">The journal and snapshots do not fit together.</exception>
+    public async Task<EngineRecoveryReport> StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("StartAsync: the engine was already started (an engine runs once; create a new one to restart).");
+        }
+
+        _stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            var report = Recover();
+            var now = _clock.NowNanoseconds;
+            _nextTimer = now + _timerInterval;
+            _nextSnapshot = _snapshotInterval > 0 ? now + _snapshotInterval : long.MaxValue;
+            if (!_inline)
+            {
+                StartThreads();
+            }
+
+            await _orderEntry.ConnectAsync(ExecutionSink, cancellationToken).ConfigureAwait(false);
+            var venueOrders = await _orderEntry.GetOpenOrdersAsync(_instrumentId, cancellationToken).ConfigureAwait(false);
+            var venue = await OnStrategyThreadAsync(() => Orders.ReconcileWithVenue(venueOrders)).ConfigureAwait(false);
+            await _marketData.ConnectAsync(MarketDataSink, cancellationToken).ConfigureAwait(false);
+            await _marketData.SubscribeAsync(_instrumentId, cancellationToken).ConfigureAwait(false);
+            return report with { Venue = venue };
+        }
+        catch
+        {
+            // A failed start leaves nothing running and the instrument's persistence closed.
+            if (_strategyThread is not null)
+            {
+                await AbortAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                Volatile.Write(ref _state, 3);
+                ClosePersistence();
+                _stopped.TrySetResult();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stops cleanly: stops quoting, cancels every open order and waits for the cancels to be confirmed (up to
+    /// <see cref="TradingEngineOptions.StopTimeout"/>; in inline mode the caller keeps driving the venue meanwhile),
+    /// then takes the final snapshot, flushes the journal and stops the threads. Idempotent.
+    /// </summary>
+    /// <exception cref="Exception">A stage thread failed: its exception is rethrown here.</exception>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.CompareExchange(ref _state, 2, 1) == 1)
+        {
+            await OnStrategyThreadAsync(BeginStop).ConfigureAwait(false);
+            if (_inline)
+            {
+                _ = WatchInlineStopTimeoutAsync();
+            }
+        }
+
+        if (_stopped is not null)
+        {
+            await _stopped.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_fault is { } fault)
+        {
+            throw new InvalidOperationException("The trading engine failed: " + fault.Message, fault);
+        }
+    }
+
+    /// <summary>Stops the engine if it runs (see <see cref="StopAsync"/>) and releases its resources; a failure is not rethrown.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Kept in Fault; disposal must not throw.
+        }
+
+        _wake.Dispose();
+    }
+
+    /// <summary>Pauses quoting (cancelling our quotes) or resumes it, on the strategy thread.</summary>
+    public Task SetQuotingAsync(bool enabled) => OnStrategyThreadAsync(() =>
+    {
+        _strategy.QuotingEnabled = enabled;
+        _strategy.Requote();
+        Orders.Requote();
+        return true;
+    });
+
+    /// <summary>
+    /// Simulates a crash for tests: the threads stop at once without cancelling orders or taking a snapshot; what
+    /// was journaled so far stays (the journal is closed as a process exit would leave it mapped).
+    /// </summary>
+    internal async Task AbortAsync()
+    {
+        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
+        {
+            return;
+        }
+
+        await OnStrategyThreadAsync(() =>
+        {
+            _abort = true;
+            _stopRequested = true;
+            if (_inline)
+            {
+                Finish(takeSnapshot: false);
+            }
+
+            return true;
+        }).ConfigureAwait(false);
+        await _stopped!.Task.ConfigureAwait(false);
+    }
+
+    // ------------------------------------------------------------------ recovery
+
+    private EngineRecoveryReport Recover()
+    {
+        if (_persistenceManager is null)
+        {
+            return new EngineRecoveryReport();
+        }
+
+        if (_persistenceManager.Options.SnapshotIntervalMin != 0)
+        {
+            throw new InvalidOperationException(
+                $"persistence: PersistenceOptions.SnapshotIntervalMin is {_persistenceManager.Options.SnapshotIntervalMin}; it must be 0 for an instrument a TradingEngine trades " +
+                "(the engine takes its own snapshots, TradingEngineOptions.SnapshotInterval, so that they match the journal).");
+        }
+
+        _sections = new EngineStateSections(_strategy);
+        _persistence = _persistenceManager.Open(_strategy.Instrument, new InstrumentPersistenceOptions
+        {
+            StateProviders = _sections.Providers,
+            ApplicationRecords = _sections,
+            Clock = _clock,
+        });
+        _sections.Recovering = false;
+        Orders.Tracker.RestoreState(EngineStateSections.CaptureOrders(_sections.Replay));
+        var position = _strategy.Position;
+        return new EngineRecoveryReport
+        {
+            Persistence = _persistence.Recovery,
+            StrategyStateRestored = _sections.StrategyRestored,
+            ActivitiesReplayed = _sections.ActivitiesReplayed,
+            RecoveredOpenOrders = Orders.Tracker.GetOpenOrders(),
+            Position = position.Position,
+            RealizedPnl = position.RealizedPnlAverageCost,
+            Fees = position.Fees,
+            FillCount = position.FillCount,
+        };
+    }
+
+    // ------------------------------------------------------------------ the strategy stage (strategy thread, or inline)
+
+    private void HandleMarket(in MarketEvent e)
+    {
+        _marketEvents++;
+        Journal(JournalItem.ForMarket(e));
+        if (!e.Instrument.IsNone && e.Instrument != _instrumentId)
+        {
+            return;
+        }
+
+        var venue = _venueBook;
+        var updated = false;
+        switch (e.Kind)
+        {
+            case MarketEventKind.Status:
+                if (e.ConnectionState != ConnectionState.Synced)
+                {
+                    venue.MarkOutOfSync();
+                    _strategy.Book.MarkOutOfSync();
+                    PullQuotes(e.ReceivedNanoseconds);
+                }
+
+                break;
+            case MarketEventKind.SnapshotBegin:
+                if (e.Sequence > 0)
+                {
+                    venue.BeginSnapshot(e.Sequence);
+                }
+                else
+                {
+                    venue.BeginSnapshot();
+                }
+
+                break;
+            case MarketEventKind.SnapshotLevel:
+                venue.AddSnapshotLevel(e.Side, e.Price, e.Quantity);
+                break;
+            case MarketEventKind.SnapshotEnd:
+                updated = venue.EndSnapshot() == DepthBookResultCode.Applied && RebuildStrategyBook();
+                break;
+            case MarketEventKind.LevelUpdate:
+                var code = venue.IsSequenced ? venue.SetLevel(e.Sequence, e.Side, e.Price, e.Quantity) : venue.SetLevel(e.Side, e.Price, e.Quantity);
+                if (code == DepthBookResultCode.Gap)
+                {
+                    _bookGaps++;
+                    _strategy.Book.MarkOutOfSync();
+                    PullQuotes(e.ReceivedNanoseconds);
+                }
+                else if (code is DepthBookResultCode.Applied or DepthBookResultCode.NothingToRemove)
+                {
+                    updated = MirrorLevel(e.Side, e.Price);
+                }
+
+                break;
+            case MarketEventKind.Trade:
+                if (_strategy.OnTrade(new MarketTrade(e.Price, e.Quantity, e.Side, e.ReceivedNanoseconds)) && venue.IsSynced)
+                {
+                    Orders.Requote(e.ReceivedNanoseconds);
+                }
+
+                break;
+        }
+
+        if (updated)
+        {
+            OnStrategyBookChanged(e.ReceivedNanoseconds);
+        }
+    }
+
+    private void OnStrategyBookChanged(long trigger)
+    {
+        if (!_venueBook.IsSynced || _venueBook.IsBuildingSnapshot)
+        {
+            return;
+        }
+
+        if (_pulled && !_stopRequested)
+        {
+            _pulled = false;
+            _strategy.QuotingEnabled = true;
+        }
+
+        if (_strategy.OnBookUpdated())
+        {
+            Orders.Requote(trigger);
+        }
+    }
+
+    /// <summary>
+    /// The strategy sees the market without our own resting orders (their size is taken out of each level), so
+    /// that it does not quote against itself: otherwise every move of our own quote moves the mid it quotes around.
+    /// </summary>
+    private bool MirrorLevel(Side side, Price price)
+    {
+        var venueLots = _venueBook.GetQuantity(side, price).Lots;
+        var others = Math.Max(0, venueLots - Orders.Tracker.AcknowledgedLeavesAt(side, price));
+        var book = _strategy.Book;
+        var before = book.GetQuantity(side, price).Lots;
+        if (before == others)
+        {
+            return false;
+        }
+
+        var code = book.SetLevel(side, price, new Quantity(others));
+        return code is DepthBookResultCode.Applied;
+    }
+
+    private bool RebuildStrategyBook()
+    {
+        var book = _strategy.Book;
+        book.BeginSnapshot();
+        foreach (var side in (ReadOnlySpan<Side>)[Side.Buy, Side.Sell])
+        {
+            var needed = side == Side.Buy ? _venueBook.BidLevelCount : _venueBook.AskLevelCount;
+            if (needed > _levels.Length)
+            {
+                _levels = new DepthLevel[needed * 2];
+            }
+
+            var count = _venueBook.GetDepth(side, _levels);
+            for (var i = 0; i < count; i++)
+            {
+                var level = _levels[i];
+                var others = Math.Max(0, level.Quantity.Lots - Orders.Tracker.AcknowledgedLeavesAt(side, level.Price));
+                book.AddSnapshotLevel(side, level.Price, new Quantity(others));
+            }
+        }
+
+        return book.EndSnapshot() == DepthBookResultCode.Applied;
+    }
+
+    private void HandleExecution(in ExecutionEvent e)
+    {
+        // The order's confirmed price before the event: an amend or a close changes what we show at it.
+        var known = Orders.Tracker.TryGet(e.ClientOrderId, out var before);
+        Orders.OnExecutionEvent(e);
+        if (_venueBook.IsSynced && !_venueBook.IsBuildingSnapshot && e.Kind != ExecutionEventKind.ConnectionChanged)
+        {
+            var changed = known && MirrorLevel(before.Side, before.Price);
+            if (Orders.Tracker.TryGet(e.ClientOrderId, out var after) && (!known || after.Price != before.Price))
+            {
+                changed |= MirrorLevel(after.Side, after.Price);
+            }
+
+            if (changed)
+            {
+                OnStrategyBookChanged(e.ReceivedNanoseconds);
+            }
+        }
+
+        if (_stopRequested && !_abort && Orders.Tracker.OpenCount == 0 && _inline)
+        {
+            Finish(takeSnapshot: true);
+        }
+    }
+
+    private void RunTimer(long now)
+    {
+        _nextTimer = now + _timerInterval;
+        if (_strategy.OnTimer() && _venueBook.IsSynced)
+        {
+            Orders.Requote();
+        }
+
+        if (_stopRequested)
+        {
+            // Unanswered cancels of a stop (and manual orders) are sent again.
+            Orders.CancelAll();
+        }
+
+        Orders.CheckTimeouts();
+        if (now >= _nextSnapshot && !_stopRequested)
+        {
+            _nextSnapshot = now + _snapshotInterval;
+            RequestPersistence(JournalItemKind.Snapshot);
+        }
+
+        PublishStatus(now);
+    }
+
+    private void PullQuotes(long trigger)
+    {
+        if (_strategy.QuotingEnabled)
+        {
+            _pulled = true;
+            _strategy.QuotingEnabled = false;
+        }
+
+        _strategy.Requote();
+        Orders.Requote(trigger);
+    }
+
+    private bool BeginStop()
+    {
+        _stopRequested = true;
+        _stopDeadline = _clock.NowNanoseconds + (_options.StopTimeout.Ticks * TimeSpan.NanosecondsPerTick);
+        _strategy.QuotingEnabled = false;
+        _strategy.Requote();
+        Orders.Requote();
+        Orders.CancelAll();
+        if (_inline && Orders.Tracker.OpenCount == 0)
+        {
+            Finish(takeSnapshot: true);
+        }
+
+        return true;
+    }
+
+    private PersistenceRequest? RequestPersistence(JournalItemKind kind)
+    {
+        if (_persistence is null)
+        {
+            return null;
+        }
+
+        var request = kind == JournalItemKind.Snapshot
+            ? new PersistenceRequest(EngineStateSections.CaptureStrategy(_strategy), EngineStateSections.CaptureOrders(Orders.Tracker))
+            : new PersistenceRequest(null, null);
+        Journal(new JournalItem(kind, default, default, request));
+        return request;
+    }
+
+    /// <summary>The end of the strategy stage: final snapshot and flush (unless aborting), then the other stages end.</summary>
+    private void Finish(bool takeSnapshot)
+    {
+        if (Volatile.Read(ref _state) == 3)
+        {
+            return;
+        }
+
+        if (takeSnapshot)
+        {
+            RequestPersistence(JournalItemKind.Snapshot);
+        }
+
+        RequestPersistence(JournalItemKind.Flush);
+        PublishStatus(_clock.NowNanoseconds);
+        Volatile.Write(ref _state, 3);
+        if (_inline)
+        {
+            ClosePersistence();
+            _stopped!.TrySetResult();
+        }
+        else
+        {
+            _commandRing!.Complete();
+            _journalRing!.Complete();
+        }
+    }
+
+    private async Task WatchInlineStopTimeoutAsync()
+    {
+        await Task.Delay(_options.StopTimeout).ConfigureAwait(false);
+        lock (_inlineGate)
+        {
+            Finish(takeSnapshot: true);
+        }
+    }
+
+    private void PublishStatus(long now)
+    {
+        var position = _strategy.Position;
+        var book = _venueBook;
+        var instrument = _strategy.Instrument;
+        var hasBid = book.TryGetBestBid(out var bid, out _);
+        var hasAsk = book.TryGetBestAsk(out var ask, out _);
+        var unrealized = hasBid && hasAsk ? position.UnrealizedPnlAverageCost((bid.Ticks + ask.Ticks) / 2m) : 0m;
+        _status = new EngineStatus
+        {
+            TimestampNanoseconds = now,
+            BestBid = hasBid ? instrument.ToDecimal(bid) : null,
+            BestAsk = hasAsk ? instrument.ToDecimal(ask) : null,
+            BookSynced = book.IsSynced,
+            OpenOrders = Orders.Tracker.GetOpenOrders(),
+            Position = position.Position,
+            RealizedPnl = position.RealizedPnlAverageCost,
+            UnrealizedPnl = unrealized,
+            Fees = position.Fees,
+            FillCount = position.FillCount,
+            Volume = instrument.ToDecimal(position.TradedQuantity),
+            TradingState = _strategy.State,
+            TradingStateReason = _strategy.Risk.StateReason,
+            TickToQuote = _tickToQuote.GetPercentiles(),
+            MarketEvents = _marketEvents,
+            OrdersSent = Orders.PlacesSent + Orders.CancelsSent + Orders.AmendsSent,
+            Refusals = Orders.RefusalCount(OrderRefusalReason.Risk) + Orders.RefusalCount(OrderRefusalReason.InvalidPrice) + Orders.RefusalCount(OrderRefusalReason.InvalidQuantity)
+                + Orders.RefusalCount(OrderRefusalReason.RateLimited) + Orders.RefusalCount(OrderRefusalReason.NotConnected),
+        };
+    }
+
+    /// <summary>Inline mode: moves the event clock and runs the timer when it is due, before an event is handled.</summary>
+    private void BeforeInlineEvent(long receivedNanoseconds)
+    {
+        if (_eventClock is not null && receivedNanoseconds > _eventClock.NowNanoseconds)
+        {
+            _eventClock.Set(receivedNanoseconds);
+        }
+
+        DrainControl();
+        var now = _clock.NowNanoseconds;
+        if (now >= _nextTimer && Volatile.Read(ref _state) is 1 or 2)
+        {
+            RunTimer(now);
+        }
+    }
+
+    // ------------------------------------------------------------------ threads
+
+    private void StartThreads()
+    {
+        _persistenceThread = new Thread(PersistenceLoop) { IsBackground = true, Name = "PinnacleMM persistence" };
+        _executionThread = new Thread(ExecutionLoop) { IsBackground = true, Name = "PinnacleMM execution" };
+        _strategyThread = new Thread(StrategyLoop) { IsBackground = true, Name = "PinnacleMM strategy" };
+        _persistenceThread.Start();
+        _executionThread.Start();
+        _strategyThread.Start();
+    }
+
+    private void StrategyLoop()
+    {
+        var market = new MarketHandler(this);
+        var executions = new ExecutionHandler(this);
+        var idle = 0;
+        Func<bool> hasWork = () => _marketRing!.Count > 0 || _executionRing!.Count > 0 || !_control.IsEmpty;
+        try
+        {
+            while (true)
+            {
+                var work = _executionRing!.Drain(ref executions, 256);
+                work += _marketRing!.Drain(ref market, 256);
+                work += DrainControl();
+                var now = _clock.NowNanoseconds;
+                if (now >= _nextTimer)
+                {
+                    RunTimer(now);
+                }
+
+                if (_stopRequested && (_abort || Orders.Tracker.OpenCount == 0 || now >= _stopDeadline))
+                {
+                    Finish(takeSnapshot: !_abort);
+                    break;
+                }
+
+                if (work > 0)
+                {
+                    idle = 0;
+                }
+                else
+                {
+                    _wake.Idle(ref idle, hasWork, TimeSpan.FromTicks(Math.Max(1, (_nextTimer - now) / TimeSpan.NanosecondsPerTick)));
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            _commandRing!.Complete();
+            _journalRing!.Complete();
+        }
+    }
+
+    private void ExecutionLoop()
+    {
+        var ring = _commandRing!;
+        try
+        {
+            while (ring.Read(out var outbound))
+            {
+                SendNow(outbound);
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+        }
+    }
+
+    private void PersistenceLoop()
+    {
+        var ring = _journalRing!;
+        try
+        {
+            while (ring.Read(out var item))
+            {
+                Persist(item);
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+
+            // Keep draining (and dropping) so that the strategy thread never blocks on a full journal ring.
+            while (ring.Read(out _))
+            {
+            }
+        }
+        finally
+        {
+            // Both other stages have ended once the journal ring is completed and drained (the strategy thread
+            // completes it last); wait for the execution thread so no command is still being sent.
+            _executionThread?.Join();
+            ClosePersistence();
+            _stopped?.TrySetResult();
+        }
+    }
+
+    private void SendNow(in OutboundCommand outbound)
+    {
+        if (outbound.TriggerNanoseconds > 0)
+        {
+            _tickToQuote.Record(_clock.NowNanoseconds - outbound.TriggerNanoseconds);
+        }
+
+        var pending = _orderEntry.SendAsync(outbound.Command);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            pending.AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private void Persist(in JournalItem item)
+    {
+        switch (item.Kind)
+        {
+            case JournalItemKind.Market:
+                if (_persistence is not null && _options.JournalMarketData)
+                {
+                    var length = EngineRecordCodec.EncodeMarketEvent(item.Market, _encodeBuffer);
+                    _persistence.AppendApplication(EngineRecordTypes.MarketEvent, item.Market.ReceivedNanoseconds, _encodeBuffer.AsSpan(0, length));
+                }
+
+                break;
+            case JournalItemKind.Activity:
+                if (_persistence is not null)
+                {
+                    var length = EngineRecordCodec.EncodeActivity(item.Activity, _encodeBuffer);
+                    _persistence.AppendApplication(EngineRecordCodec.RecordType(item.Activity.Kind), item.Activity.TimestampNanoseconds, _encodeBuffer.AsSpan(0, length));
+                }
+
+                _auditor?.OnActivity(item.Activity);
+                break;
+            case JournalItemKind.Snapshot:
+                _sections!.Pending = item.Request;
+                try
+                {
+                    _persistence!.TakeSnapshot();
+                }
+                finally
+                {
+                    _sections.Pending = null;
+                }
+
+                item.Request!.Completion.TrySetResult();
+                break;
+            default:
+                _persistence!.Flush();
+                item.Request!.Completion.TrySetResult();
+                break;
+        }
+    }
+
+    private void ClosePersistence()
+    {
+        var persistence = Interlocked.Exchange(ref _persistence, null);
+        persistence?.Dispose();
+    }
+
+    private void Journal(in JournalItem item)
+    {
+        if (_inline)
+        {
+            try
+            {
+                Persist(item);
+            }
+            catch (IOException e)
+            {
+                _journalFailures++;
+                Fail(e);
+            }
+        }
+        else
+        {
+            _journalRing!.Write(item);
+        }
+    }
+
+    private int DrainControl()
+    {
+        var count = 0;
+        while (_control.TryDequeue(out var action))
+        {
+            action();
+            count++;
+        }
+
+        return count;
+    }
+
+    private Task<T> OnStrategyThreadAsync<T>(Func<T> action)
+    {
+        if (_inline)
+        {
+            lock (_inlineGate)
+            {
+                return Task.FromResult(action());
+            }
+        }
+
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _control.Enqueue(() =>
+        {
+            try
+            {
+                completion.TrySetResult(action());
+            }
+            catch (Exception e)
+            {
+                completion.TrySetException(e);
+            }
+        });
+        _wake.WakeNow();
+        return completion.Task;
+    }
+
+    private void Fail(Exception e)
+    {
+        _fault ??= e;
+        if (_inline)
+        {
+            _stopRequested = true;
+            return;
+        }
+
+        // Stop as cleanly as still possible: quotes pulled and orders cancelled by the strategy thread.
+        _control.Enqueue(() => BeginStop());
+        _wake.WakeNow();
+    }
+
+    // ------------------------------------------------------------------ sinks
+
+    private sealed class MarketSink(TradingEngine engine) : IMarketDataSink
+    {
+        public void OnMarketEvent(in MarketEvent marketEvent)
+        {
+            if (engine._inline)
+            {
+                lock (engine._inlineGate)
+                {
+                    if (Volatile.Read(ref engine._state) is 1 or 2)
+                    {
+                        engine.BeforeInlineEvent(marketEvent.ReceivedNanoseconds);
+                        engine.HandleMarket(marketEvent);
+                    }
+                }
+
+                return;
+            }
+
+            if (Volatile.Read(ref engine._state) is 1 or 2)
+            {
+                engine._marketRing!.Write(marketEvent);
+                engine._wake.Signal();
+            }
+        }
+    }
+
+    private sealed class ExecutionSinkImpl(TradingEngine engine) : IExecutionSink
+    {
+        public void OnExecutionEvent(in ExecutionEvent executionEvent)
+        {
+            if (engine._inline)
+            {
+                lock (engine._inlineGate)
+                {
+                    if (Volatile.Read(ref engine._state) is 1 or 2)
+                    {
+                        engine.BeforeInlineEvent(executionEvent.ReceivedNanoseconds);
+                        engine.HandleExecution(executionEvent);
+                    }
+                }
+
+                return;
+            }
+
+            if (Volatile.Read(ref engine._state) is 1 or 2)
+            {
+                engine._executionRing!.Write(executionEvent);
+                engine._wake.Signal();
+            }
+        }
+    }
+
+    private sealed class CommandSink(TradingEngine engine) : IOrderCommandSink
+    {
+        public void Send(in OrderCommand command, long triggerNanoseconds)
+        {
+            if (engine._inline)
+            {
+                engine.SendNow(new OutboundCommand(command, triggerNanoseconds));
+            }
+            else
+            {
+                engine._commandRing!.Write(new OutboundCommand(command, triggerNanoseconds));
+            }
+        }
+    }
+
+    private sealed class ActivitySink(TradingEngine engine) : IOrderActivitySink
+    {
+        public void OnActivity(in OrderActivity activity) => engine.Journal(JournalItem.ForActivity(activity));
+    }
+
+    private struct MarketHandler(TradingEngine engine) : IRingHandler<MarketEvent>
+    {
+        public readonly void OnItem(in MarketEvent item, long sequence, bool endOfBatch) => engine.HandleMarket(item);
+    }
+
+    private struct ExecutionHandler(TradingEngine engine) : IRingHandler<ExecutionEvent>
+    {
+        public readonly void OnItem(in ExecutionEvent item, long sequence, bool endOfBatch) => engine.HandleExecution(item);
+    }
+}

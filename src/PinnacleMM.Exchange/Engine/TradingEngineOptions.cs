@@ -1,0 +1,131 @@
+using PinnacleMM.Core.Concurrency;
+using PinnacleMM.Exchange.Execution;
+
+namespace PinnacleMM.Exchange.Engine;
+
+/// <summary>
+/// Settings of a <see cref="TradingEngine"/>. Settable properties so they bind from configuration
+/// (section <see cref="SectionName"/>); <see cref="Validate"/> lists every broken rule, naming the field.
+/// </summary>
+public sealed class TradingEngineOptions
+{
+    /// <summary>The configuration section <c>AddPinnacleMMExchange(configuration)</c> binds by default.</summary>
+    public const string SectionName = "PinnacleMM:Engine";
+
+    /// <summary>Dedicated threads (live) or everything on the connector's thread (deterministic research). Default <see cref="EngineThreading.Threaded"/>.</summary>
+    public EngineThreading Threading { get; set; } = EngineThreading.Threaded;
+
+    /// <summary>
+    /// How the strategy and execution threads wait for work: <see cref="WaitStrategy.BusySpin"/> for the lowest
+    /// latency on dedicated cores, <see cref="WaitStrategy.Yielding"/> (default) for a shared machine,
+    /// <see cref="WaitStrategy.Blocking"/> to use no CPU while idle.
+    /// </summary>
+    public WaitStrategy WaitStrategy { get; set; } = WaitStrategy.Yielding;
+
+    /// <summary>How the persistence and monitoring thread waits (it is off the latency path). Default <see cref="WaitStrategy.Blocking"/>.</summary>
+    public WaitStrategy PersistenceWaitStrategy { get; set; } = WaitStrategy.Blocking;
+
+    /// <summary>Slots of the market data ring (a power of two, 16 to 1,048,576). Default 65,536.</summary>
+    public int MarketDataRingCapacity { get; set; } = 65_536;
+
+    /// <summary>Slots of the execution event ring and of the command ring (a power of two, 16 to 1,048,576). Default 4,096.</summary>
+    public int OrderRingCapacity { get; set; } = 4_096;
+
+    /// <summary>Slots of the ring to the persistence thread (a power of two, 16 to 1,048,576). Default 65,536.</summary>
+    public int JournalRingCapacity { get; set; } = 65_536;
+
+    /// <summary>How often the strategy's timer runs (marks the position, checks order timeouts, resends cancels). 1 ms to 1 min. Default 100 ms.</summary>
+    public TimeSpan TimerInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often a snapshot of the engine's state is taken (with persistence); zero for none but the final one at stop. Default 1 min.</summary>
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long <see cref="TradingEngine.StopAsync"/> waits for the cancels of open orders to be confirmed. 0 to 5 min. Default 5 s.</summary>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Inline mode only: the engine's clock must be a <c>ManualMonotonicClock</c>, which the engine moves to each
+    /// event's receive time, so that the strategy and the order manager live in the venue's virtual time (the
+    /// simulator without a receive clock stamps events with virtual time). Default false.
+    /// </summary>
+    public bool ClockFollowsEvents { get; set; }
+
+    /// <summary>Whether every market event is journaled (order activities always are). Default true.</summary>
+    public bool JournalMarketData { get; set; } = true;
+
+    /// <summary>The name written as the actor of audit events. Default <c>engine</c>.</summary>
+    public string AuditActor { get; set; } = "engine";
+
+    /// <summary>How orders are reconciled, timed out and checked.</summary>
+    public OrderManagerOptions Orders { get; set; } = new();
+
+    /// <summary>Every broken rule, naming the field; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!Enum.IsDefined(Threading))
+        {
+            errors.Add($"Threading: {Threading} is not a defined value.");
+        }
+
+        if (!Enum.IsDefined(WaitStrategy))
+        {
+            errors.Add($"WaitStrategy: {WaitStrategy} is not a defined value.");
+        }
+
+        if (!Enum.IsDefined(PersistenceWaitStrategy))
+        {
+            errors.Add($"PersistenceWaitStrategy: {PersistenceWaitStrategy} is not a defined value.");
+        }
+
+        Capacity(errors, nameof(MarketDataRingCapacity), MarketDataRingCapacity);
+        Capacity(errors, nameof(OrderRingCapacity), OrderRingCapacity);
+        Capacity(errors, nameof(JournalRingCapacity), JournalRingCapacity);
+        if (TimerInterval < TimeSpan.FromMilliseconds(1) || TimerInterval > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"TimerInterval: {TimerInterval} must be from 1 ms to 1 min.");
+        }
+
+        if (SnapshotInterval < TimeSpan.Zero)
+        {
+            errors.Add($"SnapshotInterval: {SnapshotInterval} must not be negative (zero: only the final snapshot).");
+        }
+
+        if (StopTimeout < TimeSpan.Zero || StopTimeout > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"StopTimeout: {StopTimeout} must be from 0 to 5 min.");
+        }
+
+        if (ClockFollowsEvents && Threading != EngineThreading.Inline)
+        {
+            errors.Add("ClockFollowsEvents: only possible with Threading = Inline (threads cannot share a clock moved by events).");
+        }
+
+        if (string.IsNullOrWhiteSpace(AuditActor) || AuditActor.Length > 256)
+        {
+            errors.Add($"AuditActor: '{AuditActor}' must be 1 to 256 characters.");
+        }
+
+        if (Orders is null)
+        {
+            errors.Add("Orders: is required.");
+        }
+        else
+        {
+            foreach (var error in Orders.Validate())
+            {
+                errors.Add("Orders." + error);
+            }
+        }
+
+        return errors;
+    }
+
+    private static void Capacity(List<string> errors, string name, int value)
+    {
+        if (value < 16 || value > 1_048_576 || (value & (value - 1)) != 0)
+        {
+            errors.Add($"{name}: {value} must be a power of two from 16 to 1048576.");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using PinnacleMM.Core.Strategies;
+
+namespace PinnacleMM.Exchange.Execution;
+
+/// <summary>How an <see cref="OrderManager"/> turns quotes into orders and looks after them.</summary>
+public sealed record OrderManagerOptions
+{
+    /// <summary>
+    /// The reconciler's tolerances, maximum order age (the strategy's order timeout) and cancel retry
+    /// interval; take them from the strategy's config, e.g. <see cref="BasicMarketMakerOptions.ToReconcilerOptions"/>.
+    /// Amends are used only when both this allows them and the venue supports them.
+    /// </summary>
+    public QuoteReconcilerOptions Reconciler { get; init; } = new();
+
+    /// <summary>
+    /// A new order still unacknowledged after this long is cancelled (by client order id), which makes the
+    /// venue tell its fate: a cancel rejected as unknown closes it as never placed. Positive. Default 5 s.
+    /// </summary>
+    public TimeSpan AcknowledgementTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Whether quotes are sent post-only (maker only). Default true.</summary>
+    public bool PostOnly { get; init; } = true;
+
+    /// <summary>Whether to ask the Security rate limiters (order submit, cancel, modify) before sending; refused actions are not sent. Default true (when a limiter set is given).</summary>
+    public bool EnforceRateLimits { get; init; } = true;
+
+    /// <summary>Every broken rule, naming the field; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Reconciler is null)
+        {
+            errors.Add("Reconciler: is required.");
+        }
+        else if (Reconciler.Validate() is { } error)
+        {
+            errors.Add("Reconciler." + error);
+        }
+
+        if (AcknowledgementTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"AcknowledgementTimeout: {AcknowledgementTimeout} must be positive.");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,144 @@
+using PinnacleMM.Core.Portfolio;
+using PinnacleMM.Core.Strategies;
+using PinnacleMM.Core.Time;
+using PinnacleMM.Exchange.Abstractions;
+using PinnacleMM.Exchange.Engine;
+using PinnacleMM.Exchange.Simulator;
+using PinnacleMM.Exchange.Tests.Simulator;
+using PinnacleMM.Persistence;
+
+namespace PinnacleMM.Exchange.Tests.Engine;
+
+/// <summary>One inline engine (deterministic, virtual time) or threaded engine on a simulator, with optional persistence.</summary>
+internal sealed class EngineRun : IAsyncDisposable
+{
+    public const decimal InitialBase = 1_000m;
+    public const decimal InitialQuote = 1_000_000m;
+
+    private EngineRun(ExchangeSimulator simulator, BasicMarketMaker strategy, TradingEngine engine, PersistenceManager? persistence, ManualMonotonicClock? clock)
+    {
+        Simulator = simulator;
+        Strategy = strategy;
+        Engine = engine;
+        Persistence = persistence;
+        Clock = clock;
+    }
+
+    public ExchangeSimulator Simulator { get; }
+
+    public BasicMarketMaker Strategy { get; }
+
+    public TradingEngine Engine { get; }
+
+    public PersistenceManager? Persistence { get; }
+
+    public ManualMonotonicClock? Clock { get; }
+
+    public EngineRecoveryReport? Recovery { get; private set; }
+
+    public static BasicMarketMakerOptions StrategyOptions() => new()
+    {
+        BaseSpreadBps = 2,
+        MinSpreadBps = 1,
+        OrderQuantity = 0.05m,
+        MinOrderQuantity = 0.01m,
+        MaxOrderQuantity = 1m,
+        MaxPosition = 5m,
+        MaxLevels = 2,
+        QuoteUpdateInterval = TimeSpan.FromMilliseconds(50),
+        OrderTimeout = TimeSpan.FromSeconds(2),
+        CancelRetryInterval = TimeSpan.FromMilliseconds(200),
+        Capital = 1_000_000m,
+    };
+
+    /// <summary>An inline engine in the simulator's virtual time: the same seed gives the same run.</summary>
+    public static async Task<EngineRun> StartInlineAsync(long seed, string? dataDirectory = null, TimeSpan? snapshotInterval = null, Action<ExchangeSimulatorOptions>? configure = null, Func<ExchangeSimulator, (IMarketDataConnector, IOrderEntryConnector)>? wrap = null)
+    {
+        var simulatorOptions = SimulatorTestKit.Options(seed);
+        simulatorOptions.Takers.RatePerSecond = 10;
+        simulatorOptions.Takers.Size = new SizeDistribution { Kind = SizeDistributionKind.Uniform, MinLots = 10, MaxLots = 60 };
+        simulatorOptions.Makers.Size = new SizeDistribution { Kind = SizeDistributionKind.Uniform, MinLots = 20, MaxLots = 200 };
+        configure?.Invoke(simulatorOptions);
+        var simulator = new ExchangeSimulator(simulatorOptions);
+        var clock = new ManualMonotonicClock();
+        var strategyOptions = StrategyOptions();
+        var strategy = new BasicMarketMaker(SimulatorTestKit.Instrument, strategyOptions, clock, position: new PositionTracker(SimulatorTestKit.Instrument, 0.001m, 0.002m));
+        var engineOptions = new TradingEngineOptions
+        {
+            Threading = EngineThreading.Inline,
+            ClockFollowsEvents = true,
+            SnapshotInterval = snapshotInterval ?? TimeSpan.Zero,
+            StopTimeout = TimeSpan.FromSeconds(30),
+            Orders = new PinnacleMM.Exchange.Execution.OrderManagerOptions { Reconciler = strategyOptions.ToReconcilerOptions(), AcknowledgementTimeout = TimeSpan.FromSeconds(1) },
+        };
+        var persistence = dataDirectory is null ? null : new PersistenceManager(new PersistenceOptions { DataDirectory = dataDirectory, SnapshotIntervalMin = 0, JournalSegmentSize = 1 << 20 });
+        var (marketData, orderEntry) = wrap?.Invoke(simulator) ?? (simulator, simulator);
+        var engine = new TradingEngine(engineOptions, strategy, SimulatorTestKit.Id, marketData, orderEntry, persistence, clock: clock);
+        var run = new EngineRun(simulator, strategy, engine, persistence, clock);
+        run.Recovery = await engine.StartAsync();
+        return run;
+    }
+
+    /// <summary>Stops the engine while driving the virtual venue until the cancels are confirmed.</summary>
+    public async Task StopAsync()
+    {
+        var stop = Engine.StopAsync();
+        for (var i = 0; i < 100 && !stop.IsCompleted; i++)
+        {
+            Simulator.RunFor(TimeSpan.FromMilliseconds(100));
+        }
+
+        await stop;
+    }
+
+    public async Task<IReadOnlyList<OpenOrder>> VenueOpenOrdersAsync() => await Simulator.GetOpenOrdersAsync(SimulatorTestKit.Id);
+
+    /// <summary>Position in lots according to the venue's base balance.</summary>
+    public async Task<long> VenuePositionLotsAsync()
+    {
+        var balances = await Simulator.GetBalancesAsync();
+        var baseBalance = balances.Single(b => b.Currency == "SIM").Total;
+        return (long)((baseBalance - InitialBase) / SimulatorTestKit.Instrument.LotSize);
+    }
+
+    /// <summary>The venue's quote balance change: what our fills and fees cost.</summary>
+    public async Task<decimal> VenueQuoteChangeAsync()
+    {
+        var balances = await Simulator.GetBalancesAsync();
+        return balances.Single(b => b.Currency == "USD").Total - InitialQuote;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Engine.IsRunning)
+        {
+            await StopAsync();
+        }
+
+        await Engine.DisposeAsync();
+        Persistence?.Dispose();
+        await Simulator.DisposeAsync();
+    }
+}
+
+internal static class TempDirectory
+{
+    public static string Create()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "pmm-engine-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    public static void Delete(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover temp folder does not affect the result.
+        }
+    }
+}
