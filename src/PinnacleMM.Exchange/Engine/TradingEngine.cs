@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using PinnacleMM.Core.Books;
 using PinnacleMM.Core.Concurrency;
 using PinnacleMM.Core.Primitives;
@@ -101,6 +102,7 @@ public sealed class TradingEngine : IAsyncDisposable
     /// <param name="audit">The audit log every order action is written to; none when null.</param>
     /// <param name="rateLimits">The Security rate limiters for order submit, cancel and modify; none when null.</param>
     /// <param name="clock">The monotonic clock (latency, timers); the strategy's when null. With <see cref="TradingEngineOptions.ClockFollowsEvents"/> it must be the strategy's <see cref="ManualMonotonicClock"/>.</param>
+    /// <param name="meterFactory">Creates the meter of <see cref="Metrics"/> (DI); a meter of the engine's own when null.</param>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
     /// <exception cref="ArgumentException">The options or the clock break a rule; the message names every broken field.</exception>
     public TradingEngine(
@@ -112,7 +114,8 @@ public sealed class TradingEngine : IAsyncDisposable
         PersistenceManager? persistence = null,
         IAuditLog? audit = null,
         RateLimiterSet? rateLimits = null,
-        MonotonicClock? clock = null)
+        MonotonicClock? clock = null,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(strategy);
@@ -165,11 +168,15 @@ public sealed class TradingEngine : IAsyncDisposable
 
         Orders = new OrderManager(instrumentId, strategy, strategy.Risk, new CommandSink(this), options.Orders, new ActivitySink(this), rateLimits, _clock, orderEntry.SupportsAmend);
         MarketDataSink = new MarketSink(this);
+        Metrics = new EngineMetrics(this, meterFactory);
         ExecutionSink = new ExecutionSinkImpl(this);
     }
 
     /// <summary>The order manager. Read it on the strategy thread, or when the engine is not running.</summary>
     public OrderManager Orders { get; }
+
+    /// <summary>The engine's <see cref="System.Diagnostics.Metrics"/> instruments (meter <see cref="EngineMetrics.MeterName"/>).</summary>
+    public EngineMetrics Metrics { get; }
 
     /// <summary>The strategy run.</summary>
     public MarketMakerStrategy Strategy => _strategy;
@@ -293,6 +300,7 @@ public sealed class TradingEngine : IAsyncDisposable
         }
 
         _wake.Dispose();
+        Metrics.Dispose();
     }
 
     /// <summary>Pauses quoting (cancelling our quotes) or resumes it, on the strategy thread.</summary>
@@ -779,7 +787,9 @@ public sealed class TradingEngine : IAsyncDisposable
     {
         if (outbound.TriggerNanoseconds > 0)
         {
-            _tickToQuote.Record(_clock.NowNanoseconds - outbound.TriggerNanoseconds);
+            var latency = _clock.NowNanoseconds - outbound.TriggerNanoseconds;
+            _tickToQuote.Record(latency);
+            Metrics.RecordTickToQuote(latency);
         }
 
         var pending = _orderEntry.SendAsync(outbound.Command);
