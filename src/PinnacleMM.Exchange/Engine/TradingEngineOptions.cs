@@ -5,13 +5,11 @@ namespace PinnacleMM.Exchange.Engine;
 
 /// <summary>
 /// Settings of a <see cref="TradingEngine"/>. Settable properties so they bind from configuration
-/// (section <see cref="SectionName"/>); <see cref="Validate"/> lists every broken rule, naming the field.
+/// (the <c>Engine</c> sub-section of <c>AddPinnacleMMExchange(configuration)</c>); <see cref="Validate"/> lists
+/// every broken rule, naming the field.
 /// </summary>
 public sealed class TradingEngineOptions
 {
-    /// <summary>The configuration section <c>AddPinnacleMMExchange(configuration)</c> binds by default.</summary>
-    public const string SectionName = "PinnacleMM:Engine";
-
     /// <summary>Dedicated threads (live) or everything on the connector's thread (deterministic research). Default <see cref="EngineThreading.Threaded"/>.</summary>
     public EngineThreading Threading { get; set; } = EngineThreading.Threaded;
 
