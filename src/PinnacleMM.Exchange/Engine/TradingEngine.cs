@@ -163,7 +163,9 @@ public sealed class TradingEngine : IAsyncDisposable
             _marketRing = new SpscRing<MarketEvent>(options.MarketDataRingCapacity, options.WaitStrategy);
             _executionRing = new SpscRing<ExecutionEvent>(options.OrderRingCapacity, options.WaitStrategy);
             _commandRing = new SpscRing<OutboundCommand>(options.OrderRingCapacity, options.WaitStrategy);
-            _journalRing = new SpscRing<JournalItem>(options.JournalRingCapacity, options.PersistenceWaitStrategy);
+            _journalRing = new SpscRing<JournalItem>(
+                options.JournalRingCapacity,
+                options.PersistenceWaitStrategy == WaitStrategy.Blocking ? WaitStrategy.Yielding : options.PersistenceWaitStrategy);
         }
 
         Orders = new OrderManager(instrumentId, strategy, strategy.Risk, new CommandSink(this), options.Orders, new ActivitySink(this), rateLimits, _clock, orderEntry.SupportsAmend);
@@ -381,7 +383,14 @@ public sealed class TradingEngine : IAsyncDisposable
     private void HandleMarket(in MarketEvent e)
     {
         _marketEvents++;
+        HandleMarketCore(e);
+
+        // Journaled after the decision it caused, which keeps the journal write off the tick-to-quote path.
         Journal(JournalItem.ForMarket(e));
+    }
+
+    private void HandleMarketCore(in MarketEvent e)
+    {
         if (!e.Instrument.IsNone && e.Instrument != _instrumentId)
         {
             return;
@@ -757,11 +766,34 @@ public sealed class TradingEngine : IAsyncDisposable
     private void PersistenceLoop()
     {
         var ring = _journalRing!;
+        var handler = new JournalHandler(this);
         try
         {
-            while (ring.Read(out var item))
+            if (_options.PersistenceWaitStrategy == WaitStrategy.Blocking)
             {
-                Persist(item);
+                // Polls with a short sleep instead of being signalled: producers on the latency path then never
+                // pay for a wake-up; journaling is at most a millisecond behind.
+                while (true)
+                {
+                    if (ring.Drain(ref handler, 1024) > 0)
+                    {
+                        continue;
+                    }
+
+                    if (ring.IsCompleted && ring.Count == 0)
+                    {
+                        break;
+                    }
+
+                    Thread.Sleep(1);
+                }
+            }
+            else
+            {
+                while (ring.Read(out var item))
+                {
+                    Persist(item);
+                }
             }
         }
         catch (Exception e)
@@ -995,6 +1027,11 @@ public sealed class TradingEngine : IAsyncDisposable
     private struct MarketHandler(TradingEngine engine) : IRingHandler<MarketEvent>
     {
         public readonly void OnItem(in MarketEvent item, long sequence, bool endOfBatch) => engine.HandleMarket(item);
+    }
+
+    private struct JournalHandler(TradingEngine engine) : IRingHandler<JournalItem>
+    {
+        public readonly void OnItem(in JournalItem item, long sequence, bool endOfBatch) => engine.Persist(item);
     }
 
     private struct ExecutionHandler(TradingEngine engine) : IRingHandler<ExecutionEvent>

@@ -20,7 +20,10 @@ public sealed class TradingEngineOptions
     /// </summary>
     public WaitStrategy WaitStrategy { get; set; } = WaitStrategy.Yielding;
 
-    /// <summary>How the persistence and monitoring thread waits (it is off the latency path). Default <see cref="WaitStrategy.Blocking"/>.</summary>
+    /// <summary>
+    /// How the persistence and monitoring thread waits (it is off the latency path). <see cref="WaitStrategy.Blocking"/>
+    /// (default) polls every millisecond without being signalled, so the strategy thread never pays for waking it.
+    /// </summary>
     public WaitStrategy PersistenceWaitStrategy { get; set; } = WaitStrategy.Blocking;
 
     /// <summary>Slots of the market data ring (a power of two, 16 to 1,048,576). Default 65,536.</summary>
