@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using PinnacleMM.Core.Books;
 using PinnacleMM.Core.Concurrency;
 using PinnacleMM.Core.Primitives;
@@ -101,6 +102,7 @@ public sealed class TradingEngine : IAsyncDisposable
     /// <param name="audit">The audit log every order action is written to; none when null.</param>
     /// <param name="rateLimits">The Security rate limiters for order submit, cancel and modify; none when null.</param>
     /// <param name="clock">The monotonic clock (latency, timers); the strategy's when null. With <see cref="TradingEngineOptions.ClockFollowsEvents"/> it must be the strategy's <see cref="ManualMonotonicClock"/>.</param>
+    /// <param name="meterFactory">Creates the meter of <see cref="Metrics"/> (DI); a meter of the engine's own when null.</param>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
     /// <exception cref="ArgumentException">The options or the clock break a rule; the message names every broken field.</exception>
     public TradingEngine(
@@ -112,7 +114,8 @@ public sealed class TradingEngine : IAsyncDisposable
         PersistenceManager? persistence = null,
         IAuditLog? audit = null,
         RateLimiterSet? rateLimits = null,
-        MonotonicClock? clock = null)
+        MonotonicClock? clock = null,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(strategy);
@@ -160,16 +163,22 @@ public sealed class TradingEngine : IAsyncDisposable
             _marketRing = new SpscRing<MarketEvent>(options.MarketDataRingCapacity, options.WaitStrategy);
             _executionRing = new SpscRing<ExecutionEvent>(options.OrderRingCapacity, options.WaitStrategy);
             _commandRing = new SpscRing<OutboundCommand>(options.OrderRingCapacity, options.WaitStrategy);
-            _journalRing = new SpscRing<JournalItem>(options.JournalRingCapacity, options.PersistenceWaitStrategy);
+            _journalRing = new SpscRing<JournalItem>(
+                options.JournalRingCapacity,
+                options.PersistenceWaitStrategy == WaitStrategy.Blocking ? WaitStrategy.Yielding : options.PersistenceWaitStrategy);
         }
 
         Orders = new OrderManager(instrumentId, strategy, strategy.Risk, new CommandSink(this), options.Orders, new ActivitySink(this), rateLimits, _clock, orderEntry.SupportsAmend);
         MarketDataSink = new MarketSink(this);
+        Metrics = new EngineMetrics(this, meterFactory);
         ExecutionSink = new ExecutionSinkImpl(this);
     }
 
     /// <summary>The order manager. Read it on the strategy thread, or when the engine is not running.</summary>
     public OrderManager Orders { get; }
+
+    /// <summary>The engine's <see cref="System.Diagnostics.Metrics"/> instruments (meter <see cref="EngineMetrics.MeterName"/>).</summary>
+    public EngineMetrics Metrics { get; }
 
     /// <summary>The strategy run.</summary>
     public MarketMakerStrategy Strategy => _strategy;
@@ -293,6 +302,7 @@ public sealed class TradingEngine : IAsyncDisposable
         }
 
         _wake.Dispose();
+        Metrics.Dispose();
     }
 
     /// <summary>Pauses quoting (cancelling our quotes) or resumes it, on the strategy thread.</summary>
@@ -373,7 +383,14 @@ public sealed class TradingEngine : IAsyncDisposable
     private void HandleMarket(in MarketEvent e)
     {
         _marketEvents++;
+        HandleMarketCore(e);
+
+        // Journaled after the decision it caused, which keeps the journal write off the tick-to-quote path.
         Journal(JournalItem.ForMarket(e));
+    }
+
+    private void HandleMarketCore(in MarketEvent e)
+    {
         if (!e.Instrument.IsNone && e.Instrument != _instrumentId)
         {
             return;
@@ -749,11 +766,34 @@ public sealed class TradingEngine : IAsyncDisposable
     private void PersistenceLoop()
     {
         var ring = _journalRing!;
+        var handler = new JournalHandler(this);
         try
         {
-            while (ring.Read(out var item))
+            if (_options.PersistenceWaitStrategy == WaitStrategy.Blocking)
             {
-                Persist(item);
+                // Polls with a short sleep instead of being signalled: producers on the latency path then never
+                // pay for a wake-up; journaling is at most a millisecond behind.
+                while (true)
+                {
+                    if (ring.Drain(ref handler, 1024) > 0)
+                    {
+                        continue;
+                    }
+
+                    if (ring.IsCompleted && ring.Count == 0)
+                    {
+                        break;
+                    }
+
+                    Thread.Sleep(1);
+                }
+            }
+            else
+            {
+                while (ring.Read(out var item))
+                {
+                    Persist(item);
+                }
             }
         }
         catch (Exception e)
@@ -779,7 +819,9 @@ public sealed class TradingEngine : IAsyncDisposable
     {
         if (outbound.TriggerNanoseconds > 0)
         {
-            _tickToQuote.Record(_clock.NowNanoseconds - outbound.TriggerNanoseconds);
+            var latency = _clock.NowNanoseconds - outbound.TriggerNanoseconds;
+            _tickToQuote.Record(latency);
+            Metrics.RecordTickToQuote(latency);
         }
 
         var pending = _orderEntry.SendAsync(outbound.Command);
@@ -985,6 +1027,11 @@ public sealed class TradingEngine : IAsyncDisposable
     private struct MarketHandler(TradingEngine engine) : IRingHandler<MarketEvent>
     {
         public readonly void OnItem(in MarketEvent item, long sequence, bool endOfBatch) => engine.HandleMarket(item);
+    }
+
+    private struct JournalHandler(TradingEngine engine) : IRingHandler<JournalItem>
+    {
+        public readonly void OnItem(in JournalItem item, long sequence, bool endOfBatch) => engine.Persist(item);
     }
 
     private struct ExecutionHandler(TradingEngine engine) : IRingHandler<ExecutionEvent>

@@ -5,13 +5,11 @@ namespace PinnacleMM.Exchange.Engine;
 
 /// <summary>
 /// Settings of a <see cref="TradingEngine"/>. Settable properties so they bind from configuration
-/// (section <see cref="SectionName"/>); <see cref="Validate"/> lists every broken rule, naming the field.
+/// (the <c>Engine</c> sub-section of <c>AddPinnacleMMExchange(configuration)</c>); <see cref="Validate"/> lists
+/// every broken rule, naming the field.
 /// </summary>
 public sealed class TradingEngineOptions
 {
-    /// <summary>The configuration section <c>AddPinnacleMMExchange(configuration)</c> binds by default.</summary>
-    public const string SectionName = "PinnacleMM:Engine";
-
     /// <summary>Dedicated threads (live) or everything on the connector's thread (deterministic research). Default <see cref="EngineThreading.Threaded"/>.</summary>
     public EngineThreading Threading { get; set; } = EngineThreading.Threaded;
 
@@ -22,7 +20,10 @@ public sealed class TradingEngineOptions
     /// </summary>
     public WaitStrategy WaitStrategy { get; set; } = WaitStrategy.Yielding;
 
-    /// <summary>How the persistence and monitoring thread waits (it is off the latency path). Default <see cref="WaitStrategy.Blocking"/>.</summary>
+    /// <summary>
+    /// How the persistence and monitoring thread waits (it is off the latency path). <see cref="WaitStrategy.Blocking"/>
+    /// (default) polls every millisecond without being signalled, so the strategy thread never pays for waking it.
+    /// </summary>
     public WaitStrategy PersistenceWaitStrategy { get; set; } = WaitStrategy.Blocking;
 
     /// <summary>Slots of the market data ring (a power of two, 16 to 1,048,576). Default 65,536.</summary>

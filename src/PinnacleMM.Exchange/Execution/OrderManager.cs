@@ -540,8 +540,10 @@ public sealed class OrderManager
 
     private void Send(in OrderCommand command, long now, long trigger, bool manual = false)
     {
-        Record(OrderActivity.Sent(command, now, manual));
+        // The command first: recording (journal, audit) is off the tick-to-quote path. The tracker already
+        // knows the order, and both happen on this thread before any answer can be applied.
         _commands.Send(command, trigger);
+        Record(OrderActivity.Sent(command, now, manual));
     }
 
     private void Record(in OrderActivity activity) => _activity?.OnActivity(activity);

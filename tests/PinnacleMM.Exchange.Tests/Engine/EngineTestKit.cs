@@ -52,7 +52,7 @@ internal sealed class EngineRun : IAsyncDisposable
     };
 
     /// <summary>An inline engine in the simulator's virtual time: the same seed gives the same run.</summary>
-    public static async Task<EngineRun> StartInlineAsync(long seed, string? dataDirectory = null, TimeSpan? snapshotInterval = null, Action<ExchangeSimulatorOptions>? configure = null, Func<ExchangeSimulator, (IMarketDataConnector, IOrderEntryConnector)>? wrap = null)
+    public static async Task<EngineRun> StartInlineAsync(long seed, string? dataDirectory = null, TimeSpan? snapshotInterval = null, Action<ExchangeSimulatorOptions>? configure = null, Func<ExchangeSimulator, (IMarketDataConnector, IOrderEntryConnector)>? wrap = null, Security.Audit.IAuditLog? audit = null)
     {
         var simulatorOptions = SimulatorTestKit.Options(seed);
         simulatorOptions.Takers.RatePerSecond = 10;
@@ -73,7 +73,7 @@ internal sealed class EngineRun : IAsyncDisposable
         };
         var persistence = dataDirectory is null ? null : new PersistenceManager(new PersistenceOptions { DataDirectory = dataDirectory, SnapshotIntervalMin = 0, JournalSegmentSize = 1 << 20 });
         var (marketData, orderEntry) = wrap?.Invoke(simulator) ?? (simulator, simulator);
-        var engine = new TradingEngine(engineOptions, strategy, SimulatorTestKit.Id, marketData, orderEntry, persistence, clock: clock);
+        var engine = new TradingEngine(engineOptions, strategy, SimulatorTestKit.Id, marketData, orderEntry, persistence, audit, clock: clock);
         var run = new EngineRun(simulator, strategy, engine, persistence, clock);
         run.Recovery = await engine.StartAsync();
         return run;
