@@ -14,5 +14,11 @@ if (args.Length > 0 && args[0] == "journal-latency")
     return JournalLatencyHarness.Run(args[1..]);
 }
 
+// `recovery-cpu [rounds]`: RecoveryBenchmarks' two operations timed by wall clock and by thread CPU time.
+if (args.Length > 0 && args[0] == "recovery-cpu")
+{
+    return RecoveryCpuHarness.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(LatencyHarness).Assembly).Run(args);
 return 0;
