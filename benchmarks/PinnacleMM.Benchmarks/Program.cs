@@ -1,10 +1,23 @@
 using BenchmarkDotNet.Running;
 using PinnacleMM.Benchmarks.Latency;
+using PinnacleMM.Benchmarks.Persistence;
 
-// `latency [operations]` runs the per-operation latency harness; anything else goes to BenchmarkDotNet.
+// `latency [operations]` runs the order book's per-operation latency harness, `journal-latency [records]
+// [rate]` the paced journal append latency harness; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "latency")
 {
     return LatencyHarness.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "journal-latency")
+{
+    return JournalLatencyHarness.Run(args[1..]);
+}
+
+// `recovery-cpu [rounds]`: RecoveryBenchmarks' two operations timed by wall clock and by thread CPU time.
+if (args.Length > 0 && args[0] == "recovery-cpu")
+{
+    return RecoveryCpuHarness.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(LatencyHarness).Assembly).Run(args);

@@ -8,6 +8,9 @@ public sealed class JournalOptions
     /// <summary>The default segment size: 64 MiB.</summary>
     public const long DefaultSegmentSize = 64L * 1024 * 1024;
 
+    /// <summary>The default <see cref="PrefaultBytes"/>: 8 MiB.</summary>
+    public const long DefaultPrefaultBytes = 8L * 1024 * 1024;
+
     /// <summary>The smallest segment size accepted: 4 KiB.</summary>
     public const long MinSegmentSize = 4096;
 
@@ -41,7 +44,7 @@ public sealed class JournalOptions
     /// faults themselves: 0 turns it off; otherwise a multiple of 4096, at most 256 MiB. Default 8 MiB.
     /// Pages populated ahead are written to disk as zeros by the next flush.
     /// </summary>
-    public long PrefaultBytes { get; set; } = 8L * 1024 * 1024;
+    public long PrefaultBytes { get; set; } = DefaultPrefaultBytes;
 
     /// <summary>The clock for appends that do not pass a timestamp. Default <see cref="MonotonicClock.System"/>.</summary>
     public MonotonicClock Clock { get; set; } = MonotonicClock.System;

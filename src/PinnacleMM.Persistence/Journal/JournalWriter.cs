@@ -80,6 +80,12 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
     /// <summary>The highest sequence number known to be durable (flushed and fsynced). Any thread may read it.</summary>
     public long DurableSequence => Volatile.Read(ref _durableSequence);
 
+    /// <summary>The background prefaulter, or null when it is off (tests).</summary>
+    internal SegmentPrefaulter? Prefaulter => _prefaulter;
+
+    /// <summary>The byte offset in the current segment where the next record goes (tests).</summary>
+    internal long WriteOffset => Volatile.Read(ref _offset);
+
     /// <summary>The torn tail that opening cut off (zeroed), or null when the journal ended cleanly.</summary>
     public JournalFault? RepairedTail { get; }
 
@@ -456,6 +462,10 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
                 return;
             }
 
+            // Read after the sequence (acquire): the appender advances the offset before publishing a
+            // sequence, so everything up to the target record lies below this offset.
+            var writtenUpTo = Volatile.Read(ref _offset);
+
             try
             {
                 foreach (var file in _retired)
@@ -469,7 +479,7 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
                 }
 
                 _retired.Clear();
-                _segment.FlushToDisk();
+                _segment.FlushToDisk(writtenUpTo);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

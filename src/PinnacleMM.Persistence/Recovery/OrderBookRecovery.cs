@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using PinnacleMM.Core.Books;
+using PinnacleMM.Core.Primitives;
 using PinnacleMM.Persistence.Journal;
 using PinnacleMM.Persistence.Snapshots;
 
@@ -77,6 +78,8 @@ public static class OrderBookRecovery
                 replay.Apply(record);
             }
 
+            replay.Drain();
+
             if (reader.Fault is { } fault)
             {
                 if (!fault.IsTornTail)
@@ -147,9 +150,20 @@ public static class OrderBookRecovery
         return null;
     }
 
-    /// <summary>Applies records to the book and counts them; one instance per recovery.</summary>
+    /// <summary>
+    /// Applies records to the book and counts them; one instance per recovery. Order-book commands are
+    /// decoded into a small batch and applied together: first every order id of the batch is looked up
+    /// (independent lookups, so the processor overlaps their cache misses in a large book), then the
+    /// commands are applied in order and find the index entries and order slots in the cache. Any other
+    /// record first applies the pending batch, so every record still sees the book as of its sequence.
+    /// </summary>
     private sealed class Replay(OrderBook book, IApplicationRecordHandler? handler, long snapshotSequence)
     {
+        private const int BatchSize = 64;
+
+        private readonly BookCommand[] _batch = new BookCommand[BatchSize];
+        private int _pending;
+
         // The last sequence that may have changed the book: checkpoints are only comparable after it.
         private long _lastBookChange = snapshotSequence;
 
@@ -166,37 +180,82 @@ public static class OrderBookRecovery
         public void Apply(in JournalRecord record)
         {
             Records++;
+            ref var command = ref _batch[_pending];
             switch (record.Type)
             {
                 case JournalRecordType.OrderAdded:
                 case JournalRecordType.MarketOrder:
-                    if (!OrderBookRecordCodec.TryReadOrder(record.Payload, out var order)
-                        || OrderBookRecordCodec.RecordTypeOf(order) != record.Type)
+                    if (!OrderBookRecordCodec.TryReadOrder(record.Payload, out command.Order)
+                        || OrderBookRecordCodec.RecordTypeOf(command.Order) != record.Type)
                     {
                         throw Malformed(record);
                     }
 
-                    book.Submit(order);
-                    BookChanged(record.Sequence);
+                    command.OrderId = command.Order.OrderId;
                     break;
                 case JournalRecordType.OrderCancelled:
-                    if (!OrderBookRecordCodec.TryReadCancel(record.Payload, out var cancelId, out var cancelTs))
+                    if (!OrderBookRecordCodec.TryReadCancel(record.Payload, out command.OrderId, out command.Timestamp))
                     {
                         throw Malformed(record);
                     }
 
-                    book.Cancel(cancelId, cancelTs);
-                    BookChanged(record.Sequence);
                     break;
                 case JournalRecordType.OrderModified:
-                    if (!OrderBookRecordCodec.TryReadModify(record.Payload, out var modifyId, out var price, out var quantity, out var modifyTs))
+                    if (!OrderBookRecordCodec.TryReadModify(record.Payload, out command.OrderId, out command.Price, out command.Quantity, out command.Timestamp))
                     {
                         throw Malformed(record);
                     }
 
-                    book.Modify(modifyId, price, quantity, modifyTs);
-                    BookChanged(record.Sequence);
                     break;
+                default:
+                    Drain();
+                    ApplyOther(record);
+                    return;
+            }
+
+            command.Type = record.Type;
+            command.Sequence = record.Sequence;
+            if (++_pending == BatchSize)
+            {
+                Drain();
+            }
+        }
+
+        /// <summary>Applies the pending order-book commands in sequence order.</summary>
+        public void Drain()
+        {
+            var batch = _batch.AsSpan(0, _pending);
+            _pending = 0;
+            foreach (ref readonly var command in batch)
+            {
+                // Only to bring the index entry and order slot into the cache; the result is not used.
+                _ = book.TryGetOrder(command.OrderId, out _);
+            }
+
+            foreach (ref readonly var command in batch)
+            {
+                switch (command.Type)
+                {
+                    case JournalRecordType.OrderCancelled:
+                        book.Cancel(command.OrderId, command.Timestamp);
+                        break;
+                    case JournalRecordType.OrderModified:
+                        book.Modify(command.OrderId, command.Price, command.Quantity, command.Timestamp);
+                        break;
+                    default:
+                        book.Submit(command.Order);
+                        break;
+                }
+
+                BookRecords++;
+                _lastBookChange = command.Sequence;
+            }
+        }
+
+        private void ApplyOther(in JournalRecord record)
+        {
+            switch (record.Type)
+            {
                 case JournalRecordType.Trade:
                     if (!OrderBookRecordCodec.TryReadTrade(record.Payload, out var trade))
                     {
@@ -254,14 +313,20 @@ public static class OrderBookRecovery
             }
         }
 
-        private void BookChanged(long sequence)
-        {
-            BookRecords++;
-            _lastBookChange = sequence;
-        }
-
         private static RecoveryException Malformed(in JournalRecord record) => new(string.Create(
             CultureInfo.InvariantCulture,
             $"Record at sequence {record.Sequence} of type {record.Type} has a malformed payload ({record.Payload.Length} bytes)"));
+    }
+
+    /// <summary>A decoded order-book record waiting in the replay batch.</summary>
+    private struct BookCommand
+    {
+        public JournalRecordType Type;
+        public long Sequence;
+        public long OrderId;
+        public OrderRequest Order;
+        public Price Price;
+        public Quantity Quantity;
+        public long Timestamp;
     }
 }

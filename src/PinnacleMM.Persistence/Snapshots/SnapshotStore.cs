@@ -244,7 +244,7 @@ public sealed class SnapshotStore
         }
     }
 
-    private SnapshotFault? TryLoad(string path, out LoadedSnapshot? snapshot)
+    private unsafe SnapshotFault? TryLoad(string path, out LoadedSnapshot? snapshot)
     {
         snapshot = null;
         if (!SnapshotFormat.TryParseFileName(Path.GetFileName(path), out var nameSequence))
@@ -252,17 +252,34 @@ public sealed class SnapshotStore
             return new SnapshotFault(path, SnapshotFaultReason.NameMismatch, "the file name is not '{20-digit journal sequence}.snapshot'");
         }
 
-        byte[] bytes;
+        // Mapped, not read into an array: the book is restored straight from the page cache, without a
+        // copy of the whole file on the managed heap.
+        MappedSegment? mapped = null;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            var length = new FileInfo(path).Length;
+            if (length > int.MaxValue)
+            {
+                return new SnapshotFault(path, SnapshotFaultReason.InvalidHeader, $"the file has {length} bytes; snapshots are at most {int.MaxValue} bytes");
+            }
+
+            ReadOnlySpan<byte> file = [];
+            if (length > 0)
+            {
+                mapped = MappedSegment.OpenRead(path, length);
+                file = new ReadOnlySpan<byte>(mapped.Base, (int)length);
+            }
+
+            return SnapshotFormat.TryDecode(path, file, nameSequence, Instrument, out snapshot);
         }
         catch (IOException e) when (e is not FileNotFoundException)
         {
             throw new SnapshotException($"Cannot read snapshot '{path}': {e.Message}", e);
         }
-
-        return SnapshotFormat.TryDecode(path, bytes, nameSequence, Instrument, out snapshot);
+        finally
+        {
+            mapped?.Dispose();
+        }
     }
 
     private void Prune()

@@ -170,4 +170,125 @@ public sealed class OrderBookRestoreTests
             CollectionAssert.AreEqual(a.Events, b.Events);
         }).QuickCheckThrowOnFailure();
     }
+    private static OrderBook RandomBook(int[] seeds)
+    {
+        var book = new OrderBook(new InstrumentSpec("TEST-USD", 0.01m, 1m));
+        var id = 1L;
+        foreach (var seed in seeds)
+        {
+            var side = (seed & 1) == 0 ? Side.Buy : Side.Sell;
+            var price = 95 + (seed >> 1) % 11;
+            if ((seed >> 9) % 5 == 0 && id > 2)
+            {
+                book.Cancel(1 + (seed >> 12) % (id - 1));
+            }
+            else
+            {
+                book.Submit(OrderRequest.Limit(id++, (seed >> 14) % 3, side, new Price(price), new Quantity(1 + (seed >> 5) % 9), timestamp: seed));
+            }
+        }
+
+        return book;
+    }
+
+    private static OrderInfo[] AllOrders(OrderBook book) => [.. BookSnapshot.Orders(book, Side.Buy), .. BookSnapshot.Orders(book, Side.Sell)];
+
+    [TestMethod]
+    public void Bulk_restore_in_any_chunks_equals_restoring_order_by_order()
+    {
+        // Chunk sizes cross the bulk path's internal batch of 64 index probes.
+        var gen = Gen.Choose(0, 1_000_000).ArrayOf().Zip(Gen.Choose(1, 200));
+        Prop.ForAll(Arb.From(gen), input =>
+        {
+            var (seeds, chunk) = input;
+            var book = RandomBook([.. seeds, .. seeds, .. seeds]);
+            book.RestoreLastTradeId(book.LastTradeId);
+            var orders = AllOrders(book);
+            var bulk = new OrderBook(book.Instrument);
+            for (var start = 0; start < orders.Length; start += chunk)
+            {
+                bulk.RestoreOrders(orders.AsSpan(start, Math.Min(chunk, orders.Length - start)));
+            }
+
+            bulk.RestoreLastTradeId(book.LastTradeId);
+            var single = CopyOf(book);
+            Assert.AreEqual(BookSnapshot.Of(single), BookSnapshot.Of(bulk));
+            Assert.AreEqual(book.ComputeStateHash(), bulk.ComputeStateHash());
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [TestMethod]
+    public void Bulk_restore_of_a_large_book_keeps_every_queue()
+    {
+        // Bids on 1..100, asks on 101..200 ticks: nothing trades, about 50 orders a level, some cancelled.
+        var random = new Random(17);
+        var book = new OrderBook(new InstrumentSpec("TEST-USD", 0.01m, 1m));
+        for (var id = 1L; id <= 10_000; id++)
+        {
+            var buy = random.Next(2) == 0;
+            book.Submit(OrderRequest.Limit(id, random.Next(5), buy ? Side.Buy : Side.Sell, new Price(buy ? random.Next(1, 101) : random.Next(101, 201)), new Quantity(random.Next(1, 50)), timestamp: id));
+            if (random.Next(4) == 0)
+            {
+                book.Cancel(random.NextInt64(1, id + 1));
+            }
+        }
+
+        var bulk = new OrderBook(book.Instrument, new OrderBookOptions { InitialOrderCapacity = 16, InitialLevelCapacity = 16 });
+        bulk.RestoreOrders(AllOrders(book));
+        bulk.RestoreLastTradeId(book.LastTradeId);
+        Assert.IsGreaterThan(7000, bulk.OrderCount, "storage grew far past its initial 16 slots");
+        Assert.AreEqual(BookSnapshot.Of(book), BookSnapshot.Of(bulk));
+    }
+
+    [TestMethod]
+    public void Bulk_restore_appends_behind_orders_already_resting()
+    {
+        var (book, _) = Seeded();
+        book.RestoreOrders(
+        [
+            new OrderInfo { OrderId = 10, OwnerId = 5, Side = Side.Buy, Price = new Price(99), Remaining = new Quantity(2), Timestamp = 1 },
+            new OrderInfo { OrderId = 11, OwnerId = 5, Side = Side.Buy, Price = new Price(99), Remaining = new Quantity(2), Timestamp = 2 },
+            new OrderInfo { OrderId = 12, OwnerId = 5, Side = Side.Buy, Price = new Price(97), Remaining = new Quantity(2), Timestamp = 3 },
+            new OrderInfo { OrderId = 13, OwnerId = 5, Side = Side.Sell, Price = new Price(101), Remaining = new Quantity(2), Timestamp = 4 },
+        ]);
+        CollectionAssert.AreEqual(new long[] { 1, 10, 11, 2, 12 }, book.Ids(Side.Buy));
+        CollectionAssert.AreEqual(new long[] { 3, 13, 4 }, book.Ids(Side.Sell));
+        Assert.IsTrue(book.TryGetQueuePosition(11, out var ahead, out var quantityAhead));
+        Assert.AreEqual((2, 5L), (ahead, quantityAhead.Lots));
+    }
+
+    [TestMethod]
+    [DataRow("duplicate in the batch", "orders[2]: order 10: orderId: an order with this id is already resting in the book")]
+    [DataRow("duplicate in the book", "orders[2]: order 1: orderId: an order with this id is already resting in the book")]
+    [DataRow("cross", "orders[2]: order 12: price 101 would cross the opposite side's best price: a resting book is never crossed")]
+    [DataRow("quantity", "orders[2]: order 12: remaining 0 must be positive and at most the instrument's maximum 100000 lots")]
+    public void Bulk_restore_stops_at_the_first_bad_order_naming_its_position(string field, string message)
+    {
+        var (book, _) = Seeded();
+        var good = new OrderInfo { OrderId = 12, OwnerId = 5, Side = Side.Buy, Price = new Price(97), Remaining = new Quantity(2) };
+        var bad = field switch
+        {
+            "duplicate in the batch" => good with { OrderId = 10 },
+            "duplicate in the book" => good with { OrderId = 1 },
+            "cross" => good with { Price = new Price(101) },
+            _ => good with { Remaining = new Quantity(0) },
+        };
+        OrderInfo[] orders =
+        [
+            good with { OrderId = 10, Price = new Price(98) },
+            good with { OrderId = 11, Price = new Price(96) },
+            bad,
+            good with { OrderId = 13 },
+        ];
+
+        // The model: the orders before the bad one restored one by one, nothing after it.
+        var (expected, _) = Seeded();
+        expected.RestoreOrder(orders[0]);
+        expected.RestoreOrder(orders[1]);
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => book.RestoreOrders(orders));
+        Assert.AreEqual(message + " (Parameter 'orders')", error.Message);
+        Assert.AreEqual(BookSnapshot.Of(expected), BookSnapshot.Of(book));
+        Assert.IsFalse(book.Contains(13), "nothing after the bad order is restored");
+    }
 }

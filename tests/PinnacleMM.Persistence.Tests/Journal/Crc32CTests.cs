@@ -22,6 +22,25 @@ public sealed class Crc32CTests
         }
     }
 
+    [TestMethod]
+    public void Three_lane_stripes_agree_with_a_bitwise_reference_around_every_stripe_boundary()
+    {
+        // Stripes are 768 bytes: lengths just below, at and above one, two and several stripes, and a
+        // running CRC continued over two unequal pieces.
+        var data = new byte[5000];
+        new Random(4).NextBytes(data);
+        foreach (var length in new[] { 767, 768, 769, 775, 776, 1535, 1536, 1537, 2311, 4096, 4120, 5000 })
+        {
+            Assert.AreEqual(Reference(data.AsSpan(0, length)), Crc32C.Compute(data.AsSpan(0, length)), $"length {length}");
+        }
+
+        for (var cut = 0; cut <= data.Length; cut += 331)
+        {
+            var running = Crc32C.Update(Crc32C.Update(Crc32C.Seed, data.AsSpan(0, cut)), data.AsSpan(cut));
+            Assert.AreEqual(Reference(data), Crc32C.Finish(running), $"cut at {cut}");
+        }
+    }
+
     private static uint Reference(ReadOnlySpan<byte> data)
     {
         var crc = 0xFFFFFFFFu;

@@ -317,6 +317,89 @@ public sealed class JournalWriterTests
     }
 
     [TestMethod]
+    public void Prefaulter_keeps_the_window_ahead_of_a_writer_at_unaligned_offsets()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("the prefaulter works on Linux only");
+        }
+
+        // 200-byte payloads leave the write position off page boundaries; the populated end must stay
+        // page-aligned (madvise refuses anything else) and follow the writer, instead of stopping.
+        using var dir = new TempJournalDirectory();
+        const long window = 64 * 1024;
+        using var writer = JournalWriter.Open(dir.Path, new JournalOptions { SegmentSize = 1024 * 1024, PrefaultBytes = window, SyncPolicy = JournalSyncPolicy.None });
+        var payload = new byte[200];
+        for (var round = 1; round <= 5; round++)
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                writer.Append(JournalRecordType.ApplicationBase, i, payload);
+            }
+
+            var wanted = (writer.WriteOffset + window) & ~4095L;
+            Assert.AreNotEqual(0L, writer.WriteOffset % 4096, "the writer must stand at an unaligned offset");
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (writer.Prefaulter!.PopulatedUpTo < wanted && !writer.Prefaulter.HasStopped && waited.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                Thread.Sleep(1);
+            }
+
+            Assert.IsFalse(writer.Prefaulter.HasStopped, $"round {round}: the prefaulter switched itself off");
+            Assert.AreEqual(wanted, writer.Prefaulter.PopulatedUpTo, $"round {round}: populated up to the aligned end of the window");
+        }
+    }
+
+    [TestMethod]
+    public void Flush_syncs_the_written_range_and_leaves_the_prefaulted_window_writable()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("the ranged msync and /proc/self/smaps are Linux only");
+        }
+
+        // A whole-file fsync would write the populated zero pages ahead of the writer back to disk and
+        // write-protect them (0 kB dirty afterwards); the ranged flush leaves them dirty and mapped.
+        using var dir = new TempJournalDirectory();
+        const long window = 1024 * 1024;
+        using var writer = JournalWriter.Open(dir.Path, new JournalOptions { SegmentSize = 4 * 1024 * 1024, PrefaultBytes = window, SyncPolicy = JournalSyncPolicy.None });
+        for (var i = 0; i < 100; i++)
+        {
+            writer.Append(JournalRecordType.ApplicationBase, i, new byte[200]);
+        }
+
+        var wanted = (writer.WriteOffset + window) & ~4095L;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (writer.Prefaulter!.PopulatedUpTo < wanted && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            Thread.Sleep(1);
+        }
+
+        writer.Flush();
+        Assert.AreEqual(writer.LastSequence, writer.DurableSequence);
+        var dirtyKb = DirtyKilobytes(Path.Combine(dir.Path, "00000000000000000001.journal"));
+        Assert.IsGreaterThan((window - writer.WriteOffset) / 1024 - 8, dirtyKb, "the pages ahead of the written range stay dirty (not written back)");
+        Assert.IsLessThanOrEqualTo(window / 1024 + 8, dirtyKb, "nothing beyond the window was touched");
+    }
+
+    private static long DirtyKilobytes(string mappedFile)
+    {
+        var lines = File.ReadAllLines("/proc/self/smaps");
+        var start = Array.FindIndex(lines, l => l.EndsWith(mappedFile, StringComparison.Ordinal));
+        Assert.IsGreaterThanOrEqualTo(0, start, "the segment is mapped");
+        long dirty = 0;
+        for (var i = start + 1; i < lines.Length && lines[i].Contains(':', StringComparison.Ordinal) && !lines[i].Contains('-', StringComparison.Ordinal); i++)
+        {
+            if (lines[i].StartsWith("Shared_Dirty:", StringComparison.Ordinal) || lines[i].StartsWith("Private_Dirty:", StringComparison.Ordinal))
+            {
+                dirty += long.Parse(lines[i].Split(':')[1].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return dirty;
+    }
+
+    [TestMethod]
     public void Appending_after_dispose_throws()
     {
         using var dir = new TempJournalDirectory();

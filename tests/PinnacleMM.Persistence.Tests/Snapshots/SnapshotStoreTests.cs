@@ -249,6 +249,28 @@ public sealed class SnapshotStoreTests
     }
 
     [TestMethod]
+    public void Valid_checksum_but_a_duplicate_order_id_is_refused_naming_the_order()
+    {
+        using var dir = new TempJournalDirectory();
+        var store = Store(dir.Path);
+        var path = store.Write(SampleBook(), 20).Path;
+        var bytes = File.ReadAllBytes(path);
+
+        // The second order gets the first one's id (CRC fixed): the bulk restore refuses it by position.
+        var firstId = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(96 + 48));
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(96 + 48 + 48), firstId);
+        var crcOffset = bytes.Length - 4;
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(crcOffset), Crc(bytes.AsSpan(0, crcOffset)));
+        File.WriteAllBytes(path, bytes);
+
+        var error = Assert.Throws<SnapshotException>(() => store.Load(path));
+        Assert.AreEqual(SnapshotFaultReason.InvalidBody, error.Fault!.Reason);
+        Assert.AreEqual(
+            $"in the orders from #0: orders[1]: order {firstId}: orderId: an order with this id is already resting in the book (Parameter 'orders')",
+            error.Fault.Detail);
+    }
+
+    [TestMethod]
     public void No_snapshot_at_all_gives_no_snapshot_and_no_fallback()
     {
         using var dir = new TempJournalDirectory();

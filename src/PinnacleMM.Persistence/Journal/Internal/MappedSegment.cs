@@ -1,14 +1,18 @@
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 
 namespace PinnacleMM.Persistence.Journal.Internal;
 
 /// <summary>A segment file mapped into memory, read-only (readers) or read-write (the writer).</summary>
-internal sealed unsafe class MappedSegment : IDisposable
+internal sealed unsafe partial class MappedSegment : IDisposable
 {
     private FileStream? _file;
     private MemoryMappedFile? _map;
     private MemoryMappedViewAccessor? _view;
+    private const int MsSync = 4;
+    private const long PageSize = 4096;
     private bool _pointerAcquired;
+    private long _flushedUpTo;
 
     private MappedSegment(string path, FileStream file, long length, bool writable)
     {
@@ -69,11 +73,41 @@ internal sealed unsafe class MappedSegment : IDisposable
         }
     }
 
-    /// <summary>msync of the mapped range, then fsync of the file.</summary>
+    /// <summary>msync of the whole mapped range, then fsync of the file.</summary>
     public void FlushToDisk()
     {
         _view!.Flush();
         _file!.Flush(flushToDisk: true);
+        _flushedUpTo = Length;
+    }
+
+    /// <summary>
+    /// Makes the bytes written below <paramref name="upTo"/> durable. On Linux this is one
+    /// <c>msync(MS_SYNC)</c> of the pages written since the last flush: the kernel writes back that
+    /// range and commits the metadata needed to read it (an fdatasync of the range; the file keeps its
+    /// preallocated size), and leaves the pages beyond it alone. A whole-file fsync would also write
+    /// back the zero pages the prefaulter has made writable ahead of the writer, and write-protect
+    /// them again, so the writer would fault on each of them after every group commit. Elsewhere the
+    /// whole view and file are flushed.
+    /// </summary>
+    /// <exception cref="IOException">When the kernel reports an error (e.g. EIO): what is on disk is unknown.</exception>
+    public void FlushToDisk(long upTo)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            FlushToDisk();
+            return;
+        }
+
+        var from = Math.Min(_flushedUpTo, upTo) & ~(PageSize - 1);
+        if (upTo > from && msync(Base + from, (nuint)(upTo - from), MsSync) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"msync of '{Path}' [{from}, {upTo}) failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+        }
+
+        // The last page may be only partly written: it is synced again next time.
+        _flushedUpTo = Math.Max(_flushedUpTo, upTo);
     }
 
     /// <summary>Unmaps the file and hands over its still-open stream, so it can be fsynced later.</summary>
@@ -101,4 +135,7 @@ internal sealed unsafe class MappedSegment : IDisposable
         _file?.Dispose();
         _file = null;
     }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int msync(void* address, nuint length, int flags);
 }

@@ -36,6 +36,30 @@ internal sealed unsafe partial class SegmentPrefaulter : IDisposable
     /// <summary>Whether it is working: false on other systems, older kernels or after an error.</summary>
     public static bool IsSupported => OperatingSystem.IsLinux();
 
+    /// <summary>Whether it has switched itself off after a failed madvise (tests).</summary>
+    internal bool HasStopped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _unsupported;
+            }
+        }
+    }
+
+    /// <summary>How far the tracked segment is populated, in bytes from its start (tests).</summary>
+    internal long PopulatedUpTo
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _populatedUpTo;
+            }
+        }
+    }
+
     /// <summary>Starts populating <paramref name="segment"/> from <paramref name="offset"/>. Waits for a chunk in progress on the previous segment, so that it can be unmapped safely afterwards.</summary>
     public void Track(MappedSegment? segment, long offset)
     {
@@ -81,7 +105,8 @@ internal sealed unsafe partial class SegmentPrefaulter : IDisposable
                 return false;
             }
 
-            var target = Math.Min(segment.Length, _writePosition() + _window);
+            // Page-aligned: madvise needs an aligned start, and each chunk starts where the previous ended.
+            var target = Math.Min(segment.Length, _writePosition() + _window) & ~(PageSize - 1);
             if (_populatedUpTo >= target)
             {
                 return false;
