@@ -150,5 +150,9 @@ public sealed class CoinbaseAuthenticationTests
         public string Algorithm => "EdDSA";
 
         public byte[] Sign(ReadOnlySpan<byte> signingInput) => SHA256.HashData(signingInput);
+
+        public void Dispose()
+        {
+        }
     }
 }

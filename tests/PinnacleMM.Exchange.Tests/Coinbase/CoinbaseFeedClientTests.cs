@@ -28,6 +28,7 @@ public sealed class CoinbaseFeedClientTests
             Client = new CoinbaseFeedClient(protocol, new CoinbaseFeedClientOptions
             {
                 Endpoint = server.Endpoint,
+                AllowInsecureLoopback = true,
                 InitialBackoff = TimeSpan.FromMilliseconds(20),
                 MaxBackoff = TimeSpan.FromMilliseconds(200),
                 CheckInterval = TimeSpan.FromMilliseconds(50),

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -21,7 +22,7 @@ namespace PinnacleMM.Exchange.Tests.Coinbase;
 /// signatures and JWTs, and can inject faults: a lost message (Advanced Trade sequence gap), malformed JSON,
 /// a bogus crossing update, silence, missing heartbeats, and dropped connections.
 /// </summary>
-internal sealed class CoinbaseTestServer : IAsyncDisposable
+internal sealed partial class CoinbaseTestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly bool _advanced;
@@ -49,6 +50,9 @@ internal sealed class CoinbaseTestServer : IAsyncDisposable
     /// <summary>The public key JWTs must verify with (Advanced Trade).</summary>
     public ECDsa? JwtPublicKey { get; set; }
 
+    /// <summary>The Ed25519 public key EdDSA JWTs must verify with (Advanced Trade).</summary>
+    public byte[]? JwtEd25519PublicKey { get; set; }
+
     public bool HeartbeatsEnabled { get; set; } = true;
 
     /// <summary>Send nothing at all (changes still move the true book).</summary>
@@ -62,18 +66,33 @@ internal sealed class CoinbaseTestServer : IAsyncDisposable
 
     public List<string> Received { get; } = [];
 
-    public static async Task<CoinbaseTestServer> StartAsync(bool advanced, params string[] products)
+    /// <summary>The REST API's base address (same port as the feed).</summary>
+    public Uri RestEndpoint { get; private set; } = null!;
+
+    public static Task<CoinbaseTestServer> StartAsync(bool advanced, params string[] products) => StartAsync(advanced, null, products);
+
+    /// <summary>Starts the server; with <paramref name="certificate"/> it speaks TLS only (wss/https).</summary>
+    public static async Task<CoinbaseTestServer> StartAsync(bool advanced, X509Certificate2? certificate, params string[] products)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var server = new CoinbaseTestServer(app, advanced, products);
         app.UseWebSockets();
         app.Map("/", server.AcceptAsync);
+        server.MapRest(app);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        server.Endpoint = new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal) + "/");
+        var address = new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        var secure = certificate is not null;
+        server.Endpoint = new Uri($"{(secure ? "wss" : "ws")}://127.0.0.1:{address.Port}/");
+        server.RestEndpoint = new Uri($"{(secure ? "https" : "http")}://127.0.0.1:{address.Port}");
         return server;
     }
 
@@ -323,6 +342,10 @@ internal sealed class CoinbaseTestServer : IAsyncDisposable
                         c.Heartbeats = true;
                         c.HeartbeatProducts.UnionWith(products);
                     }
+                    else if (channel is "user" or "full")
+                    {
+                        c.UserProducts.UnionWith(products);
+                    }
                 }
             }
             else if (type == "unsubscribe")
@@ -358,7 +381,7 @@ internal sealed class CoinbaseTestServer : IAsyncDisposable
 
         if (!root.TryGetProperty("signature", out var signature))
         {
-            return RequireAuthentication || channels.Contains("level2") ? "level2 requires authentication" : null;
+            return RequireAuthentication || channels.Contains("level2") || channels.Contains("user") ? "level2 and user require authentication" : null;
         }
 
         var timestamp = root.GetProperty("timestamp").GetString()!;
@@ -376,17 +399,19 @@ internal sealed class CoinbaseTestServer : IAsyncDisposable
     private string? VerifyJwt(string token)
     {
         var parts = token.Split('.');
-        if (parts.Length != 3 || JwtPublicKey is null)
+        if (parts.Length != 3 || (JwtPublicKey is null && JwtEd25519PublicKey is null))
         {
             return "authentication failure";
         }
 
-        var valid = JwtPublicKey.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), System.Buffers.Text.Base64Url.DecodeFromChars(parts[2]), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         using var header = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[0]));
+        var alg = header.RootElement.GetProperty("alg").GetString();
+        var valid = alg == "EdDSA"
+            ? JwtEd25519PublicKey is not null && CoinbaseJwtSignerTests.ReadEdDsaJwt(token, JwtEd25519PublicKey).SignatureValid
+            : alg == "ES256" && JwtPublicKey is not null && JwtPublicKey.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), System.Buffers.Text.Base64Url.DecodeFromChars(parts[2]), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         using var claims = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1]));
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         return valid
-            && header.RootElement.GetProperty("alg").GetString() == "ES256"
             && claims.RootElement.GetProperty("iss").GetString() == "cdp"
             && claims.RootElement.GetProperty("sub").GetString() == header.RootElement.GetProperty("kid").GetString()
             && claims.RootElement.GetProperty("nbf").GetInt64() <= now + 5
@@ -444,6 +469,8 @@ internal sealed class CoinbaseTestServer : IAsyncDisposable
         public HashSet<string> Books { get; } = [];
 
         public HashSet<string> HeartbeatProducts { get; } = [];
+
+        public HashSet<string> UserProducts { get; } = [];
 
         public bool Heartbeats { get; set; }
 

@@ -42,6 +42,12 @@ public sealed class ReconnectBackoffTests
 
         var options = new CoinbaseFeedClientOptions { Endpoint = new Uri("https://example.invalid/") };
         StringAssert.StartsWith(Assert.ThrowsExactly<ArgumentException>(options.Validate).Message, "Endpoint 'https://example.invalid/' must be an absolute ws:// or wss:// URI.");
+        options.Endpoint = new Uri("ws://example.com/");
+        Assert.AreEqual("Endpoint must use https or wss (rule: scheme) (Parameter 'Endpoint')", Assert.ThrowsExactly<ArgumentException>(options.Validate).Message);
+        options.AllowInsecureLoopback = true;
+        StringAssert.StartsWith(Assert.ThrowsExactly<ArgumentException>(options.Validate).Message, "Endpoint must use https or wss (plain http/ws is allowed only for loopback)");
+        options.Endpoint = new Uri("ws://127.0.0.1:1234/");
+        options.Validate();
         options.Endpoint = new Uri("wss://example.invalid/");
         options.Validate();
         options.MaxBackoff = TimeSpan.FromMilliseconds(10);

@@ -9,7 +9,7 @@ namespace PinnacleMM.Exchange.Coinbase.Authentication;
 /// keys given as PEM (<c>-----BEGIN EC PRIVATE KEY-----</c> or PKCS#8 <c>-----BEGIN PRIVATE KEY-----</c>).
 /// Thread-safe.
 /// </summary>
-public sealed class EcdsaJwtSigner : IJwtSigner, IDisposable
+public sealed class EcdsaJwtSigner : IJwtSigner
 {
     private readonly ECDsa _key;
 

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using PinnacleMM.Exchange.Coinbase.Authentication;
 using PinnacleMM.Exchange.Coinbase.MarketData;
 
@@ -76,39 +74,5 @@ public sealed class CoinbaseExchangeFeedProtocol : ICoinbaseFeedProtocol
         return [Message("unsubscribe", ids, [_bookChannel]), Message("subscribe", ids, [_bookChannel])];
     }
 
-    private byte[] Message(string type, string[] products, string[] channels)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type", type);
-            writer.WriteStartArray("product_ids");
-            foreach (var product in products)
-            {
-                writer.WriteStringValue(product);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartArray("channels");
-            foreach (var channel in channels)
-            {
-                writer.WriteStringValue(channel);
-            }
-
-            writer.WriteEndArray();
-            if (_signer is not null && type == "subscribe")
-            {
-                var signature = _signer.SignFeedSubscribe();
-                writer.WriteString("signature", signature.Signature);
-                writer.WriteString("key", signature.Key);
-                writer.WriteString("passphrase", signature.Passphrase);
-                writer.WriteString("timestamp", signature.Timestamp);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    private byte[] Message(string type, string[] products, string[] channels) => ExchangeSubscribeMessage.Create(type, products, channels, _signer);
 }

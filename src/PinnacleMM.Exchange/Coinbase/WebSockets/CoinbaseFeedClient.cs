@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using PinnacleMM.Core.Time;
 using PinnacleMM.Exchange.Coinbase.MarketData;
 using PinnacleMM.Exchange.Coinbase.Sync;
+using PinnacleMM.Security.Tls;
 
 namespace PinnacleMM.Exchange.Coinbase.WebSockets;
 
@@ -31,6 +32,7 @@ public sealed class CoinbaseFeedClient
     private readonly MonotonicClock _clock;
     private readonly TimeProvider _time;
     private readonly ReconnectBackoff _backoff;
+    private readonly CertificatePinValidator? _pins;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly int[] _resyncs;
@@ -44,8 +46,9 @@ public sealed class CoinbaseFeedClient
     /// <param name="clock">The monotonic clock for silences; <see cref="MonotonicClock.System"/> when null.</param>
     /// <param name="timeProvider">Runs the backoff delays and the check timer; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="random">The backoff jitter; <see cref="Random.Shared"/> when null.</param>
+    /// <param name="pinValidator">Validates the server certificate of every <c>wss</c> connection (chain, host name and pins); null for the platform's validation only.</param>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
-    public CoinbaseFeedClient(ICoinbaseFeedProtocol protocol, CoinbaseFeedClientOptions options, ICoinbaseFeedListener? listener = null, MonotonicClock? clock = null, TimeProvider? timeProvider = null, Random? random = null)
+    public CoinbaseFeedClient(ICoinbaseFeedProtocol protocol, CoinbaseFeedClientOptions options, ICoinbaseFeedListener? listener = null, MonotonicClock? clock = null, TimeProvider? timeProvider = null, Random? random = null, CertificatePinValidator? pinValidator = null)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(options);
@@ -56,12 +59,16 @@ public sealed class CoinbaseFeedClient
         _clock = clock ?? MonotonicClock.System;
         _time = timeProvider ?? TimeProvider.System;
         _backoff = new ReconnectBackoff(options.InitialBackoff, options.MaxBackoff, random);
+        _pins = pinValidator;
         _resyncs = new int[protocol.Books.Count];
         Synchronizer = new CoinbaseBookSynchronizer(protocol.Books, options.Sync, protocol.PerProductHeartbeats);
     }
 
     /// <summary>The per-product states; subscribe to its <see cref="CoinbaseBookSynchronizer.StateChanged"/> before <see cref="RunAsync"/>.</summary>
     public CoinbaseBookSynchronizer Synchronizer { get; }
+
+    /// <summary>Why the last connection ended or failed (e.g. a refused certificate); null before the first.</summary>
+    public string? LastDisconnectReason { get; private set; }
 
     /// <summary>How many connections have been opened.</summary>
     public long ConnectionCount => Interlocked.Read(ref _connections);
@@ -92,6 +99,7 @@ public sealed class CoinbaseFeedClient
             try
             {
                 using var socket = new ClientWebSocket();
+                _pins?.Configure(socket.Options);
                 using (var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
                     connect.CancelAfter(_options.ConnectTimeout);
@@ -133,8 +141,15 @@ public sealed class CoinbaseFeedClient
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or HttpRequestException)
             {
+                // The inner exceptions say why (e.g. the pin validator's refusal inside a failed TLS handshake).
                 reason = ex.Message;
+                for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+                {
+                    reason += " -> " + inner.Message;
+                }
             }
+
+            LastDisconnectReason = reason;
 
             lock (_gate)
             {

@@ -1,12 +1,16 @@
 using PinnacleMM.Exchange.Coinbase.Sync;
+using PinnacleMM.Security.Validation;
 
 namespace PinnacleMM.Exchange.Coinbase.WebSockets;
 
 /// <summary>Where and how <see cref="CoinbaseFeedClient"/> connects. <see cref="Validate"/> names the first bad setting.</summary>
 public sealed class CoinbaseFeedClientOptions
 {
-    /// <summary>The feed's address, <c>ws://</c> or <c>wss://</c>. Required.</summary>
+    /// <summary>The feed's address: <c>wss://</c> (plain <c>ws://</c> only to a loopback host with <see cref="AllowInsecureLoopback"/>). Required.</summary>
     public Uri? Endpoint { get; set; }
+
+    /// <summary>Accept <c>ws://</c> to <c>localhost</c>/127.0.0.0/8/::1 (a local test server). Default false.</summary>
+    public bool AllowInsecureLoopback { get; set; }
 
     /// <summary>The first reconnect delay's upper bound. Default 1 s.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
@@ -33,7 +37,12 @@ public sealed class CoinbaseFeedClientOptions
     /// <exception cref="ArgumentException">A setting breaks its rule; the message names it.</exception>
     public void Validate()
     {
-        if (Endpoint is null || !Endpoint.IsAbsoluteUri || Endpoint.Scheme is not ("ws" or "wss"))
+        if (Endpoint is not null && Endpoint.IsAbsoluteUri && Endpoint.Scheme is "ws" or "wss")
+        {
+            // The Security validator's rules: wss only (ws to loopback when allowed), a valid host, no user info or fragment.
+            InputValidator.ExchangeEndpoint(Endpoint.OriginalString, AllowInsecureLoopback, nameof(Endpoint)).ThrowIfInvalid();
+        }
+        else
         {
             throw new ArgumentException($"Endpoint '{Endpoint}' must be an absolute ws:// or wss:// URI.", nameof(Endpoint));
         }
