@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 
 namespace PinnacleMM.SampleHost.Tests;
 
@@ -16,7 +18,7 @@ public sealed class SessionTests
     private static SampleHostProcess.Result Session(string cwd, params string[] args) => SampleHostProcess.Run(cwd, string.Empty, args);
 
     private static SampleHostProcess.Result VirtualRun(string cwd, string data, long seed, params string[] more) =>
-        Session(cwd, ["--duration", Seconds, "--speed", "max", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", data, .. more]);
+        Session(cwd, ["--duration", Seconds, "--speed", "max", "--seed", seed.ToString(CultureInfo.InvariantCulture), "--data", data, .. more]);
 
     /// <summary>Every file below <paramref name="directory"/> with a hash of its bytes; empty when it does not exist.</summary>
     private static Dictionary<string, string> Contents(string directory) => !Directory.Exists(directory)
@@ -164,6 +166,27 @@ public sealed class SessionTests
         Assert.AreEqual(0, next.ExitCode, next.Error);
         StringAssert.Contains(next.Output, summary.Fills > 0 ? summary.ExpectedRecoveryLine : "recovered: ");
         StringAssert.Contains(next.Output, "  snapshot:        SIM-USD/snapshots/", "the stop took a final snapshot");
+    }
+
+    [TestMethod]
+    public void After_a_kill_the_next_run_recovers_from_the_journal_and_closes_the_orders_the_new_venue_lacks()
+    {
+        var cwd = NewWorkingDirectory();
+        using (var running = SampleHostProcess.Start(cwd, "--speed", "20", "--seed", "5", "--data", "data"))
+        {
+            Assert.IsTrue(running.WaitForOutput("status: t ", TimeSpan.FromSeconds(30)), "a status line: " + running.Output);
+            running.Kill();
+        }
+
+        var next = SampleHostProcess.Run(cwd, string.Empty, "--duration", "1", "--speed", "max", "--data", "data");
+        Assert.AreEqual(0, next.ExitCode, next.Output + next.Error);
+        var replayed = Regex.Match(next.Output, @"  replayed:        (\d+) journal records after it \((\d+) order activities\), tail ");
+        Assert.IsTrue(replayed.Success, next.Output);
+        Assert.IsTrue(long.Parse(replayed.Groups[2].Value, CultureInfo.InvariantCulture) > 0, "the order activities since the last snapshot were replayed");
+        var orders = Regex.Match(next.Output, @"  open orders:     (\d+) recovered; (\d+) closed \(the new simulator does not have them\)");
+        Assert.IsTrue(orders.Success, next.Output);
+        Assert.AreEqual(orders.Groups[1].Value, orders.Groups[2].Value, "every order open at the kill is closed: a new simulator has none of them");
+        StringAssert.EndsWith(SessionOutput.Parse(next.Output).Summary["orders"], ", 0 open at stop");
     }
 
     [TestMethod]
