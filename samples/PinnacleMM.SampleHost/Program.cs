@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PinnacleMM.SampleHost.Credentials;
@@ -48,6 +49,13 @@ catch (InvalidDataException e)
 
 using (host)
 {
+    var unknown = UnknownSettings.Find(host.Services.GetRequiredService<IConfiguration>());
+    if (unknown.Count > 0)
+    {
+        WriteConfigurationErrors(unknown);
+        return ConfigurationInvalid;
+    }
+
     try
     {
         // Validates every package's options (ValidateOnStart) before the session touches the data directory.
@@ -55,15 +63,19 @@ using (host)
     }
     catch (Exception e) when (ConfigurationErrors.TryDescribe(e, out var problems))
     {
-        Console.Error.WriteLine("error: invalid configuration; nothing was started or written:");
-        foreach (var problem in problems)
-        {
-            Console.Error.WriteLine($"  {problem}");
-        }
-
+        WriteConfigurationErrors(problems);
         return ConfigurationInvalid;
     }
 
     await host.WaitForShutdownAsync();
     return host.Services.GetRequiredService<SessionOutcome>().ExitCode;
+}
+
+static void WriteConfigurationErrors(IReadOnlyList<string> problems)
+{
+    Console.Error.WriteLine("error: invalid configuration; nothing was started or written:");
+    foreach (var problem in problems)
+    {
+        Console.Error.WriteLine($"  {problem}");
+    }
 }

@@ -111,6 +111,14 @@ public sealed class SessionTests
         StringAssert.Contains(wrongType.Error, "'soon' at 'PinnacleMM:Exchange:Engine:TimerInterval'");
         Assert.IsFalse(Directory.Exists(Path.Combine(cwd, "fresh")));
 
+        // A misspelt setting would otherwise keep its default without a word.
+        File.WriteAllText(config, """{ "PinnacleMM": { "Strategies": { "BasicMarketMaker": { "BaseSpredBps": 3 } }, "Security": { "RateLimits": { "OrderSubmit": { "Limt": 5 } } } } }""");
+        var typo = VirtualRun(cwd, "fresh", 3, "--config", config);
+        Assert.AreEqual(2, typo.ExitCode);
+        StringAssert.Contains(typo.Error, "PinnacleMM:Strategies:BasicMarketMaker:BaseSpredBps: unknown setting (not a property of BasicMarketMakerOptions)");
+        StringAssert.Contains(typo.Error, "PinnacleMM:Security:RateLimits:OrderSubmit:Limt: unknown setting (not a property of RateLimitPolicy)");
+        Assert.IsFalse(Directory.Exists(Path.Combine(cwd, "fresh")));
+
         File.WriteAllText(config, """{ "PinnacleMM": { "Exchange": """);
         var malformed = VirtualRun(cwd, "fresh", 3, "--config", config);
         Assert.AreEqual(2, malformed.ExitCode);
