@@ -3,6 +3,13 @@ using System.Globalization;
 using PinnacleMM.Core.Books;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.SampleHost;
+using PinnacleMM.SampleHost.Credentials;
+
+// `credentials add|list|remove|change-password` and `audit verify <dir>`: see Credentials/CredentialsCommands.cs.
+if (CredentialsCommands.Handles(args))
+{
+    return CredentialsCommands.Run(args);
+}
 
 // Feeds a generated order flow through the PinnacleMM order book and prints what happened.
 // Usage: dotnet run --project samples/PinnacleMM.SampleHost [-- --orders N] [--seed S]

@@ -773,4 +773,43 @@ public sealed class DepthBook
 
         return DepthBookResultCode.Applied;
     }
+
+    // ------------------------------------------------------------------ strategy queries (read-only)
+
+    /// <summary>
+    /// The best bid and best ask with their sizes in one call, for a strategy's decision: cheaper than
+    /// <see cref="TryGetBestBid"/> and <see cref="TryGetBestAsk"/> one after the other.
+    /// </summary>
+    /// <returns><see langword="false"/> unless both sides have a level; the outputs of an empty side are zero.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGetTopOfBook(out Price bid, out Quantity bidQuantity, out Price ask, out Quantity askQuantity)
+    {
+        var hasBid = TryGetBest(_bids, out bid, out bidQuantity);
+        var hasAsk = TryGetBest(_asks, out ask, out askQuantity);
+        return hasBid & hasAsk;
+    }
+
+    /// <summary>
+    /// The total size of the best <paramref name="levels"/> levels of <paramref name="side"/> (all of them when the side has fewer),
+    /// without copying them: what book-imbalance measures need.
+    /// </summary>
+    /// <returns>The summed size in lots; 0 for an undefined side or when <paramref name="levels"/> is not positive.</returns>
+    public long SumTopQuantity(Side side, int levels)
+    {
+        if (!IsDefined(side) || levels <= 0)
+        {
+            return 0;
+        }
+
+        var ladder = side == Side.Buy ? _bids : _asks;
+        var last = ladder.BestIndex;
+        var first = Math.Max(0, last - levels + 1);
+        long sum = 0;
+        for (var i = last; i >= first; i--)
+        {
+            sum += ladder.ValueAt(i);
+        }
+
+        return sum;
+    }
 }

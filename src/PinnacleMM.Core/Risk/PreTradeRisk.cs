@@ -107,8 +107,12 @@ public sealed class PreTradeRisk
             throw new ArgumentOutOfRangeException(nameof(state), state, $"state {(int)state} is not Active, Reducing or Halted.");
         }
 
-        _automatic = state;
-        _automaticReason = reason ?? string.Empty;
+        // Called at every decision with mostly the same values: skip the stores (and the write barrier) then.
+        if (_automatic != state || !ReferenceEquals(_automaticReason, reason))
+        {
+            _automatic = state;
+            _automaticReason = reason ?? string.Empty;
+        }
     }
 
     /// <summary>Checks one action.</summary>

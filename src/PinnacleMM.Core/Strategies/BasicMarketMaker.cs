@@ -132,21 +132,8 @@ public sealed class BasicMarketMaker : MarketMakerStrategy
 
     private double Imbalance()
     {
-        Span<Books.DepthLevel> levels = stackalloc Books.DepthLevel[64];
-        levels = levels[..Options.MaxLevels];
-        long bids = 0, asks = 0;
-        var n = Book.GetDepth(Side.Buy, levels);
-        for (var i = 0; i < n; i++)
-        {
-            bids += levels[i].Quantity.Lots;
-        }
-
-        n = Book.GetDepth(Side.Sell, levels);
-        for (var i = 0; i < n; i++)
-        {
-            asks += levels[i].Quantity.Lots;
-        }
-
+        var bids = Book.SumTopQuantity(Side.Buy, Options.MaxLevels);
+        var asks = Book.SumTopQuantity(Side.Sell, Options.MaxLevels);
         return bids + asks == 0 ? 0 : (double)(bids - asks) / (bids + asks);
     }
 

@@ -46,6 +46,8 @@ public abstract class MarketMakerStrategy
     private const string StressReason = "circuit breaker: market stress, quoting paused";
 
     private long _midHalfTicks;
+    private long _bestBidTicks;
+    private long _bestAskTicks;
     private double _entryTicks;
     private KillSwitchReason _positionReason;
 
@@ -157,7 +159,13 @@ public abstract class MarketMakerStrategy
         }
 
         OnBookUpdatedCore(now);
-        return RequoteIf(QuoteTrigger.BookUpdate, now);
+        if (!ShouldRequote(QuoteTrigger.BookUpdate, now))
+        {
+            return false;
+        }
+
+        Decide(now, topIsFresh: true);
+        return true;
     }
 
     /// <summary>Call for every trade printed by the venue.</summary>
@@ -291,7 +299,7 @@ public abstract class MarketMakerStrategy
     }
 
     /// <summary>Decides the quotes now, whatever <see cref="ShouldRequote"/> says.</summary>
-    public void Requote() => Decide(Clock.NowNanoseconds);
+    public void Requote() => Decide(Clock.NowNanoseconds, topIsFresh: false);
 
     /// <summary>The decision: write the wanted levels into <paramref name="quotes"/> (already cleared), best first per side.</summary>
     protected abstract void ComputeQuotes(DesiredQuotes quotes);
@@ -320,12 +328,8 @@ public abstract class MarketMakerStrategy
     }
 
     /// <summary>The best bid and ask and their sizes; <see langword="false"/> unless both sides have a level.</summary>
-    protected bool TryGetTopOfBook(out Price bid, out Quantity bidQuantity, out Price ask, out Quantity askQuantity)
-    {
-        var hasBid = Book.TryGetBestBid(out bid, out bidQuantity);
-        var hasAsk = Book.TryGetBestAsk(out ask, out askQuantity);
-        return hasBid && hasAsk;
-    }
+    protected bool TryGetTopOfBook(out Price bid, out Quantity bidQuantity, out Price ask, out Quantity askQuantity) =>
+        Book.TryGetTopOfBook(out bid, out bidQuantity, out ask, out askQuantity);
 
     /// <summary>The highest tick at or below <paramref name="ticks"/> (a bid on the grid); at least 1 tick.</summary>
     protected static Price FloorToTick(double ticks) => new(Math.Max(1, (long)Math.Floor(ticks)));
@@ -340,8 +344,15 @@ public abstract class MarketMakerStrategy
         return new Quantity(whole < Instrument.MinQuantity.Lots ? 0 : whole);
     }
 
-    private void RefreshMid() =>
-        _midHalfTicks = Book.TryGetBestBid(out var bid, out _) && Book.TryGetBestAsk(out var ask, out _) ? bid.Ticks + ask.Ticks : 0;
+    // Reads the top of the book once; the decision's checks (breaker, post-only) use these fields.
+    private void RefreshMid()
+    {
+        var hasBid = Book.TryGetBestBid(out var bid, out _);
+        var hasAsk = Book.TryGetBestAsk(out var ask, out _);
+        _bestBidTicks = hasBid ? bid.Ticks : 0;
+        _bestAskTicks = hasAsk ? ask.Ticks : 0;
+        _midHalfTicks = hasBid && hasAsk ? bid.Ticks + ask.Ticks : 0;
+    }
 
     private bool RequoteIf(QuoteTrigger trigger, long now)
     {
@@ -350,14 +361,19 @@ public abstract class MarketMakerStrategy
             return false;
         }
 
-        Decide(now);
+        Decide(now, topIsFresh: false);
         return true;
     }
 
-    private void Decide(long now)
+    // topIsFresh: the caller has just read the top of the book (a book update), so it is not read again.
+    private void Decide(long now, bool topIsFresh)
     {
         Quotes.Clear();
-        RefreshMid();
+        if (!topIsFresh)
+        {
+            RefreshMid();
+        }
+
         EvaluateAutomaticState(now);
         if (QuotingEnabled && Risk.State != TradingState.Halted)
         {
@@ -381,11 +397,7 @@ public abstract class MarketMakerStrategy
     {
         if (CircuitBreaker is not null)
         {
-            double spreadBps = 0;
-            if (_midHalfTicks != 0 && Book.TryGetBestBid(out var bid, out _) && Book.TryGetBestAsk(out var ask, out _))
-            {
-                spreadBps = (ask.Ticks - bid.Ticks) * 20_000.0 / _midHalfTicks;
-            }
+            var spreadBps = _midHalfTicks != 0 ? (_bestAskTicks - _bestBidTicks) * 20_000.0 / _midHalfTicks : 0;
 
             CircuitBreaker.Evaluate(now, Volatility.VolatilityBps, spreadBps);
         }
@@ -417,8 +429,6 @@ public abstract class MarketMakerStrategy
 
     private void Enforce()
     {
-        var hasBid = Book.TryGetBestBid(out var bestBid, out _);
-        var hasAsk = Book.TryGetBestAsk(out var bestAsk, out _);
         var position = Position.PositionLots;
         var limit = PositionLimitLots;
 
@@ -432,8 +442,8 @@ public abstract class MarketMakerStrategy
             sellRoom = Math.Min(sellRoom, Math.Max(0, position));
         }
 
-        var bidCeiling = PostOnly && hasAsk ? bestAsk.Ticks : long.MaxValue;
-        var askFloor = PostOnly && hasBid ? bestBid.Ticks : 0;
+        var bidCeiling = PostOnly && _bestAskTicks != 0 ? _bestAskTicks : long.MaxValue;
+        var askFloor = PostOnly ? _bestBidTicks : 0;
 
         Filter(Side.Buy, buyRoom, bidCeiling, 0);
         Filter(Side.Sell, sellRoom, long.MaxValue, askFloor);

@@ -68,17 +68,21 @@ public sealed class QuoteReconciler
             ThrowActionsTooShort(actions.Length, needed);
         }
 
-        // Per live order: Free, Kept, Amended, Replace (too old: cancel) or Ignored (cancel pending).
-        Span<byte> state = live.Length <= StackLimit ? stackalloc byte[StackLimit] : new byte[live.Length];
-        state = state[..live.Length];
-        state.Clear();
+        // The steady state of a quoting engine: every live order still serves one quote. Nothing to do.
+        if (ServesAll(desired, live, nowNanoseconds))
+        {
+            return 0;
+        }
+
+        // Per live order: Free, Kept, Amended, Replace (too old: cancel) or Ignored (cancel pending). Sized to
+        // the actual counts: stack space is zeroed, and zeroing 256-slot buffers cost more than the matching.
+        Span<byte> state = live.Length <= StackLimit ? stackalloc byte[live.Length] : new byte[live.Length];
 
         // Per desired level (bids then asks): the live order kept for it, the one amended to it (encoded
         // as -2 - index), or -1 to place it.
         var bidCount = desired.BidCount;
         var levelCount = bidCount + desired.AskCount;
-        Span<int> plan = levelCount <= StackLimit ? stackalloc int[StackLimit] : new int[levelCount];
-        plan = plan[..levelCount];
+        Span<int> plan = levelCount <= StackLimit ? stackalloc int[levelCount] : new int[levelCount];
 
         var count = 0;
         for (var i = 0; i < live.Length; i++)
@@ -101,12 +105,10 @@ public sealed class QuoteReconciler
         // Keep as many live orders as possible: a maximum matching of levels to live orders within
         // tolerance (augmenting paths), exact matches first, so that a live set that already serves the
         // quotes is always recognised as such.
-        Span<int> owner = live.Length <= StackLimit ? stackalloc int[StackLimit] : new int[live.Length];
-        owner = owner[..live.Length];
+        Span<int> owner = live.Length <= StackLimit ? stackalloc int[live.Length] : new int[live.Length];
         owner.Fill(-1);
         plan.Fill(-1);
-        Span<bool> seen = live.Length <= StackLimit ? stackalloc bool[StackLimit] : new bool[live.Length];
-        seen = seen[..live.Length];
+        Span<bool> seen = live.Length <= StackLimit ? stackalloc bool[live.Length] : new bool[live.Length];
         var matching = new Matching(this, desired, live, state, owner, seen, plan);
         for (var stage = 0; stage < 2; stage++)
         {
@@ -174,6 +176,54 @@ public sealed class QuoteReconciler
         }
 
         return count;
+    }
+
+    // Whether a greedy pairing already gives every desired level its own live order within tolerance, using every
+    // live order, none leaving or too old. Then a maximum matching is perfect too, and the full algorithm would emit
+    // nothing: this is only a shortcut to the same answer.
+    private bool ServesAll(DesiredQuotes desired, ReadOnlySpan<LiveOrder> live, long now)
+    {
+        if (live.Length != desired.BidCount + desired.AskCount || live.Length > 64)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < live.Length; i++)
+        {
+            ref readonly var order = ref live[i];
+            if (order.IsCancelPending || (Options.MaxOrderAgeNanoseconds > 0 && now - order.CreatedNanoseconds >= Options.MaxOrderAgeNanoseconds))
+            {
+                return false;
+            }
+        }
+
+        var used = 0UL;
+        return Pairs(desired.Bids, Side.Buy, live, ref used) && Pairs(desired.Asks, Side.Sell, live, ref used);
+    }
+
+    private bool Pairs(ReadOnlySpan<QuoteLevel> levels, Side side, ReadOnlySpan<LiveOrder> live, ref ulong used)
+    {
+        foreach (var level in levels)
+        {
+            var found = false;
+            for (var i = 0; i < live.Length; i++)
+            {
+                var bit = 1UL << i;
+                if ((used & bit) == 0 && live[i].Side == side && Fits(in live[i], level, exact: false))
+                {
+                    used |= bit;
+                    found = true;
+                    break;
+                }
+            }
+
+            if (!found)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private bool Fits(in LiveOrder order, QuoteLevel level, bool exact) =>

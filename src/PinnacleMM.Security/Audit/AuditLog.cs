@@ -59,7 +59,15 @@ public sealed class AuditLog : IAuditLog, IAsyncDisposable, IDisposable
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _directory = Path.GetFullPath(options.Directory);
-        Directory.CreateDirectory(_directory);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(_directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         _previousHash = AuditRecordFormat.GenesisHash;
         var tornBytes = OpenNewest();
         _file = OpenForAppend(_fileIndex);
@@ -208,8 +216,9 @@ public sealed class AuditLog : IAuditLog, IAsyncDisposable, IDisposable
                 WriteBuffer();
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
+            // Stop writing (a half-written batch must not be followed by more records) and fail every flush from now on.
             Volatile.Write(ref _fault, ex);
             _buffer.ResetWrittenCount();
         }

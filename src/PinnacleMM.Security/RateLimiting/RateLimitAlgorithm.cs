@@ -6,6 +6,6 @@ public enum RateLimitAlgorithm
     /// <summary><c>SlidingWindowRateLimiter</c>: at most the limit within any window, counted in segments.</summary>
     SlidingWindow,
 
-    /// <summary><c>TokenBucketRateLimiter</c>: a bucket of the limit, refilled at limit per window; allows bursts and weights.</summary>
+    /// <summary>A token bucket of the limit, refilled at limit per window (in <see cref="RateLimitPolicy.SegmentsPerWindow"/> steps); allows bursts and weights. The bucket is a <c>ConcurrencyLimiter</c> whose held permits are the tokens taken (see <see cref="PolicyRateLimiter"/>).</summary>
     TokenBucket,
 }

@@ -38,6 +38,30 @@ internal sealed class BookModel
         }
     }
 
+    /// <summary>Whether <paramref name="book"/> holds exactly these levels.</summary>
+    public bool Matches(DepthBook book)
+    {
+        var instrument = book.Instrument;
+        foreach (var side in new[] { Side.Buy, Side.Sell })
+        {
+            var model = side == Side.Buy ? Bids : Asks;
+            if ((side == Side.Buy ? book.BidLevelCount : book.AskLevelCount) != model.Count)
+            {
+                return false;
+            }
+
+            foreach (var (price, size) in model)
+            {
+                if (book.GetQuantity(side, instrument.GetPrice(price)).Lots != (long)(size / instrument.LotSize))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Asserts <paramref name="book"/> holds exactly these levels, converted through the instrument's grid.</summary>
     public void AssertEqual(DepthBook book, string because = "")
     {

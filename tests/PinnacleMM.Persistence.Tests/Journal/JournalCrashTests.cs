@@ -13,7 +13,7 @@ namespace PinnacleMM.Persistence.Tests.Journal;
 [TestClass]
 public sealed class JournalCrashTests
 {
-    private static int Rounds =>
+    internal static int Rounds =>
         int.TryParse(Environment.GetEnvironmentVariable("PINNACLEMM_CRASH_ROUNDS"), NumberStyles.None, CultureInfo.InvariantCulture, out var rounds) && rounds > 0
             ? rounds
             : 5;

@@ -353,6 +353,26 @@ public sealed class AuditLogTests
     }
 
     [TestMethod]
+    public async Task A_writer_that_cannot_write_fails_flushes_and_counts_every_later_event_as_dropped()
+    {
+        var directory = NewDirectory();
+        var log = new AuditLog(Options(directory, maxFileBytes: 4096));
+        log.TryWrite(Event(0));
+        await log.FlushAsync();
+        Directory.Delete(directory, recursive: true); // the next rotation cannot create its file
+
+        var accepted = Enumerable.Range(1, 100).Count(i => log.TryWrite(Event(i)));
+        var ex = await Assert.ThrowsExactlyAsync<IOException>(() => log.FlushAsync());
+        StringAssert.Contains(ex.Message, $"the audit log in '{directory}' stopped writing");
+        Assert.IsNotNull(log.Fault);
+        var droppedBefore = log.DroppedCount;
+        Assert.IsFalse(log.TryWrite(Event(101)), "after a fault nothing is queued");
+        Assert.AreEqual(droppedBefore + 1, log.DroppedCount);
+        Assert.IsGreaterThan(0, accepted);
+        await log.DisposeAsync();
+    }
+
+    [TestMethod]
     public async Task Invalid_events_and_options_are_rejected_naming_the_field_and_nothing_is_written()
     {
         var directory = NewDirectory();

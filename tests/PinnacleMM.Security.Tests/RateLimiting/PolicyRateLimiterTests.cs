@@ -6,19 +6,6 @@ namespace PinnacleMM.Security.Tests.RateLimiting;
 [TestClass]
 public sealed class PolicyRateLimiterTests
 {
-    /// <summary>Polls (real time, on a shared machine the library's pool timer may run late) until one call is allowed.</summary>
-    private static TimeSpan WaitUntilAllowed(PolicyRateLimiter limiter, int weight)
-    {
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        while (!limiter.TryAcquire(weight).IsAllowed)
-        {
-            Assert.IsTrue(stopwatch.Elapsed < TimeSpan.FromSeconds(10), "permits never came back");
-            Thread.Sleep(5);
-        }
-
-        return stopwatch.Elapsed;
-    }
-
     private static int AcquireAll(PolicyRateLimiter limiter, int attempts, int weight = 1)
     {
         var allowed = 0;
@@ -61,66 +48,136 @@ public sealed class PolicyRateLimiterTests
         Assert.AreEqual(10, AcquireAll(limiter, 10));
 
         var refused = limiter.TryAcquire();
-        Assert.AreEqual(new RateLimitDecision(false, TimeSpan.FromSeconds(30), false), refused, "refused by the limit, which starts the cooldown");
+        Assert.AreEqual(new RateLimitDecision(false, TimeSpan.FromSeconds(60), false), refused, "refused by the limit, which starts the 30 s cooldown; the permits come back at t=60 s");
 
         time.Advance(TimeSpan.FromSeconds(29));
-        Assert.AreEqual(new RateLimitDecision(false, TimeSpan.FromSeconds(1), true), limiter.TryAcquire());
+        Assert.AreEqual(new RateLimitDecision(false, TimeSpan.FromSeconds(31), true), limiter.TryAcquire());
 
         time.Advance(TimeSpan.FromSeconds(1));
         var after = limiter.TryAcquire();
-        Assert.IsFalse(after.InCooldown, "the cooldown is over; the (still full, real-time) window decides and restarts it");
+        Assert.IsFalse(after.InCooldown, "the cooldown is over; the still full window refuses and restarts it");
         Assert.AreEqual(TimeSpan.FromSeconds(30), after.RetryAfter);
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        Assert.IsTrue(limiter.TryAcquire().IsAllowed, "at t=60 s the window and the second cooldown are over");
     }
 
     [TestMethod]
-    public void Sliding_window_refuses_with_one_segment_then_frees_permits_in_real_time()
+    public void Sliding_window_frees_permits_when_their_segment_leaves_the_window_on_the_time_provider()
     {
-        using var limiter = new PolicyRateLimiter(new RateLimitPolicy { Limit = 3, Window = TimeSpan.FromMilliseconds(200), SegmentsPerWindow = 2 });
-        Assert.AreEqual(3, AcquireAll(limiter, 5));
-        var refused = limiter.TryAcquire();
-        Assert.AreEqual(new RateLimitDecision(false, TimeSpan.FromMilliseconds(100), false), refused);
-        var waited = WaitUntilAllowed(limiter, 2);
-        Assert.IsTrue(waited >= TimeSpan.FromMilliseconds(90), $"permits came back after only {waited}");
+        var time = new ManualTimeProvider();
+        using var limiter = new PolicyRateLimiter(new RateLimitPolicy { Limit = 10, Window = TimeSpan.FromMinutes(1), SegmentsPerWindow = 6 }, time);
+        Assert.AreEqual(6, AcquireAll(limiter, 6));                       // segment [0 s, 10 s)
+        time.Advance(TimeSpan.FromSeconds(25));
+        Assert.AreEqual(4, AcquireAll(limiter, 10));                      // segment [20 s, 30 s)
+        var refused = limiter.TryAcquire(5);
+        Assert.AreEqual(new RateLimitDecision(false, TimeSpan.FromSeconds(35), false), refused, "the 6 permits of t=0 come back at t=60 s");
+        time.Advance(TimeSpan.FromSeconds(35) - TimeSpan.FromTicks(1));
+        Assert.IsFalse(limiter.TryAcquire().IsAllowed, "one tick early");
+        time.Advance(TimeSpan.FromTicks(1));
+        Assert.AreEqual(6, AcquireAll(limiter, 10));
+        Assert.AreEqual(new RateLimitDecision(false, TimeSpan.FromSeconds(20), false), limiter.TryAcquire(4), "the 4 of t=25 s come back at t=80 s");
     }
 
     [TestMethod]
-    public void Sliding_window_under_concurrent_load_never_allows_more_than_the_limit_in_a_window()
+    public void Token_bucket_refills_on_the_time_provider()
     {
-        // Real time: permits granted at t come back at the (segments)th timer tick after t, never before
-        // t + window - segment = t + 300 ms; 100 ms of margin absorbs thread preemption between grant and timestamp.
-        const int limit = 5;
-        using var limiter = new PolicyRateLimiter(new RateLimitPolicy { Limit = limit, Window = TimeSpan.FromMilliseconds(400), SegmentsPerWindow = 4 });
-        var granted = new System.Collections.Concurrent.ConcurrentBag<long>();
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        // Dedicated threads, not the pool: the library replenishes from a thread-pool timer, which a
-        // saturated pool would delay (that only ever grants fewer permits, but would make this test vacuous).
-        var threads = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        var time = new ManualTimeProvider();
+        using var limiter = new PolicyRateLimiter(RateLimitPolicy.Weighted(1200, TimeSpan.FromMinutes(1)), time);
+        Assert.IsTrue(limiter.TryAcquire(1200).IsAllowed);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.AreEqual(new RateLimitDecision(false, TimeSpan.FromSeconds(11), false), limiter.TryAcquire(240), "refills of 120 at t=6 s and t=12 s");
+        time.Advance(TimeSpan.FromSeconds(11) - TimeSpan.FromTicks(1));
+        Assert.IsFalse(limiter.TryAcquire(240).IsAllowed);
+        Assert.IsTrue(limiter.TryAcquire(120).IsAllowed, "one refill has come");
+        time.Advance(TimeSpan.FromTicks(1));
+        Assert.IsTrue(limiter.TryAcquire(120).IsAllowed);
+        time.Advance(TimeSpan.FromHours(1));
+        Assert.IsTrue(limiter.TryAcquire(1200).IsAllowed, "a long pause refills the bucket to its limit, not beyond");
+        Assert.IsFalse(limiter.TryAcquire(1).IsAllowed);
+    }
+
+    [TestMethod]
+    public void Under_concurrent_load_each_period_allows_exactly_what_a_window_model_predicts()
+    {
+        // Phases: 4 threads hammer the limiter, then the fake clock jumps 1 to 5 segments. Demand always exceeds
+        // supply, so each phase must grant exactly what an independent model of the sliding window has free,
+        // and a refused call's RetryAfter must be the model's time until a permit comes back.
+        const int Limit = 40;
+        const int Segments = 4;
+        var segment = TimeSpan.FromSeconds(15);
+        var time = new ManualTimeProvider();
+        using var limiter = new PolicyRateLimiter(new RateLimitPolicy { Limit = Limit, Window = segment * Segments, SegmentsPerWindow = Segments }, time);
+        var grants = new List<(long Segment, long Weight)>();
+        var random = new Random(1234);
+        long now = 0;
+        for (var phase = 0; phase < 30; phase++)
         {
-            while (granted.Count < 3 * limit && stopwatch.ElapsedMilliseconds < 10_000)
+            var expected = Limit - grants.Where(g => g.Segment > now - Segments).Sum(g => g.Weight);
+            long granted = 0;
+            Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, worker =>
             {
-                if (limiter.TryAcquire().IsAllowed)
+                for (var i = 0; i < 200; i++)
                 {
-                    granted.Add(stopwatch.ElapsedTicks);
+                    if (limiter.TryAcquire().IsAllowed)
+                    {
+                        Interlocked.Increment(ref granted);
+                    }
                 }
+            });
+            Assert.AreEqual(expected, granted, $"phase {phase} at segment {now}");
+            grants.Add((now, granted));
 
-                Thread.Sleep(1);
-            }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+            var refused = limiter.TryAcquire();
+            var freeAt = grants.Where(g => g.Weight > 0).Select(g => g.Segment + Segments).Where(s => s > now).Min();
+            Assert.AreEqual(new RateLimitDecision(false, (freeAt - now) * segment, false), refused, $"phase {phase}");
 
-        var times = granted.Select(t => t * 1000.0 / System.Diagnostics.Stopwatch.Frequency).Order().ToArray();
-        Assert.IsTrue(times.Length >= 2 * limit, $"the window must have moved on at least once: {times.Length} grants at {string.Join(", ", times.Select(t => t.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}");
-        for (var i = 0; i + limit < times.Length; i++)
-        {
-            Assert.IsTrue(times[i + limit] - times[i] >= 200, $"{limit + 1} grants within {times[i + limit] - times[i]:F0} ms");
+            var jump = random.Next(1, 6);
+            now += jump;
+            time.Advance(jump * segment);
         }
+    }
+
+    [TestMethod]
+    public void Under_concurrent_load_a_weighted_bucket_never_grants_more_than_it_refilled()
+    {
+        // The clock moves on while 4 threads take random weights: the total granted can never exceed the
+        // initial bucket plus every refill due by the end, and refills are whole periods of the fake clock.
+        var time = new ManualTimeProvider();
+        var policy = RateLimitPolicy.Weighted(600, TimeSpan.FromMinutes(1));          // 60 per 6 s
+        using var limiter = new PolicyRateLimiter(policy, time);
+        long grantedWeight = 0;
+        var clock = new Thread(() =>
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                Thread.Yield();
+            }
+        });
+        clock.Start();
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, worker =>
+        {
+            var random = new Random(worker);
+            while (clock.IsAlive)
+            {
+                var weight = random.Next(1, 20);
+                if (limiter.TryAcquire(weight).IsAllowed)
+                {
+                    Interlocked.Add(ref grantedWeight, weight);
+                }
+            }
+        });
+        clock.Join();
+        var refills = 300 / 6;
+        Assert.IsLessThanOrEqualTo(600L + (refills * 60L), grantedWeight);
+        Assert.IsGreaterThanOrEqualTo(600L, grantedWeight, "the full bucket at least was used");
     }
 
     [TestMethod]
     public void Weighted_token_bucket_counts_weight_and_reports_the_wait_for_the_missing_weight()
     {
-        using var limiter = new PolicyRateLimiter(RateLimitPolicy.Weighted(1200, TimeSpan.FromMinutes(1)));
+        using var limiter = new PolicyRateLimiter(RateLimitPolicy.Weighted(1200, TimeSpan.FromMinutes(1)), new ManualTimeProvider());
         Assert.IsTrue(limiter.TryAcquire(1000).IsAllowed);
         Assert.IsTrue(limiter.TryAcquire(200).IsAllowed);
         var refused = limiter.TryAcquire(240);
@@ -129,16 +186,6 @@ public sealed class PolicyRateLimiterTests
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => limiter.TryAcquire(1201));
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => limiter.TryAcquire(0));
         Assert.AreEqual(2, limiter.AllowedCount);
-    }
-
-    [TestMethod]
-    public void Token_bucket_refills_in_real_time()
-    {
-        using var limiter = new PolicyRateLimiter(RateLimitPolicy.Weighted(4, TimeSpan.FromMilliseconds(200)) with { SegmentsPerWindow = 2 });
-        Assert.IsTrue(limiter.TryAcquire(4).IsAllowed);
-        Assert.IsFalse(limiter.TryAcquire(2).IsAllowed);
-        var waited = WaitUntilAllowed(limiter, 2);
-        Assert.IsTrue(waited >= TimeSpan.FromMilliseconds(90), $"tokens came back after only {waited}");
     }
 
     [TestMethod]
@@ -192,7 +239,7 @@ public sealed class PolicyRateLimiterTests
         Assert.AreEqual(HttpStatusCode.OK, (await client.GetAsync(new Uri("https://example.test/b"))).StatusCode);
         using var limited = await client.GetAsync(new Uri("https://example.test/c"));
         Assert.AreEqual(HttpStatusCode.TooManyRequests, limited.StatusCode);
-        Assert.AreEqual(TimeSpan.FromSeconds(30), limited.Headers.RetryAfter?.Delta);
+        Assert.AreEqual(TimeSpan.FromSeconds(60), limited.Headers.RetryAfter?.Delta, "the window frees the permits at t=60 s, after the 30 s cooldown");
         Assert.AreEqual(2, inner.Calls);
     }
 

@@ -434,7 +434,7 @@ public sealed class AdvancedTradeDecoder
             case CoinbaseMessageKind.Subscriptions:
                 return Result(CoinbaseDecodeStatus.Applied, -1);
             case CoinbaseMessageKind.BookUpdate:
-                return ApplyBooks();
+                return ApplyBooks(listener);
             case CoinbaseMessageKind.Heartbeat:
                 foreach (ref readonly var item in _events.Items)
                 {
@@ -447,7 +447,7 @@ public sealed class AdvancedTradeDecoder
         }
     }
 
-    private CoinbaseDecodeResult ApplyBooks()
+    private CoinbaseDecodeResult ApplyBooks(ICoinbaseFeedListener? listener)
     {
         var status = CoinbaseDecodeStatus.Ignored;
         var lastProduct = -1;
@@ -491,6 +491,7 @@ public sealed class AdvancedTradeDecoder
             _kind = kind;
             status = CoinbaseDecodeStatus.Applied;
             lastProduct = item.ProductIndex;
+            listener?.OnBookChanged(item.ProductIndex, item.IsSnapshot, bids, asks);
         }
 
         return Result(status, lastProduct);

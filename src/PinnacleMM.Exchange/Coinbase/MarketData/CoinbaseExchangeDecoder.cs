@@ -351,14 +351,14 @@ public sealed class CoinbaseExchangeDecoder
 
         return _kind switch
         {
-            CoinbaseMessageKind.BookSnapshot or CoinbaseMessageKind.BookUpdate => ApplyBook(product),
+            CoinbaseMessageKind.BookSnapshot or CoinbaseMessageKind.BookUpdate => ApplyBook(product, listener),
             CoinbaseMessageKind.Ticker => DeliverTicker(product, listener),
             CoinbaseMessageKind.Trade => DeliverTrade(product, listener),
             _ => DeliverHeartbeat(product, listener),
         };
     }
 
-    private CoinbaseDecodeResult ApplyBook(int product)
+    private CoinbaseDecodeResult ApplyBook(int product, ICoinbaseFeedListener? listener)
     {
         var isSnapshot = _kind == CoinbaseMessageKind.BookSnapshot;
         if (!isSnapshot && !_isChanges)
@@ -388,9 +388,13 @@ public sealed class CoinbaseExchangeDecoder
 
         var book = _books.GetBook(product);
         var code = isSnapshot ? book.ApplySnapshot(_bids.Items, _asks.Items) : book.ApplyUpdate(_bids.Items, _asks.Items);
-        return code.IsAccepted()
-            ? Result(CoinbaseDecodeStatus.Applied, product)
-            : new(_kind, CoinbaseDecodeStatus.BookRejected, product, code, -1, $"{KindName} {ProductName(product)}: {code.Describe()}");
+        if (!code.IsAccepted())
+        {
+            return new(_kind, CoinbaseDecodeStatus.BookRejected, product, code, -1, $"{KindName} {ProductName(product)}: {code.Describe()}");
+        }
+
+        listener?.OnBookChanged(product, isSnapshot, _bids.Items, _asks.Items);
+        return Result(CoinbaseDecodeStatus.Applied, product);
     }
 
     private CoinbaseDecodeResult DeliverTicker(int product, ICoinbaseFeedListener? listener)

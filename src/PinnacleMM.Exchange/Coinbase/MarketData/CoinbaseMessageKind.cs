@@ -21,7 +21,7 @@ public enum CoinbaseMessageKind : byte
     /// <summary>Trades: Exchange <c>match</c>/<c>last_match</c>, or Advanced Trade <c>market_trades</c>.</summary>
     Trade,
 
-    /// <summary>Advanced Trade <c>user</c> order updates.</summary>
+    /// <summary>Order updates: Advanced Trade <c>user</c>, or Coinbase Exchange <c>user</c>/<c>full</c> order messages (<see cref="CoinbaseExchangeOrderDecoder"/>).</summary>
     User,
 
     /// <summary>The venue's reply to subscribe or unsubscribe.</summary>

@@ -1,3 +1,5 @@
+using PinnacleMM.Core.Books;
+
 namespace PinnacleMM.Exchange.Coinbase.MarketData;
 
 /// <summary>
@@ -22,8 +24,22 @@ public interface ICoinbaseFeedListener
     {
     }
 
-    /// <summary>An order update from the authenticated user channel.</summary>
+    /// <summary>An order update from the Advanced Trade authenticated user channel.</summary>
     void OnUserOrder(in CoinbaseUserOrder order)
+    {
+    }
+
+    /// <summary>
+    /// A product's book took a snapshot (<paramref name="isSnapshot"/>: the levels replace the book) or changes (each
+    /// level's new absolute size; 0 removed it). Called after the book accepted them; the spans are the decoder's
+    /// buffers, valid only during the call.
+    /// </summary>
+    void OnBookChanged(int productIndex, bool isSnapshot, ReadOnlySpan<DepthLevel> bids, ReadOnlySpan<DepthLevel> asks)
+    {
+    }
+
+    /// <summary>An order message (<c>received</c>, <c>open</c>, <c>match</c>, <c>done</c>, <c>change</c>) from the Coinbase Exchange authenticated <c>user</c> or <c>full</c> channel.</summary>
+    void OnExchangeOrder(in CoinbaseOrderMessage message)
     {
     }
 }

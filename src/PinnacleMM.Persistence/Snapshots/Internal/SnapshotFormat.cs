@@ -240,10 +240,13 @@ internal static class SnapshotFormat
         }
 
         var orderCount = (int)(bidOrders + askOrders);
+
+        // Half again as much room as the snapshot needs: the journal replayed next usually adds orders,
+        // and growing a million-order book means copying its storage and rehashing its index.
         book = new OrderBook(instrument, new OrderBookOptions
         {
-            InitialOrderCapacity = Math.Max(16, orderCount),
-            InitialLevelCapacity = Math.Max(16, Math.Max(bidLevels, askLevels)),
+            InitialOrderCapacity = Math.Max(16, orderCount + (orderCount / 2)),
+            InitialLevelCapacity = Math.Max(16, Math.Max(bidLevels, askLevels) + (Math.Max(bidLevels, askLevels) / 2)),
         });
         var offset = BookHeaderSize;
         for (var i = 0; i < orderCount; i++, offset += OrderSize)

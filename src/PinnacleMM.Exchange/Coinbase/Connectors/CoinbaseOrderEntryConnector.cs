@@ -1,0 +1,623 @@
+using System.Net;
+using PinnacleMM.Core.Books;
+using PinnacleMM.Core.Portfolio;
+using PinnacleMM.Core.Primitives;
+using PinnacleMM.Core.Time;
+using PinnacleMM.Exchange.Abstractions;
+using PinnacleMM.Exchange.Coinbase.Authentication;
+using PinnacleMM.Exchange.Coinbase.MarketData;
+using PinnacleMM.Exchange.Coinbase.Rest;
+using PinnacleMM.Exchange.Coinbase.Sync;
+using PinnacleMM.Exchange.Coinbase.WebSockets;
+using PinnacleMM.Security.Credentials;
+using PinnacleMM.Security.Tls;
+
+namespace PinnacleMM.Exchange.Coinbase.Connectors;
+
+/// <summary>
+/// Coinbase Exchange order entry as an <see cref="IOrderEntryConnector"/>: commands go out over REST
+/// (<see cref="CoinbaseRestClient"/>: signed, rate limited, 429 retried), acknowledgements, fills and cancels come
+/// back from the authenticated <c>user</c> channel (a <see cref="CoinbaseFeedClient"/> with its own reconnects) and
+/// reach the sink as <see cref="ExecutionEvent"/>s. Our <see cref="ClientOrderId"/> travels as a deterministic
+/// <c>client_oid</c> UUID (<see cref="CoinbaseClientOids"/>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Sources of each event, so that nothing is reported twice: <see cref="ExecutionEventKind.Accepted"/> from whichever
+/// comes first of the REST answer and the channel's <c>received</c>; fills only from <c>match</c> (with the fee rate the
+/// venue reports); <see cref="ExecutionEventKind.Cancelled"/> only from <c>done</c> (reason <c>canceled</c>); rejections
+/// only from REST. A bad command is answered with a rejection naming the rule, and nothing is sent.
+/// </para>
+/// <para>
+/// <see cref="SendAsync"/> completes when the venue answered the REST request (so commands reach it in the order sent);
+/// it waits for the client-side rate limit and after a 429 for the venue's <c>Retry-After</c>. New orders are refused
+/// with <see cref="RejectReason.NotConnected"/> while the order channel is not subscribed: fills would go unseen.
+/// After the channel reconnects, <see cref="ExecutionEventKind.ConnectionChanged"/> events tell the order manager to
+/// reconcile with <see cref="GetOpenOrdersAsync"/>. Amend is not supported by Coinbase Exchange.
+/// </para>
+/// <para>
+/// The sink is called under one lock, never concurrently, from the channel's receive loop or the thread that awaited
+/// <see cref="SendAsync"/>. Credentials come only from a <see cref="CredentialVault"/>; a
+/// <see cref="CertificatePinValidator"/> given here validates both the REST and the WebSocket TLS connections.
+/// </para>
+/// </remarks>
+public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
+{
+    private readonly Lock _lock = new();
+    private readonly CoinbaseProductBooks _products;
+    private readonly InstrumentId[] _ids;
+    private readonly CoinbaseRequestSigner _signer;
+    private readonly CoinbaseRestClient _rest;
+    private readonly CoinbaseFeedClient _feed;
+    private readonly CoinbaseClientOids _oids;
+    private readonly MonotonicClock _clock;
+    private readonly Dictionary<long, LiveOrder> _byClientId = [];
+    private readonly Dictionary<Guid, LiveOrder> _byClientOid = [];
+    private readonly Dictionary<Guid, LiveOrder> _byVenueId = [];
+    private IExecutionSink? _sink;
+    private CancellationTokenSource? _stop;
+    private Task? _running;
+    private TaskCompletionSource? _subscribed;
+    private long _sequence;
+    private volatile int _state;
+    private volatile bool _disposed;
+
+    /// <summary>Creates the connector; nothing connects before <see cref="ConnectAsync"/>.</summary>
+    /// <param name="options">Products, credential name and connection settings; validated here.</param>
+    /// <param name="instruments">The application's registry; every product must be registered.</param>
+    /// <param name="vault">Holds the Coinbase Exchange API key named by <see cref="CoinbaseOrderEntryOptions.CredentialName"/>.</param>
+    /// <param name="pinValidator">Certificate pinning for REST and WebSocket; null for the platform's validation only.</param>
+    /// <param name="clock">The monotonic clock for receive stamps and silences; <see cref="MonotonicClock.System"/> when null.</param>
+    /// <param name="timeProvider">The wall clock (signatures, rate limits, waits); <see cref="TimeProvider.System"/> when null.</param>
+    /// <exception cref="ArgumentException">An option is invalid, a product is not registered, or the credential is not an Exchange API key; the message names it.</exception>
+    /// <exception cref="KeyNotFoundException">The vault has no such credential.</exception>
+    public CoinbaseOrderEntryConnector(CoinbaseOrderEntryOptions options, InstrumentRegistry instruments, CredentialVault vault, CertificatePinValidator? pinValidator = null, MonotonicClock? clock = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(instruments);
+        ArgumentNullException.ThrowIfNull(vault);
+        options.Validate();
+        var feed = options.Feed.Endpoint is not null ? options.Feed : CoinbaseMarketDataOptions.CopyWithEndpoint(options.Feed, CoinbaseMarketDataOptions.ExchangeEndpoint);
+        feed.Validate();
+        _ids = new InstrumentId[options.Products.Count];
+        var specs = new InstrumentSpec[_ids.Length];
+        for (var i = 0; i < specs.Length; i++)
+        {
+            if (!instruments.TryGetId(options.Products[i], out _ids[i]))
+            {
+                throw new ArgumentException($"Products[{i}]: '{options.Products[i]}' is not registered in the InstrumentRegistry.", nameof(options));
+            }
+
+            specs[i] = instruments.Get(_ids[i]);
+        }
+
+        _products = new CoinbaseProductBooks(specs, levelCapacity: 1);
+        _oids = new CoinbaseClientOids(options.ClientOidPrefix);
+        _clock = clock ?? MonotonicClock.System;
+        using (var credential = vault.Get(options.CredentialName))
+        {
+            _signer = new CoinbaseRequestSigner(credential, timeProvider);
+        }
+
+        _rest = new CoinbaseRestClient(options.Rest, _signer, pinValidator, timeProvider);
+        var protocol = new CoinbaseExchangeUserFeedProtocol(new CoinbaseExchangeOrderDecoder(_products), _signer, options.Channel);
+        protocol.Subscribed += OnSubscribed;
+        _feed = new CoinbaseFeedClient(protocol, feed, new Listener(this), _clock, timeProvider, pinValidator: pinValidator);
+        _feed.Synchronizer.StateChanged += OnStateChanged;
+    }
+
+    /// <inheritdoc />
+    public string Venue => "coinbase";
+
+    /// <inheritdoc />
+    public ConnectionState State => (ConnectionState)_state;
+
+    /// <inheritdoc />
+    public bool SupportsAmend => false;
+
+    /// <summary>The REST client (its counters show client-side throttling and 429 answers).</summary>
+    public CoinbaseRestClient Rest => _rest;
+
+    /// <summary>The order channel's client (<see cref="CoinbaseFeedClient.LastDisconnectReason"/> says why it last disconnected).</summary>
+    public CoinbaseFeedClient Feed => _feed;
+
+    /// <summary>The codec between our ids and <c>client_oid</c>s.</summary>
+    public CoinbaseClientOids ClientOids => _oids;
+
+    /// <summary>Connects the order channel; completes when the venue confirmed the authenticated subscription.</summary>
+    /// <inheritdoc />
+    public async ValueTask ConnectAsync(IExecutionSink sink, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        TaskCompletionSource subscribed;
+        lock (_lock)
+        {
+            if (_sink is not null)
+            {
+                throw new InvalidOperationException("already connected: a connector delivers to one sink.");
+            }
+
+            _sink = sink;
+            subscribed = _subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _stop = new CancellationTokenSource();
+            _running = _feed.RunAsync(_stop.Token);
+        }
+
+        try
+        {
+            await subscribed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await StopAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SendAsync(OrderCommand command, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_sink is null)
+        {
+            throw new InvalidOperationException("not connected: call ConnectAsync first.");
+        }
+
+        switch (command.Kind)
+        {
+            case OrderCommandKind.Place:
+                await PlaceAsync(command, cancellationToken).ConfigureAwait(false);
+                break;
+            case OrderCommandKind.Cancel:
+                await CancelAsync(command, cancellationToken).ConfigureAwait(false);
+                break;
+            case OrderCommandKind.CancelAll:
+                await CancelAllAsync(command, cancellationToken).ConfigureAwait(false);
+                break;
+            case OrderCommandKind.Amend:
+                RejectCommand(ExecutionEventKind.AmendRejected, command, RejectReason.AmendNotSupported);
+                break;
+            default:
+                RejectCommand(ExecutionEventKind.Rejected, command, RejectReason.InvalidEnumValue);
+                break;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="HttpRequestException">The venue refused or did not answer the query; the message says why.</exception>
+    public async ValueTask<IReadOnlyList<OpenOrder>> GetOpenOrdersAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        EnsureConnected();
+        string? productId = null;
+        if (!instrument.IsNone)
+        {
+            var product = Array.IndexOf(_ids, instrument);
+            productId = product >= 0
+                ? _products.GetInstrument(product).Symbol
+                : throw new ArgumentException($"instrument: {instrument} is not one of this connector's products ({string.Join(", ", _products.ProductIds)}).", nameof(instrument));
+        }
+
+        var result = await _rest.GetOpenOrdersAsync(productId, cancellationToken).ConfigureAwait(false);
+        var orders = Unwrap(result);
+        var open = new List<OpenOrder>(orders.Count);
+        foreach (var order in orders)
+        {
+            var product = _products.IndexOf(order.ProductId);
+            if (product < 0)
+            {
+                continue; // a product this connector does not trade
+            }
+
+            var spec = _products.GetInstrument(product);
+            _oids.TryGetClientOrderId(order.ClientOid, out var clientId);
+            if (spec.TryGetPrice(order.Price, out var price, out _) && spec.TryGetQuantity(order.Size, out var size, out _) && spec.TryGetQuantity(order.FilledSize, out var filled, out _, allowZero: true))
+            {
+                var createdNs = order.CreatedAt is { } created ? (created - DateTimeOffset.UnixEpoch).Ticks * 100 : 0;
+                open.Add(new OpenOrder(_ids[product], clientId, new VenueOrderId(order.Id), order.Side, price, size, new Quantity(size.Lots - filled.Lots), filled, createdNs));
+            }
+        }
+
+        return open;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="HttpRequestException">The venue refused or did not answer the query; the message says why.</exception>
+    public async ValueTask<IReadOnlyList<Balance>> GetBalancesAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        EnsureConnected();
+        return Unwrap(await _rest.GetBalancesAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Disconnects the order channel, stops all delivery, releases HTTP connections and zeroes the key.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await StopAsync().ConfigureAwait(false);
+        _rest.Dispose();
+        _signer.Dispose();
+    }
+
+    private async Task PlaceAsync(OrderCommand command, CancellationToken cancellationToken)
+    {
+        var product = Array.IndexOf(_ids, command.Instrument);
+        var reason = State != ConnectionState.Synced ? RejectReason.NotConnected
+            : product < 0 || command.Instrument.IsNone ? RejectReason.UnknownInstrument
+            : !command.ClientOrderId.IsValid ? RejectReason.InvalidClientOrderId
+            : !Enum.IsDefined(command.Side) || !Enum.IsDefined(command.Type) || !Enum.IsDefined(command.TimeInForce) ? RejectReason.InvalidEnumValue
+            : RejectReason.None;
+        if (reason != RejectReason.None)
+        {
+            RejectCommand(ExecutionEventKind.Rejected, command, reason);
+            return;
+        }
+
+        var spec = _products.GetInstrument(product);
+        var oid = _oids.ToGuid(command.ClientOrderId);
+        var order = new LiveOrder(command, oid);
+        lock (_lock)
+        {
+            if (!_byClientId.TryAdd(command.ClientOrderId.Value, order))
+            {
+                Emit(new ExecutionEvent { Kind = ExecutionEventKind.Rejected, RejectReason = RejectReason.DuplicateClientOrderId, Instrument = command.Instrument, ClientOrderId = command.ClientOrderId, Side = command.Side, Price = command.Price, Quantity = command.Quantity });
+                return;
+            }
+
+            _byClientOid[oid] = order;
+        }
+
+        CoinbaseRestResult<CoinbaseOrder> result;
+        try
+        {
+            result = await _rest.PlaceOrderAsync(
+                new CoinbaseOrderRequest
+                {
+                    Instrument = spec,
+                    Side = command.Side,
+                    Type = command.Type,
+                    Price = command.Type == OrderType.Limit ? spec.ToDecimal(command.Price) : 0m,
+                    Size = spec.ToDecimal(command.Quantity),
+                    TimeInForce = command.TimeInForce,
+                    PostOnly = command.PostOnly,
+                    ClientOid = oid.ToString("D"),
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_lock)
+            {
+                if (!order.Accepted)
+                {
+                    Forget(order);
+                }
+            }
+
+            throw;
+        }
+
+        lock (_lock)
+        {
+            if (result.IsSuccess && result.Value!.Status != "rejected")
+            {
+                Bind(order, result.Value.Id);
+                return;
+            }
+
+            if (order.Accepted)
+            {
+                return; // the channel reported the order: the venue has it, whatever the REST answer said
+            }
+
+            Forget(order);
+            var why = result.IsSuccess ? CoinbaseRejectReasons.Map(200, result.Value!.RejectReason) : result.Reason;
+            Emit(new ExecutionEvent { Kind = ExecutionEventKind.Rejected, RejectReason = why, Instrument = command.Instrument, ClientOrderId = command.ClientOrderId, Side = command.Side, Price = command.Price, Quantity = command.Quantity });
+        }
+    }
+
+    private async Task CancelAsync(OrderCommand command, CancellationToken cancellationToken)
+    {
+        LiveOrder? order;
+        lock (_lock)
+        {
+            _byClientId.TryGetValue(command.ClientOrderId.Value, out order);
+            if (order is not null && order.Command.Instrument == command.Instrument)
+            {
+                order.CancelRequested = true;
+            }
+        }
+
+        if (order is null || order.Command.Instrument != command.Instrument)
+        {
+            RejectCommand(ExecutionEventKind.CancelRejected, command, RejectReason.UnknownOrder);
+            return;
+        }
+
+        var symbol = _products.GetInstrument(Array.IndexOf(_ids, command.Instrument)).Symbol;
+        var result = await _rest.CancelOrderByClientOidAsync(order.ClientOid.ToString("D"), symbol, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            lock (_lock)
+            {
+                // The channel's done message (filled) may have closed the order meanwhile; a live order stays as it was.
+                order.CancelRequested = false;
+                Emit(new ExecutionEvent { Kind = ExecutionEventKind.CancelRejected, RejectReason = result.Reason, Instrument = command.Instrument, ClientOrderId = command.ClientOrderId, VenueOrderId = order.VenueOrderId, Side = order.Command.Side, Price = order.Command.Price, LeavesQuantity = order.Leaves, FilledQuantity = order.Filled });
+            }
+        }
+    }
+
+    private async Task CancelAllAsync(OrderCommand command, CancellationToken cancellationToken)
+    {
+        string? symbol = null;
+        if (!command.Instrument.IsNone)
+        {
+            var product = Array.IndexOf(_ids, command.Instrument);
+            if (product < 0)
+            {
+                RejectCommand(ExecutionEventKind.CancelRejected, command, RejectReason.UnknownInstrument);
+                return;
+            }
+
+            symbol = _products.GetInstrument(product).Symbol;
+        }
+
+        lock (_lock)
+        {
+            foreach (var order in _byClientId.Values)
+            {
+                if (symbol is null || order.Command.Instrument == command.Instrument)
+                {
+                    order.CancelRequested = true;
+                }
+            }
+        }
+
+        var result = await _rest.CancelAllAsync(symbol, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            RejectCommand(ExecutionEventKind.CancelRejected, command, result.Reason);
+        }
+    }
+
+    /// <summary>The venue has the order: remember its id and acknowledge it once. Call under the lock.</summary>
+    private void Bind(LiveOrder order, Guid venueId)
+    {
+        if (order.Closed)
+        {
+            return;
+        }
+
+        if (order.VenueOrderId.IsNone && venueId != Guid.Empty)
+        {
+            order.VenueOrderId = new VenueOrderId(venueId);
+            _byVenueId[venueId] = order;
+        }
+
+        if (!order.Accepted)
+        {
+            order.Accepted = true;
+            Emit(new ExecutionEvent
+            {
+                Kind = ExecutionEventKind.Accepted,
+                Instrument = order.Command.Instrument,
+                ClientOrderId = order.Command.ClientOrderId,
+                VenueOrderId = order.VenueOrderId,
+                Side = order.Command.Side,
+                Price = order.Command.Price,
+                Quantity = order.Command.Quantity,
+                LeavesQuantity = order.Leaves,
+                FilledQuantity = order.Filled,
+            });
+        }
+    }
+
+    /// <summary>One order message of the channel. Runs on the receive loop.</summary>
+    private void OnOrderMessage(in CoinbaseOrderMessage message)
+    {
+        lock (_lock)
+        {
+            switch (message.Type)
+            {
+                case CoinbaseOrderMessageType.Received when _byClientOid.TryGetValue(message.ClientOid, out var received):
+                    Bind(received, message.OrderId);
+                    break;
+                case CoinbaseOrderMessageType.Match:
+                    if (_byVenueId.TryGetValue(message.MakerOrderId, out var maker))
+                    {
+                        Fill(maker, message, Liquidity.Maker, message.MakerFeeRate);
+                    }
+
+                    if (_byVenueId.TryGetValue(message.TakerOrderId, out var taker))
+                    {
+                        Fill(taker, message, Liquidity.Taker, message.TakerFeeRate);
+                    }
+
+                    break;
+                case CoinbaseOrderMessageType.Done when _byVenueId.TryGetValue(message.OrderId, out var done):
+                    if (message.IsCanceled && done.Leaves.Lots > 0)
+                    {
+                        var cancelled = done.Leaves;
+                        done.Cancelled += cancelled.Lots;
+                        Emit(new ExecutionEvent
+                        {
+                            Kind = ExecutionEventKind.Cancelled,
+                            CancelReason = done.CancelRequested ? CancelReason.Requested
+                                : done.Command.TimeInForce != TimeInForce.GoodTillCancel || done.Command.Type == OrderType.Market ? CancelReason.ImmediateOrCancel
+                                : CancelReason.None,
+                            Instrument = done.Command.Instrument,
+                            ClientOrderId = done.Command.ClientOrderId,
+                            VenueOrderId = done.VenueOrderId,
+                            Side = done.Command.Side,
+                            Price = done.Command.Price,
+                            Quantity = cancelled,
+                            FilledQuantity = done.Filled,
+                            ExchangeTimestampNanoseconds = message.TimeUnixNanoseconds,
+                        });
+                    }
+
+                    Forget(done);
+                    break;
+            }
+        }
+    }
+
+    private void Fill(LiveOrder order, in CoinbaseOrderMessage match, Liquidity liquidity, decimal feeRate)
+    {
+        if (order.Closed || match.Size.Lots > order.Leaves.Lots)
+        {
+            return; // a repeated match, or more than is open: never report quantities that do not add up
+        }
+
+        var spec = _products.GetInstrument(match.ProductIndex);
+        order.FilledLots += match.Size.Lots;
+        var leaves = order.Leaves;
+        Emit(new ExecutionEvent
+        {
+            Kind = leaves.Lots == 0 ? ExecutionEventKind.Filled : ExecutionEventKind.PartiallyFilled,
+            Liquidity = liquidity,
+            Instrument = order.Command.Instrument,
+            ClientOrderId = order.Command.ClientOrderId,
+            VenueOrderId = order.VenueOrderId,
+            Side = order.Command.Side,
+            Price = match.Price,
+            Quantity = match.Size,
+            LeavesQuantity = leaves,
+            FilledQuantity = order.Filled,
+            Fee = spec.ToDecimal(match.Price) * spec.ToDecimal(match.Size) * feeRate,
+            TradeId = match.TradeId,
+            ExchangeTimestampNanoseconds = match.TimeUnixNanoseconds,
+        });
+        if (leaves.Lots == 0)
+        {
+            Forget(order);
+        }
+    }
+
+    /// <summary>Drops a finished order from every table. Call under the lock.</summary>
+    private void Forget(LiveOrder order)
+    {
+        order.Closed = true;
+        _byClientId.Remove(order.Command.ClientOrderId.Value);
+        _byClientOid.Remove(order.ClientOid);
+        if (!order.VenueOrderId.IsNone)
+        {
+            _byVenueId.Remove(order.VenueOrderId.Value);
+        }
+    }
+
+    private void RejectCommand(ExecutionEventKind kind, in OrderCommand command, RejectReason reason)
+    {
+        lock (_lock)
+        {
+            Emit(new ExecutionEvent { Kind = kind, RejectReason = reason, Instrument = command.Instrument, ClientOrderId = command.ClientOrderId, Side = command.Side, Price = command.Price, Quantity = command.Quantity });
+        }
+    }
+
+    /// <summary>Numbers, stamps and delivers one event. Call under the lock.</summary>
+    private void Emit(ExecutionEvent executionEvent)
+    {
+        var numbered = executionEvent with { Sequence = ++_sequence, ReceivedNanoseconds = _clock.NowNanoseconds };
+        _sink?.OnExecutionEvent(numbered);
+    }
+
+    private void OnSubscribed()
+    {
+        SetState(ConnectionState.Synced);
+        _subscribed?.TrySetResult();
+    }
+
+    private void OnStateChanged(CoinbaseProductStateChange change)
+    {
+        // Every product of the one connection moves together; only the connection's coming and going matters here.
+        if (change.ProductIndex == 0 && change.State is ConnectionState.Connecting or ConnectionState.Disconnected)
+        {
+            SetState(change.State);
+        }
+    }
+
+    private void SetState(ConnectionState state)
+    {
+        lock (_lock)
+        {
+            if ((int)state == _state)
+            {
+                return;
+            }
+
+            _state = (int)state;
+            Emit(new ExecutionEvent { Kind = ExecutionEventKind.ConnectionChanged, ConnectionState = state });
+        }
+    }
+
+    private void EnsureConnected()
+    {
+        if (_sink is null)
+        {
+            throw new InvalidOperationException("not connected: call ConnectAsync first.");
+        }
+    }
+
+    private static T Unwrap<T>(CoinbaseRestResult<T> result) =>
+        result.IsSuccess
+            ? result.Value!
+            : throw new HttpRequestException($"coinbase: {result.Message} ({result.Reason})", null, result.StatusCode == 0 ? null : (HttpStatusCode)result.StatusCode);
+
+    private async Task StopAsync()
+    {
+        Task? running;
+        CancellationTokenSource? stop;
+        lock (_lock)
+        {
+            (running, stop) = (_running, _stop);
+            (_running, _stop) = (null, null);
+        }
+
+        if (stop is not null)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await running!.ConfigureAwait(false);
+            stop.Dispose();
+        }
+
+        lock (_lock)
+        {
+            _sink = null;
+        }
+    }
+
+    /// <summary>Our view of one live order; guarded by the connector's lock.</summary>
+    private sealed class LiveOrder(OrderCommand command, Guid clientOid)
+    {
+        public OrderCommand Command { get; } = command;
+
+        public Guid ClientOid { get; } = clientOid;
+
+        public VenueOrderId VenueOrderId { get; set; }
+
+        public bool Accepted { get; set; }
+
+        public bool CancelRequested { get; set; }
+
+        public bool Closed { get; set; }
+
+        public long FilledLots { get; set; }
+
+        public long Cancelled { get; set; }
+
+        public Quantity Filled => new(FilledLots);
+
+        public Quantity Leaves => new(Command.Quantity.Lots - FilledLots - Cancelled);
+    }
+
+    private sealed class Listener(CoinbaseOrderEntryConnector owner) : ICoinbaseFeedListener
+    {
+        public void OnExchangeOrder(in CoinbaseOrderMessage message) => owner.OnOrderMessage(message);
+    }
+}

@@ -1,0 +1,460 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using PinnacleMM.Core.Primitives;
+using PinnacleMM.Exchange.Abstractions;
+using PinnacleMM.Exchange.Coinbase.Authentication;
+using PinnacleMM.Security.RateLimiting;
+using PinnacleMM.Security.Tls;
+using PinnacleMM.Security.Validation;
+
+namespace PinnacleMM.Exchange.Coinbase.Rest;
+
+/// <summary>
+/// The Coinbase Exchange REST API for order entry: place (limit, post-only, IOC, FOK, market, with
+/// <c>client_oid</c>), cancel by id or client id, cancel all, list open orders, balances. Every request is signed
+/// with <see cref="CoinbaseRequestSigner"/> (the <c>CB-ACCESS-*</c> headers), kept within the documented limit by a
+/// Security <see cref="PolicyRateLimiter"/> (a request waits for its permit), and retried after HTTP 429 once the
+/// <c>Retry-After</c> the venue sent has passed (exponential backoff when it sent none).
+/// </summary>
+/// <remarks>
+/// Inputs are checked with the Security <see cref="InputValidator"/> before anything is sent: a refused input and
+/// a venue error are results (<see cref="CoinbaseRestResult{T}"/>) whose message names the field and the rule or
+/// quotes the venue. When a <see cref="CertificatePinValidator"/> is given, it validates every TLS connection.
+/// Waits use the <see cref="TimeProvider"/>. Thread-safe.
+/// </remarks>
+public sealed class CoinbaseRestClient : IDisposable
+{
+    private readonly CoinbaseRestOptions _options;
+    private readonly CoinbaseRequestSigner _signer;
+    private readonly TimeProvider _time;
+    private readonly HttpClient _http;
+    private readonly PolicyRateLimiter _limiter;
+    private readonly Uri _base;
+    private long _rateLimited;
+
+    /// <summary>Creates a client; nothing is sent before the first call.</summary>
+    /// <param name="options">Endpoint and limits; validated here.</param>
+    /// <param name="signer">Signs each request; owned by the caller.</param>
+    /// <param name="pinValidator">Enforces certificate pins on every TLS connection; null for the platform's validation only.</param>
+    /// <param name="timeProvider">The clock for rate limits and retry waits; <see cref="TimeProvider.System"/> when null.</param>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public CoinbaseRestClient(CoinbaseRestOptions options, CoinbaseRequestSigner signer, CertificatePinValidator? pinValidator = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(signer);
+        options.Validate();
+        _options = options;
+        _signer = signer;
+        _time = timeProvider ?? TimeProvider.System;
+        _base = options.Endpoint!;
+        _limiter = new PolicyRateLimiter(options.RateLimit, _time);
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        pinValidator?.Configure(handler);
+        _http = new HttpClient(handler) { Timeout = options.RequestTimeout };
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("PinnacleMM", "0.1"));
+    }
+
+    /// <summary>How many HTTP 429 answers the venue sent so far.</summary>
+    public long RateLimitedResponses => Interlocked.Read(ref _rateLimited);
+
+    /// <summary>How many requests waited for the client-side rate limit.</summary>
+    public long ThrottledRequests => _limiter.RefusedCount;
+
+    /// <summary>Places an order (<c>POST /orders</c>).</summary>
+    /// <param name="request">The order; checked completely before anything is sent.</param>
+    /// <param name="cancellationToken">Abandons waiting for a rate limit or a retry, or the request.</param>
+    /// <returns>
+    /// The venue's order (its <see cref="CoinbaseOrder.Status"/> may be <c>rejected</c>, e.g. for a post-only order that
+    /// would take: see <see cref="CoinbaseOrder.RejectReason"/>), or a failure: a refused input (status 0; the message
+    /// names the field and the rule) or the venue's error mapped by <see cref="CoinbaseRejectReasons"/>.
+    /// </returns>
+    public async Task<CoinbaseRestResult<CoinbaseOrder>> PlaceOrderAsync(CoinbaseOrderRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Check(request) is { } refused)
+        {
+            return refused;
+        }
+
+        var response = await SendAsync(HttpMethod.Post, "/orders", OrderBody(request), cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            return response.Failure<CoinbaseOrder>();
+        }
+
+        var dto = JsonSerializer.Deserialize(response.Body, CoinbaseRestJsonContext.Default.OrderDto);
+        return ToOrder(dto) is { } order
+            ? CoinbaseRestResult<CoinbaseOrder>.Success(order, response.Status)
+            : CoinbaseRestResult<CoinbaseOrder>.Failure(RejectReason.VenueRejected, response.Status, "the venue's order response lacks id, product_id or side.");
+    }
+
+    /// <summary>Cancels an order by the venue's id (<c>DELETE /orders/{id}?product_id=</c>).</summary>
+    /// <returns>The cancelled order's id, or a failure (<see cref="RejectReason.UnknownOrder"/> for 404).</returns>
+    public Task<CoinbaseRestResult<Guid>> CancelOrderAsync(Guid orderId, string productId, CancellationToken cancellationToken = default) =>
+        CancelAsync(orderId.ToString("D"), productId, cancellationToken);
+
+    /// <summary>Cancels an order by our <c>client_oid</c> (<c>DELETE /orders/client:{client_oid}?product_id=</c>).</summary>
+    /// <returns>The cancelled order's id, or a failure (an invalid <paramref name="clientOid"/> is refused before sending).</returns>
+    public Task<CoinbaseRestResult<Guid>> CancelOrderByClientOidAsync(string clientOid, string productId, CancellationToken cancellationToken = default)
+    {
+        var check = InputValidator.ClientOrderId(clientOid, "client_oid");
+        if (!check.IsValid)
+        {
+            return Task.FromResult(CoinbaseRestResult<Guid>.Failure(RejectReason.InvalidClientOrderId, 0, check.Message!));
+        }
+
+        return CancelAsync("client:" + clientOid, productId, cancellationToken);
+    }
+
+    /// <summary>Cancels every open order of <paramref name="productId"/>, or of every product when null (<c>DELETE /orders</c>).</summary>
+    /// <returns>The ids of the cancelled orders, or a failure.</returns>
+    public async Task<CoinbaseRestResult<IReadOnlyList<Guid>>> CancelAllAsync(string? productId, CancellationToken cancellationToken = default)
+    {
+        if (productId is not null && CheckProduct(productId) is { } refused)
+        {
+            return refused.As<IReadOnlyList<Guid>>();
+        }
+
+        var response = await SendAsync(HttpMethod.Delete, productId is null ? "/orders" : "/orders?product_id=" + productId, null, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            return response.Failure<IReadOnlyList<Guid>>();
+        }
+
+        var ids = JsonSerializer.Deserialize(response.Body, CoinbaseRestJsonContext.Default.ListString) ?? [];
+        return CoinbaseRestResult<IReadOnlyList<Guid>>.Success([.. ids.Select(id => Guid.TryParse(id, out var g) ? g : Guid.Empty)], response.Status);
+    }
+
+    /// <summary>Lists our open orders of <paramref name="productId"/>, or of every product when null (<c>GET /orders?status=open</c>, following <c>CB-AFTER</c> pages).</summary>
+    /// <returns>The orders, or a failure.</returns>
+    public async Task<CoinbaseRestResult<IReadOnlyList<CoinbaseOrder>>> GetOpenOrdersAsync(string? productId, CancellationToken cancellationToken = default)
+    {
+        if (productId is not null && CheckProduct(productId) is { } refused)
+        {
+            return refused.As<IReadOnlyList<CoinbaseOrder>>();
+        }
+
+        var orders = new List<CoinbaseOrder>();
+        string? after = null;
+        while (true)
+        {
+            var path = new StringBuilder("/orders?status=open&limit=").Append(_options.PageSize.ToString(CultureInfo.InvariantCulture));
+            if (productId is not null)
+            {
+                path.Append("&product_id=").Append(productId);
+            }
+
+            if (after is not null)
+            {
+                path.Append("&after=").Append(Uri.EscapeDataString(after));
+            }
+
+            var response = await SendAsync(HttpMethod.Get, path.ToString(), null, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccess)
+            {
+                return response.Failure<IReadOnlyList<CoinbaseOrder>>();
+            }
+
+            var page = JsonSerializer.Deserialize(response.Body, CoinbaseRestJsonContext.Default.ListOrderDto) ?? [];
+            foreach (var dto in page)
+            {
+                if (ToOrder(dto) is { } order)
+                {
+                    orders.Add(order);
+                }
+            }
+
+            // The cursor header says where the next page starts; a short or empty page is the last.
+            if (page.Count < _options.PageSize || response.After is null || response.After == after)
+            {
+                return CoinbaseRestResult<IReadOnlyList<CoinbaseOrder>>.Success(orders, response.Status);
+            }
+
+            after = response.After;
+        }
+    }
+
+    /// <summary>The account's balances, one per currency (<c>GET /accounts</c>).</summary>
+    /// <returns>The balances, or a failure.</returns>
+    public async Task<CoinbaseRestResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default)
+    {
+        var response = await SendAsync(HttpMethod.Get, "/accounts", null, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            return response.Failure<IReadOnlyList<Balance>>();
+        }
+
+        var accounts = JsonSerializer.Deserialize(response.Body, CoinbaseRestJsonContext.Default.ListAccountDto) ?? [];
+        return CoinbaseRestResult<IReadOnlyList<Balance>>.Success([.. accounts.Where(a => a.Currency is not null).Select(a => new Balance(a.Currency!, a.Balance, a.Available))], response.Status);
+    }
+
+    /// <summary>Releases the HTTP connections and the rate limiter (not the signer).</summary>
+    public void Dispose()
+    {
+        _http.Dispose();
+        _limiter.Dispose();
+    }
+
+    private async Task<CoinbaseRestResult<Guid>> CancelAsync(string id, string productId, CancellationToken cancellationToken)
+    {
+        if (CheckProduct(productId) is { } refused)
+        {
+            return refused.As<Guid>();
+        }
+
+        var response = await SendAsync(HttpMethod.Delete, $"/orders/{id}?product_id={productId}", null, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            return response.Failure<Guid>();
+        }
+
+        var text = JsonSerializer.Deserialize(response.Body, CoinbaseRestJsonContext.Default.String);
+        return CoinbaseRestResult<Guid>.Success(Guid.TryParse(text, out var cancelled) ? cancelled : Guid.Empty, response.Status);
+    }
+
+    /// <summary>Checks every field of a new order; null when it may be sent.</summary>
+    private static CoinbaseRestResult<CoinbaseOrder>? Check(CoinbaseOrderRequest request)
+    {
+        var instrument = request.Instrument ?? throw new ArgumentException("request.Instrument is required.", nameof(request));
+        if (CheckProduct(instrument.Symbol) is { } refused)
+        {
+            return refused.As<CoinbaseOrder>();
+        }
+
+        if (!Enum.IsDefined(request.Side) || !Enum.IsDefined(request.Type) || !Enum.IsDefined(request.TimeInForce))
+        {
+            return Refuse(RejectReason.InvalidEnumValue, "side/type/time_in_force: not a defined value.");
+        }
+
+        if (request.ClientOid is not null)
+        {
+            var oid = InputValidator.ClientOrderId(request.ClientOid, "client_oid");
+            if (!oid.IsValid)
+            {
+                return Refuse(RejectReason.InvalidClientOrderId, oid.Message!);
+            }
+
+            if (!Guid.TryParseExact(request.ClientOid, "D", out _))
+            {
+                return Refuse(RejectReason.InvalidClientOrderId, "client_oid must be a UUID (8-4-4-4-12 hex digits), as Coinbase requires.");
+            }
+        }
+
+        if (request.Type == OrderType.Limit)
+        {
+            var price = InputValidator.Price(request.Price, instrument.TickSize, instrument.TickSize, Trim(instrument.ToDecimal(instrument.MaxPrice)), "price");
+            if (!price.IsValid)
+            {
+                return Refuse(price.Rule == "max" ? RejectReason.PriceAboveMaximum : RejectReason.InvalidPrice, price.Message!);
+            }
+        }
+        else if (request.TimeInForce != TimeInForce.ImmediateOrCancel)
+        {
+            return Refuse(RejectReason.MarketOrderCannotRest, "time_in_force: a Coinbase market order is immediate-or-cancel (IOC).");
+        }
+
+        var size = InputValidator.Quantity(request.Size, instrument.LotSize, Trim(instrument.ToDecimal(instrument.MinQuantity)), Trim(instrument.ToDecimal(instrument.MaxQuantity)), "size");
+        if (!size.IsValid)
+        {
+            return Refuse(
+                size.Rule switch
+                {
+                    "min" => RejectReason.QuantityBelowMinimum,
+                    "max" => RejectReason.QuantityAboveMaximum,
+                    _ => RejectReason.InvalidQuantity,
+                },
+                size.Message!);
+        }
+
+        if (request.PostOnly && (request.Type != OrderType.Limit || request.TimeInForce != TimeInForce.GoodTillCancel))
+        {
+            return Refuse(RejectReason.PostOnlyRequiresGoodTillCancelLimit, "post_only: only a GTC limit order can be post-only (Coinbase refuses post_only with IOC or FOK).");
+        }
+
+        return null;
+    }
+
+    /// <summary>Drops trailing zeros (0.00010000 becomes 0.0001) so that messages quote limits as a person writes them.</summary>
+    private static decimal Trim(decimal value) => value / 1.000000000000000000000000000000000m;
+
+    private static CoinbaseRestResult<CoinbaseOrder>? CheckProduct(string productId)
+    {
+        var symbol = InputValidator.Symbol(productId, "product_id");
+        return symbol.IsValid ? null : Refuse(RejectReason.UnknownInstrument, symbol.Message!);
+    }
+
+    private static CoinbaseRestResult<CoinbaseOrder> Refuse(RejectReason reason, string message) => CoinbaseRestResult<CoinbaseOrder>.Failure(reason, 0, message);
+
+    private static string OrderBody(CoinbaseOrderRequest request)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", request.Type == OrderType.Market ? "market" : "limit");
+            writer.WriteString("side", request.Side == Side.Buy ? "buy" : "sell");
+            writer.WriteString("product_id", request.Instrument.Symbol);
+            if (request.Type == OrderType.Limit)
+            {
+                writer.WriteString("price", request.Price.ToString(CultureInfo.InvariantCulture));
+            }
+
+            writer.WriteString("size", request.Size.ToString(CultureInfo.InvariantCulture));
+            if (request.ClientOid is not null)
+            {
+                writer.WriteString("client_oid", request.ClientOid);
+            }
+
+            if (request.Type == OrderType.Limit)
+            {
+                writer.WriteString("time_in_force", request.TimeInForce switch
+                {
+                    TimeInForce.ImmediateOrCancel => "IOC",
+                    TimeInForce.FillOrKill => "FOK",
+                    _ => "GTC",
+                });
+                if (request.PostOnly)
+                {
+                    writer.WriteBoolean("post_only", true);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static CoinbaseOrder? ToOrder(OrderDto? dto)
+    {
+        if (dto is null || !Guid.TryParse(dto.Id, out var id) || dto.ProductId is null || dto.Side is not ("buy" or "sell"))
+        {
+            return null;
+        }
+
+        return new CoinbaseOrder(
+            id,
+            Guid.TryParse(dto.ClientOid, out var oid) ? oid : Guid.Empty,
+            dto.ProductId,
+            dto.Side == "buy" ? Side.Buy : Side.Sell,
+            dto.Price,
+            dto.Size,
+            dto.FilledSize,
+            dto.Status ?? "",
+            dto.RejectReason,
+            dto.CreatedAt);
+    }
+
+    /// <summary>Sends one request: waits for a rate-limit permit, signs, sends, and after 429 waits and starts over.</summary>
+    private async Task<Response> SendAsync(HttpMethod method, string pathAndQuery, string? body, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await AcquirePermitAsync(cancellationToken).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(method, new Uri(_base, pathAndQuery));
+            if (body is not null)
+            {
+                request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            }
+
+            await _signer.SignAsync(request, cancellationToken).ConfigureAwait(false);
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                // No answer (refused connection, TLS or pin failure, reset): nothing is known to have reached the venue.
+                return new Response(0, "", null, RejectReason.NotConnected, $"{method} {pathAndQuery}: no response from {_base.Host}: {Describe(ex)}");
+            }
+            catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                return new Response(0, "", null, RejectReason.NotConnected, $"{method} {pathAndQuery}: no response from {_base.Host} within {_options.RequestTimeout}: {ex.Message}");
+            }
+
+            using (response)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                if (response.StatusCode != HttpStatusCode.TooManyRequests)
+                {
+                    if (response.IsSuccessStatusCode)
+                    {
+                        var after = response.Headers.TryGetValues("CB-AFTER", out var values) ? values.FirstOrDefault() : null;
+                        return new Response(status, text, after, RejectReason.None, null);
+                    }
+
+                    var message = ErrorMessage(text);
+                    return new Response(status, text, null, CoinbaseRejectReasons.Map(status, message), $"{method} {pathAndQuery}: {status} {message}");
+                }
+
+                Interlocked.Increment(ref _rateLimited);
+                if (attempt >= _options.MaxRateLimitRetries)
+                {
+                    return new Response(status, text, null, RejectReason.RateLimited, $"{method} {pathAndQuery}: still rate limited (429) after {attempt + 1} attempts: {ErrorMessage(text)}");
+                }
+
+                await Task.Delay(RetryDelay(response.Headers.RetryAfter, attempt), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Waits (on the <see cref="TimeProvider"/>) until the rate limiter grants a permit.</summary>
+    private async ValueTask AcquirePermitAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var decision = _limiter.TryAcquire();
+            if (decision.IsAllowed)
+            {
+                return;
+            }
+
+            await Task.Delay(decision.RetryAfter > TimeSpan.Zero ? decision.RetryAfter : TimeSpan.FromMilliseconds(1), _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The venue's <c>Retry-After</c> (seconds or a date), else exponential backoff; capped at <see cref="CoinbaseRestOptions.MaxRetryAfter"/>.</summary>
+    private TimeSpan RetryDelay(RetryConditionHeaderValue? retryAfter, int attempt)
+    {
+        var delay = retryAfter?.Delta
+            ?? (retryAfter?.Date is { } date ? date - _time.GetUtcNow() : (TimeSpan?)null)
+            ?? _options.RateLimitBackoff * Math.Pow(2, Math.Min(attempt, 16));
+        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay > _options.MaxRetryAfter ? _options.MaxRetryAfter : delay;
+    }
+
+    private static string ErrorMessage(string body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, CoinbaseRestJsonContext.Default.ErrorDto)?.Message ?? body;
+        }
+        catch (JsonException)
+        {
+            return body.Length > 200 ? body[..200] : body;
+        }
+    }
+
+    private static string Describe(Exception ex)
+    {
+        var text = new StringBuilder(ex.Message);
+        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            text.Append(" -> ").Append(inner.Message);
+        }
+
+        return text.ToString();
+    }
+
+    private readonly record struct Response(int Status, string Body, string? After, RejectReason Reason, string? Message)
+    {
+        public bool IsSuccess => Reason == RejectReason.None;
+
+        public CoinbaseRestResult<T> Failure<T>() => CoinbaseRestResult<T>.Failure(Reason, Status, Message!);
+    }
+}
