@@ -25,7 +25,7 @@ public sealed class ThreadedEngineTests
         options.Makers.Size = new SizeDistribution { Kind = SizeDistributionKind.Uniform, MinLots = 20, MaxLots = 200 };
         await using var simulator = new ExchangeSimulator(options);
         var strategy = new BasicMarketMaker(SimulatorTestKit.Instrument, EngineRun.StrategyOptions(), MonotonicClock.System, position: new PositionTracker(SimulatorTestKit.Instrument, 0.001m, 0.002m));
-        await using var engine = new TradingEngine(new TradingEngineOptions { WaitStrategy = wait, TimerInterval = TimeSpan.FromMilliseconds(10) }, strategy, SimulatorTestKit.Id, simulator, simulator);
+        await using var engine = new TradingEngine(new TradingEngineOptions { WaitStrategy = wait, TimerInterval = TimeSpan.FromMilliseconds(100) }, strategy, SimulatorTestKit.Id, simulator, simulator);
         var report = await engine.StartAsync();
         Assert.IsFalse(report.RecoveredAnything);
         Assert.IsTrue(report.Venue!.WasInSync);
