@@ -47,7 +47,8 @@ catch (InvalidDataException e)
     return ConfigurationInvalid;
 }
 
-using (host)
+// The container owns the simulator, which only disposes asynchronously.
+await using (host as IAsyncDisposable)
 {
     var unknown = UnknownSettings.Find(host.Services.GetRequiredService<IConfiguration>());
     if (unknown.Count > 0)

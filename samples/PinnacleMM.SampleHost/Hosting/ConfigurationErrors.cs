@@ -1,5 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PinnacleMM.Core.Strategies;
+using PinnacleMM.Exchange.Engine;
+using PinnacleMM.Exchange.Simulator;
 using PinnacleMM.Persistence;
 
 namespace PinnacleMM.SampleHost.Hosting;
@@ -14,6 +17,8 @@ internal static class ConfigurationErrors
         [typeof(PersistenceOptions)] = PersistenceOptions.SectionName,
     };
 
+    private static readonly HashSet<Type> ExchangeTypes = [typeof(TradedInstrumentOptions), typeof(ExchangeSimulatorOptions), typeof(TradingEngineOptions)];
+
     /// <summary>Whether <paramref name="exception"/> is a configuration problem; if so, the problems to print.</summary>
     public static bool TryDescribe(Exception exception, out IReadOnlyList<string> problems)
     {
@@ -25,6 +30,25 @@ internal static class ConfigurationErrors
         return isConfiguration && list.Count > 0;
     }
 
+    // The package validators name the field within their section ("BaseSpreadBps ...", "Simulator.Takers.RatePerSecond: ...");
+    // the full configuration path is what a user edits.
+    private static string WithPath(Type optionsType, string failure)
+    {
+        if (failure.StartsWith("PinnacleMM:", StringComparison.Ordinal))
+        {
+            return failure;
+        }
+
+        if (ExchangeTypes.Contains(optionsType))
+        {
+            // "Simulator.X: ..." is PinnacleMM:Exchange:Simulator:X; the instrument's failures start with "Instrument.".
+            var dot = failure.IndexOf('.', StringComparison.Ordinal);
+            return PinnacleMMExchangeServiceCollectionExtensions.SectionName + ":" + (dot > 0 ? failure[..dot] + ":" + failure[(dot + 1)..] : failure);
+        }
+
+        return Sections.TryGetValue(optionsType, out var section) ? $"{section}:{failure}" : failure;
+    }
+
     private static bool Collect(Exception exception, List<string> problems)
     {
         switch (exception)
@@ -32,11 +56,7 @@ internal static class ConfigurationErrors
             case OptionsValidationException validation:
                 foreach (var failure in validation.Failures)
                 {
-                    // Failures of the package validators name the field within their section; add the section.
-                    var text = !failure.StartsWith("PinnacleMM:", StringComparison.Ordinal) && Sections.TryGetValue(validation.OptionsType, out var section)
-                        ? $"{section}:{failure}"
-                        : failure;
-                    problems.Add(text);
+                    problems.Add(WithPath(validation.OptionsType, failure));
                 }
 
                 return true;

@@ -44,7 +44,9 @@ internal static class SampleHostBuilder
         services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(1));
 
-        services.AddSimulatedExchange(configuration, commandLine);
+        services.AddMetrics();
+        services.AddSessionMode(commandLine);
+        services.AddPinnacleMMExchange(configuration.GetSection(PinnacleMMExchangeServiceCollectionExtensions.SectionName));
         services.AddPinnacleMMStrategies(configuration.GetSection(StrategiesSection));
         services.AddPinnacleMMPersistence(configuration.GetSection(PersistenceOptions.SectionName));
         services.AddPinnacleMMSecurity(configuration.GetSection(SecurityOptions.SectionName));

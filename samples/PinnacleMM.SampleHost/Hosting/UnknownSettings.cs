@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using PinnacleMM.Core.Strategies;
 using PinnacleMM.Exchange.Engine;
 using PinnacleMM.Exchange.Simulator;
@@ -19,9 +20,9 @@ internal static class UnknownSettings
     {
         [SampleHostBuilder.StrategiesSection + ":BasicMarketMaker"] = typeof(BasicMarketMakerOptions),
         [SampleHostBuilder.StrategiesSection + ":AvellanedaStoikov"] = typeof(AvellanedaStoikovOptions),
-        [SimulatedExchangeRegistration.SectionName + ":Instrument"] = typeof(TradedInstrumentSettings),
-        [SimulatedExchangeRegistration.SectionName + ":Simulator"] = typeof(ExchangeSimulatorOptions),
-        [SimulatedExchangeRegistration.SectionName + ":Engine"] = typeof(TradingEngineOptions),
+        [PinnacleMMExchangeServiceCollectionExtensions.SectionName + ":Instrument"] = typeof(TradedInstrumentOptions),
+        [PinnacleMMExchangeServiceCollectionExtensions.SectionName + ":Simulator"] = typeof(ExchangeSimulatorOptions),
+        [PinnacleMMExchangeServiceCollectionExtensions.SectionName + ":Engine"] = typeof(TradingEngineOptions),
         [PersistenceOptions.SectionName] = typeof(PersistenceOptions),
         [SecurityOptions.SectionName] = typeof(SecurityOptions),
     };

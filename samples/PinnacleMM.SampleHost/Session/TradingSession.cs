@@ -5,13 +5,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Strategies;
-using PinnacleMM.Core.Time;
 using PinnacleMM.Exchange.Engine;
 using PinnacleMM.Exchange.Simulator;
-using PinnacleMM.Persistence;
 using PinnacleMM.SampleHost.Display;
 using PinnacleMM.Security.Audit;
-using PinnacleMM.Security.RateLimiting;
 using Spectre.Console;
 
 namespace PinnacleMM.SampleHost.Session;
@@ -25,6 +22,7 @@ namespace PinnacleMM.SampleHost.Session;
 /// <remarks>
 /// Everything is resolved in <see cref="ExecuteAsync"/>, not in the constructor: the host constructs hosted services
 /// before it validates the options, and the persistence manager and the audit log create files when constructed.
+/// The simulator is the container's (<c>AddPinnacleMMExchange</c>) and is disposed with it.
 /// </remarks>
 internal sealed class TradingSession(
     IServiceProvider services,
@@ -60,28 +58,23 @@ internal sealed class TradingSession(
     private async Task<int> RunAsync(CancellationToken stoppingToken)
     {
         var simulatorOptions = services.GetRequiredService<IOptions<ExchangeSimulatorOptions>>().Value;
-        var engineOptions = services.GetRequiredService<IOptions<TradingEngineOptions>>().Value;
         var time = services.GetRequiredService<TimeProvider>();
-        var clock = services.GetRequiredService<MonotonicClock>();
-        var instrument = simulatorOptions.Instrument!;
+        var engines = services.GetRequiredService<TradingEngineFactory>();
+        var instrument = engines.Instrument;
         var virtualTime = simulatorOptions.TimeMode == SimulatorTimeMode.Virtual;
 
-        var factory = services.GetRequiredService<MarketMakerStrategyFactory>();
+        // The strategy's position pays the simulator's fees, so that its P&L matches the venue's balances.
+        var strategies = services.GetRequiredService<MarketMakerStrategyFactory>();
         var position = new PositionTracker(instrument, simulatorOptions.MakerFeeRate, simulatorOptions.TakerFeeRate);
         MarketMakerStrategy strategy = commandLine.Strategy == StrategyKind.Basic
-            ? factory.CreateBasicMarketMaker(instrument, position)
-            : factory.CreateAvellanedaStoikovMarketMaker(instrument, position);
+            ? strategies.CreateBasicMarketMaker(instrument, position)
+            : strategies.CreateAvellanedaStoikovMarketMaker(instrument, position);
 
-        // From here on files are written: the data directory, its lock, the journal, the audit log.
-        var persistence = services.GetRequiredService<PersistenceManager>();
+        // From here on files are written: the data directory and its lock, the journal, the audit log. The factory
+        // gives the engine the registered persistence manager, audit log, rate limiters, clock and meter factory.
         var audit = services.GetRequiredService<IAuditLog>();
-
-        // Rate limits count wall-clock time; in virtual time a minute of market passes in a fraction of a second,
-        // so they would refuse orders depending on the machine's speed and break determinism.
-        var rateLimits = virtualTime ? null : services.GetRequiredService<RateLimiterSet>();
-
-        await using var simulator = new ExchangeSimulator(simulatorOptions);
-        await using var engine = new TradingEngine(engineOptions, strategy, simulatorOptions.InstrumentId, simulator, simulator, persistence, audit, rateLimits, clock);
+        var simulator = services.GetRequiredService<ExchangeSimulator>();
+        await using var engine = engines.Create(strategy);
         var session = new SessionContext(engine, simulator, simulatorOptions, strategy.GetType().Name, commandLine);
         var output = Console.Out;
 

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PinnacleMM.Core.Strategies;
+using PinnacleMM.Core.Time;
+using PinnacleMM.Exchange.Engine;
+using PinnacleMM.Exchange.Simulator;
+using PinnacleMM.SampleHost.Session;
+
+namespace PinnacleMM.SampleHost.Hosting;
+
+/// <summary>
+/// What the command line changes in the packages' options (after the configuration is bound), and the one monotonic
+/// clock the strategy and the engine share: <c>--seed</c> and <c>--speed</c> go to the simulator; the simulator's time
+/// mode decides how the engine runs.
+/// </summary>
+internal static class SessionModeRegistration
+{
+    public static IServiceCollection AddSessionMode(this IServiceCollection services, SessionCommandLine commandLine)
+    {
+        // Registered after AddPinnacleMMExchange: its post-configuration (the instrument) runs first.
+        services.AddOptions<ExchangeSimulatorOptions>().PostConfigure(simulator =>
+        {
+            if (commandLine.Seed is { } seed)
+            {
+                simulator.Seed = seed;
+            }
+
+            if (commandLine.VirtualTime)
+            {
+                simulator.TimeMode = SimulatorTimeMode.Virtual;
+            }
+            else if (commandLine.Speed is { } speed)
+            {
+                simulator.TimeMode = SimulatorTimeMode.RealTime;
+                simulator.Speed = speed;
+            }
+
+            // In real time the engine measures tick-to-quote from the moment an event reaches it; in virtual time
+            // events carry the virtual time, which keeps the run deterministic.
+            simulator.ReceiveClock = simulator.TimeMode == SimulatorTimeMode.RealTime ? MonotonicClock.System : null;
+        });
+
+        services.AddOptions<TradingEngineOptions>()
+            .PostConfigure<IOptions<ExchangeSimulatorOptions>, IOptions<BasicMarketMakerOptions>>((engine, simulator, basic) =>
+            {
+                if (engine.Orders is null)
+                {
+                    return; // Refused by the engine options' validation, naming the field.
+                }
+
+                // Virtual time: every stage on the simulator's thread, the clock moved by the events (deterministic).
+                // Real time: the strategy, execution and persistence threads of a live engine.
+                var virtualTime = simulator.Value.TimeMode == SimulatorTimeMode.Virtual;
+                engine.Threading = virtualTime ? EngineThreading.Inline : EngineThreading.Threaded;
+                engine.ClockFollowsEvents = virtualTime;
+
+                // Rate limits count wall-clock time; in virtual time a market minute passes in a fraction of a second,
+                // so they would refuse orders depending on the machine's speed and break determinism.
+                engine.Orders = engine.Orders with { EnforceRateLimits = !virtualTime };
+                if (commandLine.Strategy == StrategyKind.Basic)
+                {
+                    // The basic strategy's order timeout, cancel retry and refresh tolerance drive the reconciler.
+                    engine.Orders = engine.Orders with { Reconciler = basic.Value.ToReconcilerOptions() };
+                }
+            });
+
+        // One clock for the strategy and the engine: the system's in real time, one moved by the events in virtual time.
+        services.TryAddSingleton<MonotonicClock>(sp =>
+            sp.GetRequiredService<IOptions<ExchangeSimulatorOptions>>().Value.TimeMode == SimulatorTimeMode.Virtual
+                ? new ManualMonotonicClock()
+                : MonotonicClock.System);
+        return services;
+    }
+}
