@@ -34,7 +34,7 @@ public sealed class CoinbaseRestClientTests
 
         public CoinbaseRestClient Client { get; }
 
-        public static async Task<Fixture> StartAsync(Action<CoinbaseRestOptions>? configure = null, ExchangeCredential? credential = null)
+        public static async Task<Fixture> StartAsync(Action<CoinbaseRestOptions>? configure = null, ExchangeCredential? credential = null, TimeProvider? time = null)
         {
             var server = await CoinbaseTestServer.StartAsync(false, "BTC-USD");
             await server.SetBookAsync("BTC-USD", [(100.00m, 1m), (99.50m, 2m)], [(101.00m, 0.5m), (101.50m, 1m)]);
@@ -42,7 +42,7 @@ public sealed class CoinbaseRestClientTests
             var signer = new CoinbaseRequestSigner(owned);
             var options = new CoinbaseRestOptions { Endpoint = server.RestEndpoint, AllowInsecureLoopback = true, RateLimitBackoff = TimeSpan.FromMilliseconds(20) };
             configure?.Invoke(options);
-            return new Fixture(server, signer, new CoinbaseRestClient(options, signer));
+            return new Fixture(server, signer, new CoinbaseRestClient(options, signer, timeProvider: time));
         }
 
         public async ValueTask DisposeAsync()
@@ -206,7 +206,8 @@ public sealed class CoinbaseRestClientTests
     [TestMethod]
     public async Task Http_429_is_retried_after_the_retry_after_the_venue_sent()
     {
-        await using var f = await Fixture.StartAsync();
+        var time = new DelayRecordingTimeProvider();
+        await using var f = await Fixture.StartAsync(time: time);
         f.Server.RateLimitNext = 1;
         f.Server.RetryAfterSeconds = 1;
         var placed = await f.Client.PlaceOrderAsync(Limit(Side.Buy, 99m, 0.1m, 1));
@@ -215,15 +216,15 @@ public sealed class CoinbaseRestClientTests
         Assert.HasCount(2, f.Server.RestRequests);
         Assert.AreEqual(429, f.Server.RestRequests[0].Status);
         Assert.AreEqual(200, f.Server.RestRequests[1].Status);
-        var waited = Stopwatch.GetElapsedTime(f.Server.RestRequests[0].Arrived, f.Server.RestRequests[1].Arrived);
-        Assert.IsGreaterThanOrEqualTo(TimeSpan.FromSeconds(0.99), waited, $"the retry came {waited} after the 429 that said Retry-After: 1");
+        CollectionAssert.AreEqual(new[] { TimeSpan.FromSeconds(1) }, time.Delays, "the client waited exactly the Retry-After the venue sent");
         Assert.HasCount(1, f.Server.Orders, "the order was placed once");
     }
 
     [TestMethod]
     public async Task Http_429_without_retry_after_backs_off_and_gives_up_as_rate_limited()
     {
-        await using var f = await Fixture.StartAsync(o => o.MaxRateLimitRetries = 2);
+        var time = new DelayRecordingTimeProvider();
+        await using var f = await Fixture.StartAsync(o => o.MaxRateLimitRetries = 2, time: time);
         f.Server.RetryAfterSeconds = null;
         f.Server.RateLimitNext = 3;
         var result = await f.Client.PlaceOrderAsync(Limit(Side.Buy, 99m, 0.1m, 1));
@@ -231,9 +232,7 @@ public sealed class CoinbaseRestClientTests
         Assert.AreEqual(429, result.StatusCode);
         StringAssert.StartsWith(result.Message, "POST /orders: still rate limited (429) after 3 attempts");
         Assert.HasCount(3, f.Server.RestRequests);
-        var gaps = Enumerable.Range(1, 2).Select(i => Stopwatch.GetElapsedTime(f.Server.RestRequests[i - 1].Arrived, f.Server.RestRequests[i].Arrived)).ToArray();
-        Assert.IsGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(19), gaps[0], "first backoff: 20 ms");
-        Assert.IsGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(39), gaps[1], "then doubled: 40 ms");
+        CollectionAssert.AreEqual(new[] { TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(40) }, time.Delays, "first backoff 20 ms, then doubled");
         Assert.IsEmpty(f.Server.Orders);
     }
 
