@@ -3,6 +3,7 @@ using PinnacleMM.Core.Books;
 using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Exchange.Abstractions;
+using PinnacleMM.Exchange.Replay;
 
 namespace PinnacleMM.Exchange.Paper;
 
@@ -1013,23 +1014,13 @@ public sealed partial class PaperExchange
     private static MarketEvent Renumber(PaperBook book, in MarketEvent e)
     {
         var sequence = RenumberedSequence(book, e.Sequence);
-        return sequence == e.Sequence ? e : e.Kind switch
-        {
-            MarketEventKind.SnapshotBegin => MarketEvent.SnapshotBegin(e.Instrument, sequence, e.ExchangeTimestampNanoseconds, e.ReceivedNanoseconds),
-            MarketEventKind.SnapshotLevel or MarketEventKind.LevelUpdate => Level(e, e.Quantity.Lots, e.OrderCount, sequence),
-            MarketEventKind.SnapshotEnd => MarketEvent.SnapshotEnd(e.Instrument, sequence, e.ExchangeTimestampNanoseconds, e.ReceivedNanoseconds),
-            MarketEventKind.Trade => MarketEvent.Trade(e.Instrument, e.Side, e.Price, e.Quantity, e.TradeId, sequence, e.ExchangeTimestampNanoseconds, e.ReceivedNanoseconds),
-            MarketEventKind.Ticker => MarketEvent.Ticker(e.Instrument, e.BestBidPrice, e.BestBidQuantity, e.BestAskPrice, e.BestAskQuantity, sequence, e.ExchangeTimestampNanoseconds, e.ReceivedNanoseconds),
-            _ => MarketEvent.Status(e.Instrument, e.ConnectionState, sequence, e.ExchangeTimestampNanoseconds, e.ReceivedNanoseconds),
-        };
+        return sequence == e.Sequence ? e : MarketEventCopy.With(e, e.Instrument, sequence, e.Quantity.Lots, e.OrderCount);
     }
 
     /// <summary>A feed sequence number shifted past the level updates inserted so far; 0 (no sequence) stays 0.</summary>
     private static long RenumberedSequence(PaperBook book, long sequence) => sequence > 0 ? sequence + book.SequenceOffset : sequence;
 
-    private static MarketEvent Level(in MarketEvent e, long lots, int orderCount, long sequence) => e.Kind == MarketEventKind.SnapshotLevel
-        ? MarketEvent.SnapshotLevel(e.Instrument, e.Side, e.Price, new Quantity(lots), orderCount, sequence, e.ExchangeTimestampNanoseconds, e.ReceivedNanoseconds)
-        : MarketEvent.LevelUpdate(e.Instrument, e.Side, e.Price, new Quantity(lots), orderCount, sequence, e.ExchangeTimestampNanoseconds, e.ReceivedNanoseconds);
+    private static MarketEvent Level(in MarketEvent e, long lots, int orderCount, long sequence) => MarketEventCopy.With(e, e.Instrument, sequence, lots, orderCount);
 
     private sealed class BuyComparer : IComparer<PaperOrder>
     {
