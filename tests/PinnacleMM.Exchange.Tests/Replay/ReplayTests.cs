@@ -50,7 +50,7 @@ public sealed class ReplayTests
     [DataRow(ReplayPacing.AsFastAsPossible)]
     public async Task A_recorded_session_replays_as_the_identical_event_sequence(ReplayPacing pacing)
     {
-        using var directory = new TempDirectory();
+        using var directory = new ScratchDirectory();
         var recorded = await RecordSimulatorAsync(directory.Path, seed: 5, seconds: 3);
         Assert.IsTrue(recorded.Count > 500, $"only {recorded.Count} events");
         Assert.IsTrue(Directory.GetFiles(directory.Path, "*.journal").Length > 1, "the recording spans several segments");
@@ -68,7 +68,7 @@ public sealed class ReplayTests
     [TestMethod]
     public async Task The_replay_ends_with_a_feed_wide_disconnect_unless_told_not_to()
     {
-        using var directory = new TempDirectory();
+        using var directory = new ScratchDirectory();
         var recorded = await RecordSimulatorAsync(directory.Path, seed: 6, seconds: 0.2);
         var (replayed, report) = await ReplayAsync(directory.Path, endWithDisconnect: true);
         Assert.AreEqual(recorded.Count + 1, replayed.Count);
@@ -84,7 +84,7 @@ public sealed class ReplayTests
     [TestMethod]
     public async Task A_torn_tail_ends_the_replay_after_the_last_intact_event_and_is_reported()
     {
-        using var directory = new TempDirectory();
+        using var directory = new ScratchDirectory();
         var recorded = await RecordSimulatorAsync(directory.Path, seed: 7, seconds: 0.5);
 
         // A crash in the middle of the last append: its bytes are partly written.
@@ -107,7 +107,7 @@ public sealed class ReplayTests
     [TestMethod]
     public async Task Corruption_in_the_middle_stops_the_replay_there_and_is_reported_as_corruption()
     {
-        using var directory = new TempDirectory();
+        using var directory = new ScratchDirectory();
         var recorded = await RecordSimulatorAsync(directory.Path, seed: 8, seconds: 0.5);
         var first = Directory.GetFiles(directory.Path, "*.journal").Order(StringComparer.Ordinal).First();
         var bytes = File.ReadAllBytes(first);
@@ -125,7 +125,7 @@ public sealed class ReplayTests
     [TestMethod]
     public async Task A_paced_replay_delivers_each_event_at_its_recorded_distance_divided_by_the_speed()
     {
-        using var directory = new TempDirectory();
+        using var directory = new ScratchDirectory();
         var feed = new ScriptedFeed();
         // Whole milliseconds at 4× speed: Task.Delay waits in milliseconds.
         var gaps = new long[] { 0, 4_000_000, 4_000_000, 20_000_000, 0, 1_000_000_000, 12_000_000 };
@@ -166,7 +166,7 @@ public sealed class ReplayTests
     [TestMethod]
     public async Task Recorded_instrument_ids_are_mapped_by_symbol_and_unknown_or_unsubscribed_instruments_are_skipped()
     {
-        using var directory = new TempDirectory();
+        using var directory = new ScratchDirectory();
         var recordingRegistry = new InstrumentRegistry();
         var btc = recordingRegistry.Register(PaperRun.Instrument);
         var eth = recordingRegistry.Register(PaperRun.Unsynced);
@@ -196,7 +196,7 @@ public sealed class ReplayTests
     [TestMethod]
     public async Task Recording_allocates_nothing_per_event_and_a_failing_journal_does_not_stop_the_feed()
     {
-        using var directory = new TempDirectory();
+        using var directory = new ScratchDirectory();
         var registry = new InstrumentRegistry();
         var id = registry.Register(PaperRun.Instrument);
         var journal = JournalWriter.Open(directory.Path, new JournalOptions { SegmentSize = 8L << 20, SyncPolicy = JournalSyncPolicy.None, PrefaultBytes = 0 });
@@ -232,7 +232,7 @@ public sealed class ReplayTests
         var error = Assert.ThrowsExactly<ArgumentException>(() => new ReplayMarketDataConnector(new ReplayOptions { Speed = double.NaN, Directory = "x" }));
         StringAssert.Contains(error.Message, "Speed: NaN must be greater than 0");
 
-        using var directory = new TempDirectory();
+        using var directory = new ScratchDirectory();
         await using var missing = new ReplayMarketDataConnector(new ReplayOptions { Directory = Path.Combine(directory.Path, "nothing-here") });
         await Assert.ThrowsExactlyAsync<DirectoryNotFoundException>(async () => await missing.ConnectAsync(new RecordingSink()));
 
@@ -263,9 +263,9 @@ public sealed class ReplayTests
 }
 
 /// <summary>A temporary directory removed after the test.</summary>
-internal sealed class TempDirectory : IDisposable
+internal sealed class ScratchDirectory : IDisposable
 {
-    public TempDirectory()
+    public ScratchDirectory()
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "pmm-replay-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
