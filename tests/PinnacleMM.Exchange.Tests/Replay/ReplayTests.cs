@@ -225,6 +225,32 @@ public sealed class ReplayTests
     }
 
     [TestMethod]
+    public async Task Replaying_allocates_nothing_per_event()
+    {
+        using var directory = new ScratchDirectory();
+        var feed = new ScriptedFeed();
+        await using (var recording = new RecordingMarketDataConnector(feed, directory.Path, journalOptions: new JournalOptions { SegmentSize = 8L << 20, SyncPolicy = JournalSyncPolicy.None, PrefaultBytes = 0 }))
+        {
+            await recording.ConnectAsync(new CountingMarketSink());
+            for (var i = 0; i < 20_000; i++)
+            {
+                feed.Send(MarketEvent.LevelUpdate(SimulatorTestKit.Id, Side.Buy, new Price(100 + (i % 7)), new Quantity(i), 1, i + 1, i, i));
+            }
+        }
+
+        var sink = new CountingMarketSink();
+        await using var replay = new ReplayMarketDataConnector(new ReplayOptions { Directory = directory.Path, Pacing = ReplayPacing.Manual });
+        await replay.ConnectAsync(sink);
+        await replay.SubscribeAsync(SimulatorTestKit.Id);
+        Assert.AreEqual(1_000, replay.ReplayNext(1_000));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.AreEqual(18_000, replay.ReplayNext(18_000));
+        Assert.AreEqual(0, GC.GetAllocatedBytesForCurrentThread() - before, "bytes allocated replaying 18,000 events");
+        Assert.AreEqual(19_000, sink.Count);
+    }
+
+    [TestMethod]
     public async Task Misuse_and_bad_options_are_refused_with_the_field_named()
     {
         var errors = new ReplayOptions { Directory = " ", Speed = 0, FromSequence = -1, Venue = "" }.Validate();
