@@ -39,6 +39,9 @@ internal sealed class TradingSession(
     private static readonly TimeSpan VirtualSlice = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan StopSlice = TimeSpan.FromMilliseconds(1);
 
+    // How long a live Coinbase feed may take to connect before the session gives up.
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Run off the host's start path: StartAsync returns at once and the console lifetime takes signals meanwhile.
@@ -108,7 +111,27 @@ internal sealed class TradingSession(
             ["mode"] = session.Mode,
         });
 
-        var report = await engine.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        // A live feed's connector returns from connect once the feed is connected: give up after ConnectTimeout (or on
+        // Ctrl-C) instead of waiting forever for an unreachable endpoint. The engine cleans up a failed start.
+        EngineRecoveryReport report;
+        using (var connecting = commandLine.Exchange == ExchangeKind.Coinbase && commandLine.ReplayDirectory is null
+            ? new CancellationTokenSource(ConnectTimeout, time)
+            : new CancellationTokenSource())
+        using (var startToken = CancellationTokenSource.CreateLinkedTokenSource(connecting.Token, stoppingToken))
+        {
+            try
+            {
+                report = await engine.StartAsync(startToken.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (connecting.IsCancellationRequested || stoppingToken.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync(connecting.IsCancellationRequested
+                    ? $"error: could not connect to the market data feed ({session.Venue}) within {ConnectTimeout.TotalSeconds:0} s"
+                    : "error: stopped before the market data feed was connected").ConfigureAwait(false);
+                return 1;
+            }
+        }
+
         SessionReport.WriteRecovery(output, session, report);
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
 
