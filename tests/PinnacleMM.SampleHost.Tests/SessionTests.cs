@@ -191,7 +191,7 @@ public sealed class SessionTests
         var replayed = Regex.Match(next.Output, @"  replayed:        (\d+) journal records after it \((\d+) order activities\), tail ");
         Assert.IsTrue(replayed.Success, next.Output);
         Assert.IsTrue(long.Parse(replayed.Groups[2].Value, CultureInfo.InvariantCulture) > 0, "the order activities since the last snapshot were replayed");
-        var orders = Regex.Match(next.Output, @"  open orders:     (\d+) recovered; (\d+) closed \(the new simulator does not have them\)");
+        var orders = Regex.Match(next.Output, @"  open orders:     (\d+) recovered; (\d+) closed \(the venue does not have them\)");
         Assert.IsTrue(orders.Success, next.Output);
         Assert.AreEqual(orders.Groups[1].Value, orders.Groups[2].Value, "every order open at the kill is closed: a new simulator has none of them");
         StringAssert.EndsWith(SessionOutput.Parse(next.Output).Summary["orders"], ", 0 open at stop");

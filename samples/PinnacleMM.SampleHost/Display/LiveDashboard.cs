@@ -37,7 +37,7 @@ internal sealed class LiveDashboard(IAnsiConsole console, TimeProvider time) : I
     private static IRenderable Render(SessionContext session, EngineStatus status)
     {
         var header = new Markup(string.Create(CultureInfo.InvariantCulture,
-            $"[bold]PinnacleMM[/] {Markup.Escape(session.StrategyName)} on [bold]{Markup.Escape(session.Instrument.Symbol)}[/] | simulator seed {session.Seed}, {Markup.Escape(session.Mode)} | market time [bold]{SessionContext.Clock(session.MarketTime)}[/]{(session.Duration is { } d ? $" of {SessionContext.Clock(d)}" : string.Empty)}"));
+            $"[bold]PinnacleMM[/] {Markup.Escape(session.StrategyName)} on [bold]{Markup.Escape(session.Instrument.Symbol)}[/] | {Markup.Escape(session.Venue)}, {Markup.Escape(session.Mode)} | market time [bold]{SessionContext.Clock(session.MarketTime)}[/]{(session.Duration is { } d ? $" of {SessionContext.Clock(d)}" : string.Empty)}"));
 
         var market = new Grid().AddColumn().AddColumn(new GridColumn().RightAligned());
         market.AddRow("best bid", $"[green]{session.Price(status.BestBid)}[/]");

@@ -26,10 +26,43 @@ internal static class SampleHostBuilder
         // variables, no logging providers that would write over the dashboard.
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false, reloadOnChange: false);
+        const string Instrument = PinnacleMMExchangeServiceCollectionExtensions.SectionName + ":Instrument:";
+        if (commandLine.Exchange == ExchangeKind.Coinbase)
+        {
+            // Coinbase's grid for BTC-USD, ETH-USD and most USD products (a --config file can change it): prices in
+            // cents, sizes in satoshis; the feed's off-grid values would be refused otherwise.
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [Instrument + "Symbol"] = "BTC-USD",
+                [Instrument + "TickSize"] = "0.01",
+                [Instrument + "LotSize"] = "0.00000001",
+            });
+        }
+
         if (commandLine.ConfigFile is not null)
         {
             builder.Configuration.AddJsonFile(commandLine.ConfigFile, optional: false, reloadOnChange: false);
         }
+
+        // The command line wins: the product, or the instrument a replayed recording was made of (its prices and
+        // sizes are counted on that grid).
+        var instrument = new Dictionary<string, string?>();
+        if (commandLine.ReplayInstrument is { } recorded)
+        {
+            instrument[Instrument + "Symbol"] = recorded.Symbol;
+            instrument[Instrument + "TickSize"] = recorded.TickSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            instrument[Instrument + "LotSize"] = recorded.LotSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (recorded.MaxPrice is { } maxPrice)
+            {
+                instrument[Instrument + "MaxPrice"] = maxPrice.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        else if (commandLine.Symbol is { } symbol)
+        {
+            instrument[Instrument + "Symbol"] = symbol;
+        }
+
+        builder.Configuration.AddInMemoryCollection(instrument);
 
         // The data directory is the command line's (default ./data) for every package, so journal, snapshots, audit
         // log and vault always live together.

@@ -12,7 +12,7 @@ namespace PinnacleMM.SampleHost.Hosting;
 /// <summary>
 /// What the command line changes in the packages' options (after the configuration is bound), and the one monotonic
 /// clock the strategy and the engine share: <c>--seed</c> and <c>--speed</c> go to the simulator; the simulator's time
-/// mode decides how the engine runs.
+/// mode (or a replay) decides how the engine runs; the Coinbase and recording connectors (<see cref="SessionVenue"/>).
 /// </summary>
 internal static class SessionModeRegistration
 {
@@ -51,7 +51,7 @@ internal static class SessionModeRegistration
 
                 // Virtual time: every stage on the simulator's thread, the clock moved by the events (deterministic).
                 // Real time: the strategy, execution and persistence threads of a live engine.
-                var virtualTime = simulator.Value.TimeMode == SimulatorTimeMode.Virtual;
+                var virtualTime = EventsDriveClock(commandLine, simulator.Value);
                 engine.Threading = virtualTime ? EngineThreading.Inline : EngineThreading.Threaded;
                 engine.ClockFollowsEvents = virtualTime;
 
@@ -67,9 +67,19 @@ internal static class SessionModeRegistration
 
         // One clock for the strategy and the engine: the system's in real time, one moved by the events in virtual time.
         services.TryAddSingleton<MonotonicClock>(sp =>
-            sp.GetRequiredService<IOptions<ExchangeSimulatorOptions>>().Value.TimeMode == SimulatorTimeMode.Virtual
+            EventsDriveClock(commandLine, sp.GetRequiredService<IOptions<ExchangeSimulatorOptions>>().Value)
                 ? new ManualMonotonicClock()
                 : MonotonicClock.System);
+
+        // Coinbase (paper or live) and --record: the venue's connectors instead of the simulator's.
+        SessionVenue.Register(services, commandLine);
         return services;
     }
+
+    /// <summary>
+    /// Whether the engine runs inline with its feed on a clock moved by the events (deterministic): the simulator in
+    /// virtual time, or a replay (the recorded times). A live feed runs the threaded engine on the system clock.
+    /// </summary>
+    public static bool EventsDriveClock(SessionCommandLine commandLine, ExchangeSimulatorOptions simulator) =>
+        commandLine.Exchange == ExchangeKind.Simulator ? simulator.TimeMode == SimulatorTimeMode.Virtual : commandLine.ReplayDrivesClock;
 }

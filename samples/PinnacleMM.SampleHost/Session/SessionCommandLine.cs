@@ -15,6 +15,15 @@ internal sealed record SessionCommandLine
           --speed <factor>|max          simulated seconds per real second (default 1 = real time; 20 = a market minute in 3 s);
                                         max = virtual time as fast as the machine goes, deterministic: same seed, same run
           --seed <n>                    the simulator's random seed (default from the configuration: 1)
+          --exchange simulator|coinbase the venue (default simulator); coinbase: public market data without credentials and
+                                        paper trading (our orders fill against the live book), nothing is sent to Coinbase
+          --symbols <SYMBOL>            coinbase: the product, e.g. BTC-USD (one: the engine trades one instrument)
+          --coinbase-endpoint <url>     coinbase: the feed (default wss://ws-feed.exchange.coinbase.com; ws:// only on loopback)
+          --live --credential <name>    coinbase: real orders, signed with the vault credential <name> in --data (asks the
+                                        vault password on standard input); without --live every order is a paper order
+          --record                      record the market data into <data>/recordings/<symbol> (simulator or coinbase)
+          --replay <dir>                coinbase: replay a recording into the paper exchange instead of the live feed, as fast
+                                        as possible (deterministic) or paced by --speed
           --config <file>               a JSON file overriding appsettings.json (sections PinnacleMM:Strategies, :Exchange,
                                         :Persistence, :Security); validated at start, nothing is written when a value is bad
           --data <dir>                  journal, snapshots and audit log (default ./data); a second run recovers from it
@@ -48,6 +57,39 @@ internal sealed record SessionCommandLine
     /// <summary>Plain status lines even on a terminal.</summary>
     public bool Plain { get; init; }
 
+    /// <summary>The venue (<c>--exchange</c>).</summary>
+    public ExchangeKind Exchange { get; init; } = ExchangeKind.Simulator;
+
+    /// <summary>The instrument's symbol given with <c>--symbols</c>, or null for the configured (or recorded) one.</summary>
+    public string? Symbol { get; init; }
+
+    /// <summary>The Coinbase feed (<c>--coinbase-endpoint</c>), or null for the public Coinbase Exchange feed.</summary>
+    public Uri? CoinbaseEndpoint { get; init; }
+
+    /// <summary>Whether real orders go to Coinbase (<c>--live</c>).</summary>
+    public bool Live { get; init; }
+
+    /// <summary>The vault credential for <c>--live</c>.</summary>
+    public string? CredentialName { get; init; }
+
+    /// <summary>Whether the market data is recorded (<c>--record</c>).</summary>
+    public bool Record { get; init; }
+
+    /// <summary>The full path of the recording given with <c>--replay</c>, or null for the live feed.</summary>
+    public string? ReplayDirectory { get; init; }
+
+    /// <summary>The instrument stored with the recording (<see cref="RecordedInstrument.FileName"/>), or null.</summary>
+    public RecordedInstrument? ReplayInstrument { get; init; }
+
+    /// <summary>The vault file the session reads for <c>--live</c>.</summary>
+    public string VaultPath => Path.Combine(DataDirectory, "credentials.vault");
+
+    /// <summary>
+    /// Whether the engine runs inline with the feed and its clock follows the events (deterministic): a replay. The
+    /// simulator decides this by its own time mode (<c>--speed max</c>).
+    /// </summary>
+    public bool ReplayDrivesClock => Exchange == ExchangeKind.Coinbase && ReplayDirectory is not null;
+
     /// <summary>Whether <c>--help</c> was asked for.</summary>
     public bool Help { get; init; }
 
@@ -65,13 +107,19 @@ internal sealed record SessionCommandLine
                 continue;
             }
 
-            if (option == "--plain")
+            if (option is "--plain" or "--live" or "--record")
             {
-                commandLine = commandLine with { Plain = true };
+                commandLine = option switch
+                {
+                    "--plain" => commandLine with { Plain = true },
+                    "--live" => commandLine with { Live = true },
+                    _ => commandLine with { Record = true },
+                };
                 continue;
             }
 
-            if (option is not ("--strategy" or "--duration" or "--speed" or "--seed" or "--config" or "--data"))
+            if (option is not ("--strategy" or "--duration" or "--speed" or "--seed" or "--config" or "--data"
+                or "--exchange" or "--symbols" or "--coinbase-endpoint" or "--credential" or "--replay"))
             {
                 error = option.StartsWith("--", StringComparison.Ordinal) ? $"{option}: unknown option" : $"'{option}': unexpected argument";
                 return false;
@@ -129,6 +177,73 @@ internal sealed record SessionCommandLine
 
                     commandLine = commandLine with { Seed = seed };
                     break;
+                case "--exchange":
+                    if (value is not ("simulator" or "coinbase"))
+                    {
+                        error = $"--exchange: '{value}' is not a venue (expected simulator or coinbase)";
+                        return false;
+                    }
+
+                    commandLine = commandLine with { Exchange = value == "coinbase" ? ExchangeKind.Coinbase : ExchangeKind.Simulator };
+                    break;
+                case "--symbols":
+                    var symbols = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                    if (symbols.Length != 1)
+                    {
+                        error = symbols.Length == 0
+                            ? "--symbols: needs a product such as BTC-USD"
+                            : $"--symbols: '{value}' names {symbols.Length} products, but the engine trades one instrument; give one (e.g. --symbols {symbols[0]})";
+                        return false;
+                    }
+
+                    if (!IsProduct(symbols[0]))
+                    {
+                        error = $"--symbols: '{symbols[0]}' is not a product (expected BASE-QUOTE of A-Z and 0-9, e.g. BTC-USD)";
+                        return false;
+                    }
+
+                    commandLine = commandLine with { Symbol = symbols[0] };
+                    break;
+                case "--coinbase-endpoint":
+                    if (!Uri.TryCreate(value, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("wss" or "ws"))
+                    {
+                        error = $"--coinbase-endpoint: '{value}' is not a wss:// URL";
+                        return false;
+                    }
+
+                    if (endpoint.Scheme == "ws" && !endpoint.IsLoopback)
+                    {
+                        error = $"--coinbase-endpoint: '{value}' is plain ws:// to a non-loopback host; use wss:// (ws:// only to 127.0.0.1, ::1 or localhost)";
+                        return false;
+                    }
+
+                    commandLine = commandLine with { CoinbaseEndpoint = endpoint };
+                    break;
+                case "--credential":
+                    if (!PinnacleMM.Security.Credentials.CredentialVault.IsValidName(value))
+                    {
+                        error = $"--credential: '{value}' is not a credential name (1 to {PinnacleMM.Security.Credentials.CredentialVault.MaxNameLength} of A-Z a-z 0-9 . _ -, not starting with '.')";
+                        return false;
+                    }
+
+                    commandLine = commandLine with { CredentialName = value };
+                    break;
+                case "--replay":
+                    var recording = Path.GetFullPath(value);
+                    if (!Directory.Exists(recording))
+                    {
+                        error = $"--replay: the recording directory '{recording}' does not exist";
+                        return false;
+                    }
+
+                    if (!RecordedInstrument.TryRead(recording, out var recorded, out var readError))
+                    {
+                        error = $"--replay: {readError}";
+                        return false;
+                    }
+
+                    commandLine = commandLine with { ReplayDirectory = recording, ReplayInstrument = recorded };
+                    break;
                 case "--config":
                     var file = Path.GetFullPath(value);
                     if (!File.Exists(file))
@@ -158,7 +273,92 @@ internal sealed record SessionCommandLine
             }
         }
 
-        return true;
+        error = CheckCombination(commandLine);
+        return error is null;
+    }
+
+    /// <summary>The options that only make sense together (or not at all together); null when the combination is valid.</summary>
+    private static string? CheckCombination(SessionCommandLine c)
+    {
+        if (c.Exchange == ExchangeKind.Simulator)
+        {
+            foreach (var (given, option) in new (bool, string)[]
+            {
+                (c.Symbol is not null, "--symbols"), (c.CoinbaseEndpoint is not null, "--coinbase-endpoint"), (c.Live, "--live"),
+                (c.CredentialName is not null, "--credential"), (c.ReplayDirectory is not null, "--replay"),
+            })
+            {
+                if (given)
+                {
+                    return $"{option}: only with --exchange coinbase (the simulator has its own market and instrument)";
+                }
+            }
+
+            return null;
+        }
+
+        if (c.Seed is not null)
+        {
+            return "--seed: only with --exchange simulator (a Coinbase feed or a recording has no seed)";
+        }
+
+        if (c.Speed is not null && c.ReplayDirectory is null)
+        {
+            return "--speed: with --exchange coinbase only for --replay (the live feed runs in real time)";
+        }
+
+        if (c.CredentialName is not null && !c.Live)
+        {
+            return "--credential: only with --live (paper trading needs no credentials)";
+        }
+
+        if (c.ReplayDirectory is not null)
+        {
+            if (c.Live)
+            {
+                return "--live: cannot send real orders from a replay; --replay trades on paper";
+            }
+
+            if (c.CoinbaseEndpoint is not null)
+            {
+                return "--coinbase-endpoint: not used with --replay (the recording is the feed)";
+            }
+
+            if (c.Record)
+            {
+                return "--record: a replay is already a recording";
+            }
+
+            if (c.Symbol is not null && c.ReplayInstrument is { } recorded && c.Symbol != recorded.Symbol)
+            {
+                return $"--symbols: {c.Symbol}, but the recording '{c.ReplayDirectory}' is of {recorded.Symbol}";
+            }
+
+            return null;
+        }
+
+        if (c.Live)
+        {
+            if (c.CredentialName is null)
+            {
+                return "--live: needs --credential <name> (a Coinbase Exchange API key in the vault; add one with 'credentials add <name>')";
+            }
+
+            if (!File.Exists(c.VaultPath))
+            {
+                return $"--live: there is no credential vault at '{c.VaultPath}'; add the credential with 'credentials add {c.CredentialName} --data {c.DataDirectory}'";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>BASE-QUOTE, each 1 to 16 of A-Z and 0-9 (the Coinbase product id shape).</summary>
+    private static bool IsProduct(string value)
+    {
+        var dash = value.IndexOf('-', StringComparison.Ordinal);
+        return dash is > 0 and <= 16 && value.Length - dash - 1 is > 0 and <= 16 && value.LastIndexOf('-') == dash
+            && value.All(ch => ch == '-' || ch is >= 'A' and <= 'Z' || char.IsAsciiDigit(ch));
     }
 
     private static bool TryParseStrategy(string value, out StrategyKind strategy)

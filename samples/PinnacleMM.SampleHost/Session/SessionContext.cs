@@ -1,45 +1,53 @@
 using System.Globalization;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Exchange.Engine;
-using PinnacleMM.Exchange.Simulator;
 
 namespace PinnacleMM.SampleHost.Session;
 
 /// <summary>What the displays and reports show about a running session, and how they format it.</summary>
+/// <param name="engine">The engine.</param>
+/// <param name="instrument">The traded instrument.</param>
+/// <param name="strategyName">The strategy's type name.</param>
+/// <param name="commandLine">The command line (data directory, duration).</param>
+/// <param name="venue">The venue in words: "simulator, seed 1", "coinbase wss://..., paper trading", "replay of ...".</param>
+/// <param name="currencies">The base and quote currency of positions and P&amp;L.</param>
+/// <param name="mode">How market time runs, in words.</param>
+/// <param name="virtualTime">Whether the engine's clock follows the events (latency is not measured then).</param>
+/// <param name="marketTime">Market time since the session started: the simulator's clock, the replayed feed's, or wall-clock time.</param>
 internal sealed class SessionContext(
     TradingEngine engine,
-    ExchangeSimulator simulator,
-    ExchangeSimulatorOptions simulatorOptions,
+    InstrumentSpec instrument,
     string strategyName,
-    SessionCommandLine commandLine)
+    SessionCommandLine commandLine,
+    string venue,
+    (string Base, string Quote) currencies,
+    string mode,
+    bool virtualTime,
+    Func<TimeSpan> marketTime)
 {
     public TradingEngine Engine { get; } = engine;
 
-    public ExchangeSimulator Simulator { get; } = simulator;
-
-    public InstrumentSpec Instrument { get; } = simulatorOptions.Instrument!;
+    public InstrumentSpec Instrument { get; } = instrument;
 
     public string StrategyName { get; } = strategyName;
 
-    public string BaseCurrency { get; } = simulatorOptions.BaseCurrency;
+    public string BaseCurrency { get; } = currencies.Base;
 
-    public string QuoteCurrency { get; } = simulatorOptions.QuoteCurrency;
+    public string QuoteCurrency { get; } = currencies.Quote;
 
-    public bool VirtualTime { get; } = simulatorOptions.TimeMode == SimulatorTimeMode.Virtual;
+    public bool VirtualTime { get; } = virtualTime;
 
-    public long Seed { get; } = simulatorOptions.Seed;
+    public string Venue { get; } = venue;
 
     public string DataDirectory { get; } = commandLine.DataDirectory;
 
     public TimeSpan? Duration { get; } = commandLine.Duration;
 
-    /// <summary>How simulated time runs, in words.</summary>
-    public string Mode { get; } = simulatorOptions.TimeMode == SimulatorTimeMode.Virtual
-        ? "virtual time (as fast as possible, deterministic)"
-        : string.Create(CultureInfo.InvariantCulture, $"speed {simulatorOptions.Speed:0.###}x real time");
+    /// <summary>How market time runs, in words.</summary>
+    public string Mode { get; } = mode;
 
-    /// <summary>Simulated market time since the simulator started.</summary>
-    public TimeSpan MarketTime => TimeSpan.FromTicks(Simulator.NowNanoseconds / TimeSpan.NanosecondsPerTick);
+    /// <summary>Market time since the session started.</summary>
+    public TimeSpan MarketTime => marketTime();
 
     public string Quantity(decimal value) => value.ToString("F" + Instrument.QuantityDecimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
@@ -56,7 +64,7 @@ internal sealed class SessionContext(
 
     /// <summary>Tick-to-quote latency, or why there is none.</summary>
     public string Latency(EngineStatus status, bool full) => VirtualTime
-        ? full ? "not measured in virtual time (every stage runs on the simulator's clock)" : "n/a (virtual time)"
+        ? full ? "not measured in virtual time (every stage runs on the clock of the events)" : "n/a (virtual time)"
         : status.TickToQuote.Count == 0
             ? "no quote sent yet"
             : full

@@ -12,7 +12,7 @@ internal static class SessionReport
     public static void WriteStart(TextWriter output, SessionContext session)
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"PinnacleMM sample host: {session.StrategyName} on {session.Instrument.Symbol} (simulator, seed {session.Seed}), {session.Mode}"));
+            $"PinnacleMM sample host: {session.StrategyName} on {session.Instrument.Symbol} ({session.Venue}), {session.Mode}"));
         output.WriteLine($"data: {session.DataDirectory}");
         output.WriteLine(session.Duration is { } duration
             ? string.Create(CultureInfo.InvariantCulture, $"running for {duration.TotalSeconds:0.###} s of market time; Ctrl-C stops earlier")
@@ -38,7 +38,7 @@ internal static class SessionReport
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  replayed:        {persistence?.RecordsReplayed ?? 0} journal records after it ({report.ActivitiesReplayed} order activities), tail {(persistence?.TruncatedTail is null ? "clean" : "repaired: " + persistence.TruncatedTail)}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  open orders:     {report.RecoveredOpenOrders.Count} recovered; {venue?.ClosedLocally.Count ?? 0} closed (the new simulator does not have them), {venue?.OrphansCancelled.Count ?? 0} unknown venue orders cancelled"));
+            $"  open orders:     {report.RecoveredOpenOrders.Count} recovered; {venue?.ClosedLocally.Count ?? 0} closed (the venue does not have them), {venue?.OrphansCancelled.Count ?? 0} unknown venue orders cancelled"));
     }
 
     public static void WriteSummary(TextWriter output, SessionContext session, EngineStatus status, TimeSpan elapsed)

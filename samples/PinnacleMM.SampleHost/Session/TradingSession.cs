@@ -6,6 +6,8 @@ using Microsoft.Extensions.Options;
 using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Strategies;
 using PinnacleMM.Exchange.Engine;
+using PinnacleMM.Exchange.Replay;
+using PinnacleMM.SampleHost.Hosting;
 using PinnacleMM.Exchange.Simulator;
 using PinnacleMM.SampleHost.Display;
 using PinnacleMM.Security.Audit;
@@ -14,7 +16,8 @@ using Spectre.Console;
 namespace PinnacleMM.SampleHost.Session;
 
 /// <summary>
-/// One market-making session as a hosted service: builds the strategy, the simulator and the engine from the
+/// One market-making session as a hosted service: builds the strategy, the venue (the simulator, or Coinbase market
+/// data live or replayed with paper or live order entry) and the engine from the
 /// validated options, starts the engine (which recovers from the data directory), shows the dashboard until the
 /// duration is reached or the host is asked to stop (Ctrl-C, SIGTERM), stops the engine cleanly (cancel all, final
 /// snapshot, journal flush) and prints the summary.
@@ -35,6 +38,9 @@ internal sealed class TradingSession(
     // Virtual time is driven in slices so that a stop request is seen within one slice of simulated time.
     private static readonly TimeSpan VirtualSlice = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan StopSlice = TimeSpan.FromMilliseconds(1);
+
+    // How long a live Coinbase feed may take to connect before the session gives up.
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -59,11 +65,15 @@ internal sealed class TradingSession(
     {
         var simulatorOptions = services.GetRequiredService<IOptions<ExchangeSimulatorOptions>>().Value;
         var time = services.GetRequiredService<TimeProvider>();
-        var engines = services.GetRequiredService<TradingEngineFactory>();
-        var instrument = engines.Instrument;
-        var virtualTime = simulatorOptions.TimeMode == SimulatorTimeMode.Virtual;
 
-        // The strategy's position pays the simulator's fees, so that its P&L matches the venue's balances.
+        // Resolving the factory builds the connectors (SessionVenue: Coinbase feed or replay, paper exchange, recorder).
+        var engines = services.GetRequiredService<TradingEngineFactory>();
+        var venue = services.GetService<SessionVenue>();
+        var instrument = engines.Instrument;
+        var virtualTime = SessionModeRegistration.EventsDriveClock(commandLine, simulatorOptions);
+
+        // The strategy's position pays the configured fees (the simulator's, which the paper exchange charges too), so
+        // that its P&L matches the venue's balances.
         var strategies = services.GetRequiredService<MarketMakerStrategyFactory>();
         var position = new PositionTracker(instrument, simulatorOptions.MakerFeeRate, simulatorOptions.TakerFeeRate);
         MarketMakerStrategy strategy = commandLine.Strategy == StrategyKind.Basic
@@ -73,28 +83,77 @@ internal sealed class TradingSession(
         // From here on files are written: the data directory and its lock, the journal, the audit log. The factory
         // gives the engine the registered persistence manager, audit log, rate limiters, clock and meter factory.
         var audit = services.GetRequiredService<IAuditLog>();
-        var simulator = services.GetRequiredService<ExchangeSimulator>();
+        var simulator = commandLine.Exchange == ExchangeKind.Simulator ? services.GetRequiredService<ExchangeSimulator>() : null;
         await using var engine = engines.Create(strategy);
-        var session = new SessionContext(engine, simulator, simulatorOptions, strategy.GetType().Name, commandLine);
+        var market = new MarketTimeSource(simulator, venue?.Replay is not null ? venue.Paper : null, time);
+        var session = new SessionContext(
+            engine,
+            instrument,
+            strategy.GetType().Name,
+            commandLine,
+            venue?.Description ?? string.Create(CultureInfo.InvariantCulture, $"simulator, seed {simulatorOptions.Seed}"),
+            simulator is not null ? (simulatorOptions.BaseCurrency, simulatorOptions.QuoteCurrency) : SessionVenue.Currencies(instrument.Symbol),
+            Mode(simulatorOptions, virtualTime),
+            virtualTime,
+            () => market.Elapsed);
         var output = Console.Out;
 
         SessionReport.WriteStart(output, session);
+        if (venue?.RecordingDirectory is { } recordingDirectory)
+        {
+            output.WriteLine($"recording market data into {recordingDirectory}");
+        }
+
         WriteAudit(audit, "session.start", session, AuditOutcome.Success, new Dictionary<string, string>
         {
             ["strategy"] = session.StrategyName,
-            ["seed"] = session.Seed.ToString(CultureInfo.InvariantCulture),
+            ["venue"] = session.Venue,
             ["mode"] = session.Mode,
         });
 
-        var report = await engine.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        // A live feed's connector returns from connect once the feed is connected: give up after ConnectTimeout (or on
+        // Ctrl-C) instead of waiting forever for an unreachable endpoint. The engine cleans up a failed start.
+        EngineRecoveryReport report;
+        using (var connecting = commandLine.Exchange == ExchangeKind.Coinbase && commandLine.ReplayDirectory is null
+            ? new CancellationTokenSource(ConnectTimeout, time)
+            : new CancellationTokenSource())
+        using (var startToken = CancellationTokenSource.CreateLinkedTokenSource(connecting.Token, stoppingToken))
+        {
+            try
+            {
+                report = await engine.StartAsync(startToken.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (connecting.IsCancellationRequested || stoppingToken.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync(connecting.IsCancellationRequested
+                    ? $"error: could not connect to the market data feed ({session.Venue}) within {ConnectTimeout.TotalSeconds:0} s"
+                    : "error: stopped before the market data feed was connected").ConfigureAwait(false);
+                return 1;
+            }
+        }
+
         SessionReport.WriteRecovery(output, session, report);
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
 
         var started = Stopwatch.GetTimestamp();
-        var end = session.Duration is { } duration ? checked(simulator.NowNanoseconds + (duration.Ticks * TimeSpan.NanosecondsPerTick)) : long.MaxValue;
-        var running = virtualTime
-            ? Task.Factory.StartNew(() => DriveVirtualTime(simulator, engine, end, stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
-            : WaitRealTimeAsync(simulator, engine, end, simulatorOptions.Speed, time, stoppingToken);
+        market.Start();
+        var duration = session.Duration is { } d ? d.Ticks * TimeSpan.NanosecondsPerTick : long.MaxValue;
+        Task running;
+        if (simulator is not null)
+        {
+            var end = duration == long.MaxValue ? long.MaxValue : checked(simulator.NowNanoseconds + duration);
+            running = virtualTime
+                ? Task.Factory.StartNew(() => DriveVirtualTime(simulator, engine, end, stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                : WaitRealTimeAsync(simulator, engine, end, simulatorOptions.Speed, time, stoppingToken);
+        }
+        else if (venue?.Replay is { } replay && commandLine.Speed is null)
+        {
+            running = Task.Factory.StartNew(() => DriveReplay(replay, market, engine, duration, stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        else
+        {
+            running = WaitFeedAsync(venue?.Replay, market, engine, duration, time, stoppingToken);
+        }
 
         IStatusDisplay display = commandLine.Plain || Console.IsOutputRedirected
             ? new PlainStatusDisplay(output, time)
@@ -108,6 +167,17 @@ internal sealed class TradingSession(
 
         var status = engine.Status;
         SessionReport.WriteSummary(output, session, status, Stopwatch.GetElapsedTime(started));
+        if (venue?.Replay?.Report is { } replayed)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  replay:          {replayed.EventsDelivered} events to the end of the recording{(replayed.Fault is { } fault ? ", stopped early: " + fault : string.Empty)}"));
+        }
+
+        if (venue?.RecordingDirectory is { } recorded)
+        {
+            output.WriteLine($"  recorded:        {recorded} (replay it with --exchange coinbase --replay {recorded})");
+        }
+
         WriteAudit(audit, "session.stop", session, AuditOutcome.Success, new Dictionary<string, string>
         {
             ["fills"] = status.FillCount.ToString(CultureInfo.InvariantCulture),
@@ -116,6 +186,47 @@ internal sealed class TradingSession(
         });
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
+    }
+
+    private string Mode(ExchangeSimulatorOptions simulator, bool virtualTime) => commandLine.Exchange switch
+    {
+        ExchangeKind.Simulator => virtualTime
+            ? "virtual time (as fast as possible, deterministic)"
+            : string.Create(CultureInfo.InvariantCulture, $"speed {simulator.Speed:0.###}x real time"),
+        _ when commandLine.ReplayDirectory is null => "real time",
+        _ when commandLine.Speed is { } speed => string.Create(CultureInfo.InvariantCulture, $"recorded time at {speed:0.###}x (engine on the recorded clock)"),
+        _ => "recorded time as fast as possible (deterministic)",
+    };
+
+    /// <summary>
+    /// A replay driven event by event on this thread, the engine and the paper exchange inline with it, until the
+    /// duration of recorded time has passed or the recording ends: the same recording gives the same session.
+    /// </summary>
+    private static void DriveReplay(ReplayMarketDataConnector replay, MarketTimeSource market, TradingEngine engine, long duration, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested && engine.IsRunning && replay.ReplayNext(1) == 1)
+        {
+            if (market.ElapsedNanoseconds >= duration)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>A live feed (wall-clock duration) or a paced replay (recorded-time duration, or its end).</summary>
+    private static async Task WaitFeedAsync(ReplayMarketDataConnector? replay, MarketTimeSource market, TradingEngine engine, long duration, TimeProvider time, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested && engine.IsRunning && market.ElapsedNanoseconds < duration && replay?.Completion.IsCompleted != true)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp((duration - market.ElapsedNanoseconds) / 1e6, 1, 100)), time, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>Virtual time: the simulator runs on this thread, the engine inline with it, slice by slice.</summary>
@@ -159,10 +270,11 @@ internal sealed class TradingSession(
     }
 
     /// <summary>Stops the engine; in virtual time the simulator is driven meanwhile so that the cancels are answered.</summary>
-    private static async Task StopEngineAsync(TradingEngine engine, ExchangeSimulator simulator, bool virtualTime)
+    private static async Task StopEngineAsync(TradingEngine engine, ExchangeSimulator? simulator, bool virtualTime)
     {
+        // The paper exchange answers the cancels itself (on the thread pool); only the simulator must be driven.
         var stop = engine.StopAsync(CancellationToken.None);
-        if (virtualTime)
+        if (virtualTime && simulator is not null)
         {
             // The engine finishes (final snapshot, flush) on this thread as soon as the last cancel is confirmed; stop
             // driving then, so that the market time at stop is the same in every run of the same seed. At most a

@@ -1,0 +1,234 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PinnacleMM.Core.Time;
+using PinnacleMM.Exchange.Abstractions;
+using PinnacleMM.Exchange.Coinbase.Connectors;
+using PinnacleMM.Exchange.Coinbase.WebSockets;
+using PinnacleMM.Exchange.Engine;
+using PinnacleMM.Exchange.Paper;
+using PinnacleMM.Exchange.Replay;
+using PinnacleMM.Exchange.Simulator;
+using PinnacleMM.Security.Credentials;
+using PinnacleMM.Security.Input;
+
+namespace PinnacleMM.SampleHost.Session;
+
+/// <summary>
+/// The connectors the engine trades through when they are not simply the simulator: Coinbase market data (live or a
+/// replayed recording) feeding a <see cref="PaperExchange"/> that fills our orders against it, or with <c>--live</c>
+/// the Coinbase order entry connector; and with <c>--record</c> a <see cref="RecordingMarketDataConnector"/> around
+/// the feed (the simulator's too).
+/// </summary>
+/// <remarks>
+/// Built by the container when the engine factory is first resolved, which the session does after every option was
+/// validated and before anything else is written. The container disposes it (and with it every connector it made).
+/// </remarks>
+internal sealed class SessionVenue : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _owned = [];
+    private CredentialVault? _vault;
+
+    private SessionVenue()
+    {
+    }
+
+    /// <summary>The market data connector the engine gets.</summary>
+    public IMarketDataConnector MarketData { get; private set; } = null!;
+
+    /// <summary>The order entry connector the engine gets.</summary>
+    public IOrderEntryConnector OrderEntry { get; private set; } = null!;
+
+    /// <summary>The paper exchange, or null (the simulator, or <c>--live</c>).</summary>
+    public PaperExchange? Paper { get; private set; }
+
+    /// <summary>The replay, or null (a live feed or the simulator).</summary>
+    public ReplayMarketDataConnector? Replay { get; private set; }
+
+    /// <summary>Where the market data is recorded, or null.</summary>
+    public string? RecordingDirectory { get; private set; }
+
+    /// <summary>The recorder, or null.</summary>
+    public RecordingMarketDataConnector? Recording { get; private set; }
+
+    /// <summary>The venue in words, for the start line and the dashboard.</summary>
+    public string Description { get; private set; } = "";
+
+    /// <summary>Registers the venue and makes its connectors the engine's (before <c>AddPinnacleMMExchange</c>, whose registrations are TryAdd).</summary>
+    public static void Register(IServiceCollection services, SessionCommandLine commandLine)
+    {
+        if (commandLine.Exchange == ExchangeKind.Simulator && !commandLine.Record)
+        {
+            return; // The simulator is both connectors, as AddPinnacleMMExchange registers it.
+        }
+
+        services.AddSingleton(sp => Create(sp, commandLine));
+        services.AddSingleton<IMarketDataConnector>(sp => sp.GetRequiredService<SessionVenue>().MarketData);
+        services.AddSingleton<IOrderEntryConnector>(sp => sp.GetRequiredService<SessionVenue>().OrderEntry);
+    }
+
+    private static SessionVenue Create(IServiceProvider services, SessionCommandLine commandLine)
+    {
+        var registry = services.GetRequiredService<InstrumentRegistry>();
+        var instrumentOptions = services.GetRequiredService<IOptions<TradedInstrumentOptions>>().Value;
+        var venue = new SessionVenue();
+        try
+        {
+            if (commandLine.Exchange == ExchangeKind.Simulator)
+            {
+                var simulator = services.GetRequiredService<ExchangeSimulator>();
+                venue.MarketData = venue.Record(simulator, registry, instrumentOptions, commandLine);
+                venue.OrderEntry = simulator;
+                venue.Description = FormattableString.Invariant($"simulator, seed {services.GetRequiredService<IOptions<ExchangeSimulatorOptions>>().Value.Seed}");
+                return venue;
+            }
+
+            var spec = instrumentOptions.ToSpec();
+            // The connectors map the product by symbol: register it (the engine factory then finds it).
+            if (!registry.TryGetId(spec.Symbol, out _))
+            {
+                registry.Register(spec);
+            }
+
+            var clock = services.GetRequiredService<MonotonicClock>();
+            IMarketDataConnector feed;
+            if (commandLine.ReplayDirectory is { } directory)
+            {
+                var replay = new ReplayMarketDataConnector(new ReplayOptions
+                {
+                    Directory = directory,
+                    Pacing = commandLine.Speed is null ? ReplayPacing.Manual : ReplayPacing.Paced,
+                    Speed = commandLine.Speed ?? 1,
+                    Instruments = registry,
+                    TimeProvider = services.GetRequiredService<TimeProvider>(),
+                    Venue = "replay",
+                });
+                venue._owned.Add(replay);
+                venue.Replay = replay;
+                feed = replay;
+                venue.Description = commandLine.Speed is { } speed
+                    ? FormattableString.Invariant($"replay of {directory} at {speed:0.###}x, paper trading")
+                    : $"replay of {directory} as fast as possible, paper trading";
+            }
+            else
+            {
+                var endpoint = commandLine.CoinbaseEndpoint ?? CoinbaseMarketDataOptions.ExchangeEndpoint;
+                var coinbase = new CoinbaseMarketDataConnector(
+                    new CoinbaseMarketDataOptions
+                    {
+                        Products = [spec.Symbol],
+                        Feed = new CoinbaseFeedClientOptions { Endpoint = endpoint, AllowInsecureLoopback = endpoint.Scheme == "ws" },
+                    },
+                    registry,
+                    clock: clock,
+                    timeProvider: services.GetRequiredService<TimeProvider>());
+                venue._owned.Add(coinbase);
+                feed = venue.Record(coinbase, registry, instrumentOptions, commandLine);
+                venue.Description = commandLine.Live
+                    ? $"coinbase {endpoint}, LIVE orders with credential '{commandLine.CredentialName}'"
+                    : $"coinbase {endpoint}, paper trading";
+            }
+
+            if (commandLine.Live)
+            {
+                venue.MarketData = feed;
+                venue.OrderEntry = venue.LiveOrderEntry(commandLine, registry, spec.Symbol);
+                return venue;
+            }
+
+            // Paper trading: the simulator's configured fees and balances, in the product's currencies.
+            var simulatorOptions = services.GetRequiredService<IOptions<ExchangeSimulatorOptions>>().Value;
+            var (baseCurrency, quoteCurrency) = Currencies(spec.Symbol);
+            var paper = new PaperExchange(
+                new PaperExchangeOptions
+                {
+                    Instruments = registry,
+                    MakerFeeRate = simulatorOptions.MakerFeeRate,
+                    TakerFeeRate = simulatorOptions.TakerFeeRate,
+                    InitialBalances = new Dictionary<string, decimal>(StringComparer.Ordinal)
+                    {
+                        [baseCurrency] = simulatorOptions.InitialBaseBalance,
+                        [quoteCurrency] = simulatorOptions.InitialQuoteBalance,
+                    },
+                },
+                feed);
+            venue._owned.Add(paper.MarketData);
+            venue._owned.Add(paper);
+            venue.Paper = paper;
+            venue.MarketData = paper.MarketData;
+            venue.OrderEntry = paper;
+            return venue;
+        }
+        catch
+        {
+            venue.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    /// <summary>BTC-USD → (BTC, USD).</summary>
+    public static (string Base, string Quote) Currencies(string symbol)
+    {
+        var dash = symbol.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0 ? (symbol[..dash], symbol[(dash + 1)..]) : (symbol, "USD");
+    }
+
+    private IMarketDataConnector Record(IMarketDataConnector feed, InstrumentRegistry registry, TradedInstrumentOptions instrument, SessionCommandLine commandLine)
+    {
+        if (!commandLine.Record)
+        {
+            return feed;
+        }
+
+        var directory = Path.Combine(commandLine.DataDirectory, "recordings", instrument.Symbol);
+        RecordedInstrument.From(instrument).Write(directory);
+        var recording = new RecordingMarketDataConnector(feed, directory, registry);
+        _owned.Add(recording);
+        Recording = recording;
+        RecordingDirectory = directory;
+        return recording;
+    }
+
+    private CoinbaseOrderEntryConnector LiveOrderEntry(SessionCommandLine commandLine, InstrumentRegistry registry, string symbol)
+    {
+        var name = commandLine.CredentialName!;
+        var password = MaskedInput.ReadPassword($"Vault password ({commandLine.VaultPath}): ");
+        try
+        {
+            _vault = CredentialVault.Open(commandLine.VaultPath, password);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(password.AsSpan()));
+        }
+
+        if (!_vault.Contains(name))
+        {
+            throw new InvalidOperationException($"--credential: there is no credential named '{name}' in {commandLine.VaultPath}; add it with 'credentials add {name}'.");
+        }
+
+        var options = new CoinbaseOrderEntryOptions { CredentialName = name, Products = [symbol] };
+        if (commandLine.CoinbaseEndpoint is { } endpoint)
+        {
+            options.Feed.Endpoint = endpoint;
+            options.Feed.AllowInsecureLoopback = endpoint.Scheme == "ws";
+        }
+
+        var orders = new CoinbaseOrderEntryConnector(options, registry, _vault);
+        _owned.Add(orders);
+        return orders;
+    }
+
+    /// <summary>Disposes every connector it made, the paper exchange first, then the feeds and the recorder (which flushes); then the vault.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _owned.Count - 1; i >= 0; i--)
+        {
+            await _owned[i].DisposeAsync().ConfigureAwait(false);
+        }
+
+        _owned.Clear();
+        _vault?.Dispose();
+        _vault = null;
+    }
+}
