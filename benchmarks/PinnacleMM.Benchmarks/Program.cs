@@ -21,8 +21,8 @@ if (args.Length > 0 && args[0] == "recovery-cpu")
     return RecoveryCpuHarness.Run(args[1..]);
 }
 
-// `engine-latency [events] [BusySpin|Yielding|Blocking|all] [eventsPerSecond] [runs]`: tick-to-quote through the
-// threaded engine with the simulator, fed by a paced (sleeping) market data thread.
+// `engine-latency [events] [BusySpin|Yielding|Blocking|<strategy>/<execution>|Inline|all] [eventsPerSecond] [runs]`:
+// tick-to-quote through the threaded engine with the simulator, fed by a paced (sleeping) market data thread.
 if (args.Length > 0 && args[0] == "engine-latency")
 {
     return EngineLatencyHarness.Run(args[1..]);

@@ -24,7 +24,8 @@ namespace PinnacleMM.Benchmarks.Engine;
 /// directory. The engine's own histogram measures each command from the receipt of the market event that caused
 /// it to its hand-over to the simulator ("market event in → order command out").
 /// The <c>Inline</c> mode runs every stage on the market data thread: the work without the hand-offs.
-/// Usage: <c>engine-latency [events] [BusySpin|Yielding|Blocking|Inline|all] [eventsPerSecond] [runs]</c>.
+/// A mode <c>S/E</c> sets the strategy thread's and the execution thread's wait strategies; <c>BusySpin</c> alone means
+/// <c>BusySpin/Yielding</c>. Usage: <c>engine-latency [events] [BusySpin|Yielding|Blocking|S/E|Inline|all] [eventsPerSecond] [runs]</c>.
 /// </summary>
 public static partial class EngineLatencyHarness
 {
@@ -38,13 +39,13 @@ public static partial class EngineLatencyHarness
     {
         var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
         var modes = args.Length > 1 && !args[1].Equals("all", StringComparison.OrdinalIgnoreCase)
-            ? [args[1].Equals(InlineMode, StringComparison.OrdinalIgnoreCase) ? InlineMode : Enum.Parse<WaitStrategy>(args[1], ignoreCase: true).ToString()]
-            : new[] { nameof(WaitStrategy.BusySpin), nameof(WaitStrategy.Yielding), nameof(WaitStrategy.Blocking), InlineMode };
+            ? [Normalize(args[1])]
+            : new[] { Normalize("BusySpin"), Normalize("Yielding"), Normalize("Blocking"), InlineMode };
         var rate = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 20_000;
         var runs = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
         if (events <= 0 || rate <= 0 || runs <= 0)
         {
-            Console.Error.WriteLine("usage: engine-latency [events > 0] [BusySpin|Yielding|Blocking|Inline|all] [eventsPerSecond > 0] [runs > 0]");
+            Console.Error.WriteLine("usage: engine-latency [events > 0] [BusySpin|Yielding|Blocking|<strategy>/<execution>|Inline|all] [eventsPerSecond > 0] [runs > 0]");
             return 2;
         }
 
@@ -100,7 +101,8 @@ public static partial class EngineLatencyHarness
                 new TradingEngineOptions
                 {
                     Threading = inline ? EngineThreading.Inline : EngineThreading.Threaded,
-                    WaitStrategy = inline ? WaitStrategy.Yielding : Enum.Parse<WaitStrategy>(mode),
+                    WaitStrategy = inline ? WaitStrategy.Yielding : Enum.Parse<WaitStrategy>(mode.Split('/')[0]),
+                    ExecutionWaitStrategy = inline ? null : Enum.Parse<WaitStrategy>(mode.Split('/')[1]),
                     SnapshotInterval = TimeSpan.Zero,
                     Orders = new OrderManagerOptions { Reconciler = strategyOptions.ToReconcilerOptions() },
                 },
@@ -206,6 +208,25 @@ public static partial class EngineLatencyHarness
         options.Takers.Size = new SizeDistribution { Kind = SizeDistributionKind.Uniform, MinLots = 10, MaxLots = 60 };
         options.NoiseTraders.RatePerSecond = rate * 0.4;
         return options;
+    }
+
+    /// <summary>
+    /// "strategy/execution" wait strategies. A bare name is the 2-core configuration: a busy-spinning strategy thread
+    /// with a yielding execution thread (two spinning threads plus the market data thread need three cores); the
+    /// yielding and blocking engines use their strategy for both threads.
+    /// </summary>
+    private static string Normalize(string mode)
+    {
+        if (mode.Equals(InlineMode, StringComparison.OrdinalIgnoreCase))
+        {
+            return InlineMode;
+        }
+
+        var parts = mode.Split('/');
+        var strategy = Enum.Parse<WaitStrategy>(parts[0], ignoreCase: true);
+        var execution = parts.Length > 1 ? Enum.Parse<WaitStrategy>(parts[1], ignoreCase: true)
+            : strategy == WaitStrategy.BusySpin ? WaitStrategy.Yielding : strategy;
+        return $"{strategy}/{execution}";
     }
 
     private static string Micros(long nanoseconds) => nanoseconds < 1_000_000
