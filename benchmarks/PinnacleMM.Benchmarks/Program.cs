@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using PinnacleMM.Benchmarks.Engine;
 using PinnacleMM.Benchmarks.Latency;
 using PinnacleMM.Benchmarks.Persistence;
 
@@ -18,6 +19,13 @@ if (args.Length > 0 && args[0] == "journal-latency")
 if (args.Length > 0 && args[0] == "recovery-cpu")
 {
     return RecoveryCpuHarness.Run(args[1..]);
+}
+
+// `engine-latency [events] [BusySpin|Yielding|Blocking|<strategy>/<execution>|Inline|all] [eventsPerSecond] [runs]`:
+// tick-to-quote through the threaded engine with the simulator, fed by a paced (sleeping) market data thread.
+if (args.Length > 0 && args[0] == "engine-latency")
+{
+    return EngineLatencyHarness.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(LatencyHarness).Assembly).Run(args);

@@ -26,7 +26,9 @@ namespace PinnacleMM.Exchange.Engine;
 /// market data to the strategy's book, asks the strategy, reconciles and risk-checks, and writes commands into a
 /// ring to the execution thread, which hands them to the order-entry connector. Every market event and order
 /// activity goes through a fourth ring to the persistence and monitoring thread, which journals and audits them.
-/// Threads wait according to <see cref="TradingEngineOptions.WaitStrategy"/>. The strategy is only ever called on
+/// The strategy thread waits according to <see cref="TradingEngineOptions.WaitStrategy"/>, the execution thread
+/// according to <see cref="TradingEngineOptions.ExecutionWaitStrategy"/> (on 2 cores: a busy-spinning strategy
+/// thread and a yielding execution thread). The strategy is only ever called on
 /// the strategy thread. In <see cref="EngineThreading.Inline"/> mode the same stages run inside the connector's
 /// sink calls (deterministic with the simulator in virtual time).
 /// </para>
@@ -60,6 +62,9 @@ public sealed class TradingEngine : IAsyncDisposable
     private readonly bool _inline;
     private readonly long _timerInterval;
     private readonly long _snapshotInterval;
+    /// <summary>The longest a sleeping execution thread waits without a signal (a safety net; every command and the stop signal it).</summary>
+    private static readonly TimeSpan ExecutionIdleLimit = TimeSpan.FromMilliseconds(100);
+
     private readonly Lock _inlineGate = new();
     private readonly ConcurrentQueue<Action> _control = new();
     private readonly LatencyHistogram _tickToQuote = new();
@@ -71,6 +76,7 @@ public sealed class TradingEngine : IAsyncDisposable
     private readonly SpscRing<OutboundCommand>? _commandRing;
     private readonly SpscRing<JournalItem>? _journalRing;
     private readonly EngineSignal _wake;
+    private readonly EngineSignal _executionWake;
 
     private DepthLevel[] _levels = new DepthLevel[256];
     private EngineStateSections? _sections;
@@ -152,6 +158,7 @@ public sealed class TradingEngine : IAsyncDisposable
         _timerInterval = options.TimerInterval.Ticks * TimeSpan.NanosecondsPerTick;
         _snapshotInterval = options.SnapshotInterval.Ticks * TimeSpan.NanosecondsPerTick;
         _wake = new EngineSignal(options.WaitStrategy);
+        _executionWake = new EngineSignal(options.ExecutionWaitStrategy ?? options.WaitStrategy);
         _venueBook = new DepthBook(strategy.Instrument);
         if (audit is not null)
         {
@@ -160,12 +167,13 @@ public sealed class TradingEngine : IAsyncDisposable
 
         if (!_inline)
         {
-            _marketRing = new SpscRing<MarketEvent>(options.MarketDataRingCapacity, options.WaitStrategy);
-            _executionRing = new SpscRing<ExecutionEvent>(options.OrderRingCapacity, options.WaitStrategy);
-            _commandRing = new SpscRing<OutboundCommand>(options.OrderRingCapacity, options.WaitStrategy);
-            _journalRing = new SpscRing<JournalItem>(
-                options.JournalRingCapacity,
-                options.PersistenceWaitStrategy == WaitStrategy.Blocking ? WaitStrategy.Yielding : options.PersistenceWaitStrategy);
+            // The consumers wait through the engine's own signals (_wake, _executionWake), never through a ring, so
+            // no ring signals: a blocking ring would make every write and every drain pay a memory fence. A ring's
+            // strategy only says how its producer waits when it is full (back-pressure, not the normal case).
+            _marketRing = new SpscRing<MarketEvent>(options.MarketDataRingCapacity, NonSignalling(options.WaitStrategy));
+            _executionRing = new SpscRing<ExecutionEvent>(options.OrderRingCapacity, NonSignalling(options.WaitStrategy));
+            _commandRing = new SpscRing<OutboundCommand>(options.OrderRingCapacity, NonSignalling(options.WaitStrategy));
+            _journalRing = new SpscRing<JournalItem>(options.JournalRingCapacity, NonSignalling(options.PersistenceWaitStrategy));
         }
 
         Orders = new OrderManager(instrumentId, strategy, strategy.Risk, new CommandSink(this), options.Orders, new ActivitySink(this), rateLimits, _clock, orderEntry.SupportsAmend);
@@ -302,6 +310,7 @@ public sealed class TradingEngine : IAsyncDisposable
         }
 
         _wake.Dispose();
+        _executionWake.Dispose();
         Metrics.Dispose();
     }
 
@@ -631,7 +640,7 @@ public sealed class TradingEngine : IAsyncDisposable
         }
         else
         {
-            _commandRing!.Complete();
+            CompleteCommands();
             _journalRing!.Complete();
         }
     }
@@ -742,7 +751,7 @@ public sealed class TradingEngine : IAsyncDisposable
         catch (Exception e)
         {
             Fail(e);
-            _commandRing!.Complete();
+            CompleteCommands();
             _journalRing!.Complete();
         }
     }
@@ -750,11 +759,26 @@ public sealed class TradingEngine : IAsyncDisposable
     private void ExecutionLoop()
     {
         var ring = _commandRing!;
+        var idle = 0;
+        Func<bool> hasWork = () => ring.Count > 0 || ring.IsCompleted;
         try
         {
-            while (ring.Read(out var outbound))
+            while (true)
             {
-                SendNow(outbound);
+                if (ring.TryRead(out var outbound))
+                {
+                    idle = 0;
+                    SendNow(outbound);
+                    continue;
+                }
+
+                // Complete() is published after the last command, so one more look after seeing it finds them all.
+                if (ring.IsCompleted && ring.Count == 0)
+                {
+                    break;
+                }
+
+                _executionWake.Idle(ref idle, hasWork, ExecutionIdleLimit);
             }
         }
         catch (Exception e)
@@ -762,6 +786,15 @@ public sealed class TradingEngine : IAsyncDisposable
             Fail(e);
         }
     }
+
+    /// <summary>The end of the command stream (strategy thread): the execution thread sends what is left and ends.</summary>
+    private void CompleteCommands()
+    {
+        _commandRing!.Complete();
+        _executionWake.WakeNow();
+    }
+
+    private static WaitStrategy NonSignalling(WaitStrategy strategy) => strategy == WaitStrategy.Blocking ? WaitStrategy.Yielding : strategy;
 
     private void PersistenceLoop()
     {
@@ -817,14 +850,17 @@ public sealed class TradingEngine : IAsyncDisposable
 
     private void SendNow(in OutboundCommand outbound)
     {
-        if (outbound.TriggerNanoseconds > 0)
+        // The hand-over time is read before the call and recorded after it: the histogram and any metrics listener
+        // then delay neither this command nor the next one in the ring.
+        var handedOver = outbound.TriggerNanoseconds > 0 ? _clock.NowNanoseconds : 0;
+        var pending = _orderEntry.SendAsync(outbound.Command);
+        if (handedOver > 0)
         {
-            var latency = _clock.NowNanoseconds - outbound.TriggerNanoseconds;
+            var latency = handedOver - outbound.TriggerNanoseconds;
             _tickToQuote.Record(latency);
             Metrics.RecordTickToQuote(latency);
         }
 
-        var pending = _orderEntry.SendAsync(outbound.Command);
         if (!pending.IsCompletedSuccessfully)
         {
             pending.AsTask().GetAwaiter().GetResult();
@@ -1015,6 +1051,7 @@ public sealed class TradingEngine : IAsyncDisposable
             else
             {
                 engine._commandRing!.Write(new OutboundCommand(command, triggerNanoseconds));
+                engine._executionWake.Signal();
             }
         }
     }

@@ -14,11 +14,23 @@ public sealed class TradingEngineOptions
     public EngineThreading Threading { get; set; } = EngineThreading.Threaded;
 
     /// <summary>
-    /// How the strategy and execution threads wait for work: <see cref="WaitStrategy.BusySpin"/> for the lowest
-    /// latency on dedicated cores, <see cref="WaitStrategy.Yielding"/> (default) for a shared machine,
-    /// <see cref="WaitStrategy.Blocking"/> to use no CPU while idle.
+    /// How the strategy thread (and, unless <see cref="ExecutionWaitStrategy"/> says otherwise, the execution
+    /// thread) waits for work: <see cref="WaitStrategy.BusySpin"/> for the lowest latency on a dedicated core,
+    /// <see cref="WaitStrategy.Yielding"/> (default) for a shared machine, <see cref="WaitStrategy.Blocking"/> to use
+    /// no CPU while idle.
     /// </summary>
     public WaitStrategy WaitStrategy { get; set; } = WaitStrategy.Yielding;
+
+    /// <summary>
+    /// How the execution thread waits for commands; null (default) means the same as <see cref="WaitStrategy"/>.
+    /// On a machine with fewer cores than spinning threads (2 cores: the market data thread, the strategy thread
+    /// and the execution thread), pair <see cref="WaitStrategy"/> = <see cref="WaitStrategy.BusySpin"/> with
+    /// <see cref="WaitStrategy.Yielding"/> here: only the strategy thread keeps a core, the execution thread still
+    /// picks a command up within a microsecond or so but gives its core to the market data thread whenever that one
+    /// has work, and the strategy thread's hand-off stays a plain ring write (only <see cref="WaitStrategy.Blocking"/>
+    /// makes each hand-off pay a memory fence, and a wake-up when the execution thread sleeps).
+    /// </summary>
+    public WaitStrategy? ExecutionWaitStrategy { get; set; }
 
     /// <summary>
     /// How the persistence and monitoring thread waits (it is off the latency path). <see cref="WaitStrategy.Blocking"/>
@@ -72,6 +84,11 @@ public sealed class TradingEngineOptions
         if (!Enum.IsDefined(WaitStrategy))
         {
             errors.Add($"WaitStrategy: {WaitStrategy} is not a defined value.");
+        }
+
+        if (ExecutionWaitStrategy is { } execution && !Enum.IsDefined(execution))
+        {
+            errors.Add($"ExecutionWaitStrategy: {execution} is not a defined value (BusySpin, Yielding, Blocking, or null for the WaitStrategy's).");
         }
 
         if (!Enum.IsDefined(PersistenceWaitStrategy))

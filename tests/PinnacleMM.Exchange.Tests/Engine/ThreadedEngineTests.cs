@@ -12,9 +12,11 @@ namespace PinnacleMM.Exchange.Tests.Engine;
 public sealed class ThreadedEngineTests
 {
     [TestMethod]
-    [DataRow(WaitStrategy.Blocking)]
-    [DataRow(WaitStrategy.Yielding)]
-    public async Task Threads_quote_fill_and_stop_with_no_order_left_and_the_position_the_venue_reports(WaitStrategy wait)
+    [DataRow(WaitStrategy.Blocking, null)]
+    [DataRow(WaitStrategy.Yielding, null)]
+    [DataRow(WaitStrategy.Yielding, WaitStrategy.Blocking)]
+    [DataRow(WaitStrategy.BusySpin, WaitStrategy.Yielding)]
+    public async Task Threads_quote_fill_and_stop_with_no_order_left_and_the_position_the_venue_reports(WaitStrategy wait, WaitStrategy? executionWait)
     {
         var options = SimulatorTestKit.Options(21);
         options.TimeMode = SimulatorTimeMode.RealTime;
@@ -25,7 +27,7 @@ public sealed class ThreadedEngineTests
         options.Makers.Size = new SizeDistribution { Kind = SizeDistributionKind.Uniform, MinLots = 20, MaxLots = 200 };
         await using var simulator = new ExchangeSimulator(options);
         var strategy = new BasicMarketMaker(SimulatorTestKit.Instrument, EngineRun.StrategyOptions(), MonotonicClock.System, position: new PositionTracker(SimulatorTestKit.Instrument, 0.001m, 0.002m));
-        await using var engine = new TradingEngine(new TradingEngineOptions { WaitStrategy = wait, TimerInterval = TimeSpan.FromMilliseconds(100) }, strategy, SimulatorTestKit.Id, simulator, simulator);
+        await using var engine = new TradingEngine(new TradingEngineOptions { WaitStrategy = wait, ExecutionWaitStrategy = executionWait, TimerInterval = TimeSpan.FromMilliseconds(100) }, strategy, SimulatorTestKit.Id, simulator, simulator);
         var report = await engine.StartAsync();
         Assert.IsFalse(report.RecoveredAnything);
         Assert.IsTrue(report.Venue!.WasInSync);
@@ -47,5 +49,28 @@ public sealed class ThreadedEngineTests
         var venueLots = (long)((balances.Single(b => b.Currency == "SIM").Total - EngineRun.InitialBase) / SimulatorTestKit.Instrument.LotSize);
         Assert.AreEqual(venueLots, strategy.Position.PositionLots);
         Assert.IsTrue(engine.TickToQuote.Count > 0);
+    }
+
+    [TestMethod]
+    public async Task An_undefined_execution_wait_strategy_is_refused_naming_the_field()
+    {
+        var options = new TradingEngineOptions { ExecutionWaitStrategy = (WaitStrategy)7 };
+        CollectionAssert.AreEqual(
+            new[] { "ExecutionWaitStrategy: 7 is not a defined value (BusySpin, Yielding, Blocking, or null for the WaitStrategy's)." },
+            options.Validate().ToArray());
+
+        var strategy = new BasicMarketMaker(SimulatorTestKit.Instrument, EngineRun.StrategyOptions(), MonotonicClock.System);
+        await using var simulator = new ExchangeSimulator(SimulatorTestKit.Options(1));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => new TradingEngine(options, strategy, SimulatorTestKit.Id, simulator, simulator));
+        StringAssert.Contains(error.Message, "ExecutionWaitStrategy: 7 is not a defined value");
+        Assert.AreEqual(0, strategy.Position.FillCount, "nothing ran");
+        Assert.AreEqual(0, simulator.GetStatistics().ProcessedEvents, "the venue was not touched");
+    }
+
+    [TestMethod]
+    public void Without_an_execution_wait_strategy_the_options_are_valid()
+    {
+        Assert.AreEqual(0, new TradingEngineOptions { WaitStrategy = WaitStrategy.BusySpin }.Validate().Count);
+        Assert.AreEqual(0, new TradingEngineOptions { WaitStrategy = WaitStrategy.BusySpin, ExecutionWaitStrategy = WaitStrategy.Yielding }.Validate().Count);
     }
 }
