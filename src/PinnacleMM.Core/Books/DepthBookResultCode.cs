@@ -53,7 +53,7 @@ public enum DepthBookResultCode : byte
     /// <summary>The side is not a defined <see cref="Primitives.Side"/> value.</summary>
     InvalidSide,
 
-    /// <summary>The sequence number is negative.</summary>
+    /// <summary>The sequence number is negative, or a sequence range starts after it ends.</summary>
     InvalidSequence,
 
     /// <summary>The book's snapshot carried a sequence number, so every update must carry one too.</summary>

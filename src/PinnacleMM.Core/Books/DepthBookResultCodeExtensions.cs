@@ -27,7 +27,7 @@ public static class DepthBookResultCodeExtensions
         DepthBookResultCode.PriceAboveMaximum => "price: must not exceed the instrument's maximum price",
         DepthBookResultCode.InvalidQuantity => "size: must not be negative",
         DepthBookResultCode.InvalidSide => "side: not a defined value",
-        DepthBookResultCode.InvalidSequence => "sequence: must not be negative",
+        DepthBookResultCode.InvalidSequence => "sequence: must not be negative, and a range's first sequence must not exceed its last",
         DepthBookResultCode.SequenceRequired => "sequence: the book's snapshot had a sequence number, so updates must carry one",
         DepthBookResultCode.UnexpectedSequence => "sequence: the book's snapshot had no sequence number, so updates must not carry one",
         DepthBookResultCode.DuplicateSnapshotLevel => "snapshot: the same price appears twice on one side",

@@ -92,6 +92,8 @@ public sealed class DepthBookSequenceTests
         AssertRejected(book, DepthBookResultCode.Stale, b => b.ApplyUpdate(101, [L(99, 7)], []));
         AssertRejected(book, DepthBookResultCode.Stale, b => b.ApplyUpdate(3, [L(99, 7)], []));
         AssertRejected(book, DepthBookResultCode.InvalidSequence, b => b.ApplyUpdate(-1, [L(99, 7)], []));
+        AssertRejected(book, DepthBookResultCode.InvalidSequence, b => b.ApplyUpdate(103, 102, [L(99, 7)], []));
+        StringAssert.Contains(DepthBookResultCode.InvalidSequence.Describe(), "first sequence must not exceed its last");
         AssertRejected(book, DepthBookResultCode.Gap, b => b.ApplyUpdate(103, [L(99, 7)], []));
         Assert.IsFalse(book.IsSynced);
         Assert.AreEqual(DepthBookResultCode.OutOfSync, book.ApplyUpdate(102, [L(99, 7)], []));
