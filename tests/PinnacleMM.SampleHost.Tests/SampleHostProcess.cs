@@ -32,7 +32,8 @@ internal static class SampleHostProcess
         if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"{Path.GetFileName(dll)} did not exit within 60 s: {string.Join(' ', args)}");
+            process.WaitForExit();
+            Assert.Fail($"{Path.GetFileName(dll)} did not exit within 60 s: {string.Join(' ', args)}\n{output.GetAwaiter().GetResult()}{error.GetAwaiter().GetResult()}");
         }
 
         return new Result(process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());

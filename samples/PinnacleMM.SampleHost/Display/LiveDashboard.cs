@@ -44,6 +44,11 @@ internal sealed class LiveDashboard(IAnsiConsole console, TimeProvider time) : I
         market.AddRow("best ask", $"[red]{session.Price(status.BestAsk)}[/]");
         market.AddRow("spread", status.BestBid is { } bid && status.BestAsk is { } ask ? session.Price(ask - bid) : "-");
         market.AddRow("book", status.BookSynced ? "[green]in sync[/]" : "[yellow]out of sync[/]");
+        if (session.Feed is { } feed)
+        {
+            market.AddRow("feed", Markup.Escape(feed.LastLine.Replace("feed: ", string.Empty, StringComparison.Ordinal)));
+        }
+
         market.AddRow("market events", status.MarketEvents.ToString("N0", CultureInfo.InvariantCulture));
 
         var quotes = new Table().Border(TableBorder.Simple).AddColumn("side").AddColumn(new TableColumn("price").RightAligned())

@@ -6,7 +6,8 @@ namespace PinnacleMM.SampleHost.Display;
 
 /// <summary>
 /// One status line about every second, for logs and pipes (standard output redirected, or <c>--plain</c>): a live
-/// dashboard's cursor movements would be noise there.
+/// dashboard's cursor movements would be noise there. A live feed's state changes (<c>feed:</c> lines) come before
+/// the status line of the second they happened in.
 /// </summary>
 internal sealed class PlainStatusDisplay(TextWriter output, TimeProvider time) : IStatusDisplay
 {
@@ -17,6 +18,8 @@ internal sealed class PlainStatusDisplay(TextWriter output, TimeProvider time) :
         while (!running.IsCompleted)
         {
             await Task.WhenAny(running, Task.Delay(Interval, time)).ConfigureAwait(false);
+            // The feed's state changes since the last line (a drop, a reconnect, a resync), then the status.
+            session.Feed?.Drain(output.WriteLine);
             if (!running.IsCompleted)
             {
                 output.WriteLine(Line(session, session.Engine.Status));

@@ -19,6 +19,9 @@ internal sealed record SessionCommandLine
                                         paper trading (our orders fill against the live book), nothing is sent to Coinbase
           --symbols <SYMBOL>            coinbase: the product, e.g. BTC-USD (one: the engine trades one instrument)
           --coinbase-endpoint <url>     coinbase: the feed (default wss://ws-feed.exchange.coinbase.com; ws:// only on loopback)
+          --connect-timeout <seconds>   coinbase: give up (exit 1) when the feed is not connected within this time (default 30);
+                                        until then failed attempts are retried with backoff. Once connected, a dropped feed is
+                                        reconnected and resynced for as long as the session runs (quoting pauses meanwhile)
           --live --credential <name>    coinbase: real orders, signed with the vault credential <name> in --data (asks the
                                         vault password on standard input); without --live every order is a paper order
           --record                      record the market data into <data>/recordings/<symbol> (simulator or coinbase)
@@ -32,6 +35,9 @@ internal sealed record SessionCommandLine
           credentials add|list|remove|change-password [--data <dir>]    the encrypted credential vault
           audit verify <dir>                                           checks an audit log's hash chain
         """;
+
+    /// <summary>The default of <c>--connect-timeout</c>.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The strategy to run.</summary>
     public StrategyKind Strategy { get; init; } = StrategyKind.Basic;
@@ -65,6 +71,12 @@ internal sealed record SessionCommandLine
 
     /// <summary>The Coinbase feed (<c>--coinbase-endpoint</c>), or null for the public Coinbase Exchange feed.</summary>
     public Uri? CoinbaseEndpoint { get; init; }
+
+    /// <summary>How long the session waits for a live feed's first connection (<c>--connect-timeout</c>).</summary>
+    public TimeSpan ConnectTimeout { get; init; } = DefaultConnectTimeout;
+
+    /// <summary>Whether <c>--connect-timeout</c> was given.</summary>
+    public bool ConnectTimeoutGiven { get; init; }
 
     /// <summary>Whether real orders go to Coinbase (<c>--live</c>).</summary>
     public bool Live { get; init; }
@@ -119,7 +131,7 @@ internal sealed record SessionCommandLine
             }
 
             if (option is not ("--strategy" or "--duration" or "--speed" or "--seed" or "--config" or "--data"
-                or "--exchange" or "--symbols" or "--coinbase-endpoint" or "--credential" or "--replay"))
+                or "--exchange" or "--symbols" or "--coinbase-endpoint" or "--connect-timeout" or "--credential" or "--replay"))
             {
                 error = option.StartsWith("--", StringComparison.Ordinal) ? $"{option}: unknown option" : $"'{option}': unexpected argument";
                 return false;
@@ -219,6 +231,15 @@ internal sealed record SessionCommandLine
 
                     commandLine = commandLine with { CoinbaseEndpoint = endpoint };
                     break;
+                case "--connect-timeout":
+                    if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var timeout) || !(timeout > 0) || timeout > 3600)
+                    {
+                        error = $"--connect-timeout: '{value}' must be a number of seconds greater than 0 and at most 3600";
+                        return false;
+                    }
+
+                    commandLine = commandLine with { ConnectTimeout = TimeSpan.FromSeconds(timeout), ConnectTimeoutGiven = true };
+                    break;
                 case "--credential":
                     if (!PinnacleMM.Security.Credentials.CredentialVault.IsValidName(value))
                     {
@@ -284,7 +305,7 @@ internal sealed record SessionCommandLine
         {
             foreach (var (given, option) in new (bool, string)[]
             {
-                (c.Symbol is not null, "--symbols"), (c.CoinbaseEndpoint is not null, "--coinbase-endpoint"), (c.Live, "--live"),
+                (c.Symbol is not null, "--symbols"), (c.CoinbaseEndpoint is not null, "--coinbase-endpoint"), (c.ConnectTimeoutGiven, "--connect-timeout"), (c.Live, "--live"),
                 (c.CredentialName is not null, "--credential"), (c.ReplayDirectory is not null, "--replay"),
             })
             {
@@ -319,9 +340,9 @@ internal sealed record SessionCommandLine
                 return "--live: cannot send real orders from a replay; --replay trades on paper";
             }
 
-            if (c.CoinbaseEndpoint is not null)
+            if (c.CoinbaseEndpoint is not null || c.ConnectTimeoutGiven)
             {
-                return "--coinbase-endpoint: not used with --replay (the recording is the feed)";
+                return $"{(c.CoinbaseEndpoint is not null ? "--coinbase-endpoint" : "--connect-timeout")}: not used with --replay (the recording is the feed)";
             }
 
             if (c.Record)

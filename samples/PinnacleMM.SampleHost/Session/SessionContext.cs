@@ -14,6 +14,7 @@ namespace PinnacleMM.SampleHost.Session;
 /// <param name="mode">How market time runs, in words.</param>
 /// <param name="virtualTime">Whether the engine's clock follows the events (latency is not measured then).</param>
 /// <param name="marketTime">Market time since the session started: the simulator's clock, the replayed feed's, or wall-clock time.</param>
+/// <param name="feed">A live Coinbase feed's state changes, or null.</param>
 internal sealed class SessionContext(
     TradingEngine engine,
     InstrumentSpec instrument,
@@ -23,7 +24,8 @@ internal sealed class SessionContext(
     (string Base, string Quote) currencies,
     string mode,
     bool virtualTime,
-    Func<TimeSpan> marketTime)
+    Func<TimeSpan> marketTime,
+    FeedMonitor? feed)
 {
     public TradingEngine Engine { get; } = engine;
 
@@ -36,6 +38,9 @@ internal sealed class SessionContext(
     public string QuoteCurrency { get; } = currencies.Quote;
 
     public bool VirtualTime { get; } = virtualTime;
+
+    /// <summary>A live Coinbase feed's state changes and counts, or null (the simulator or a replay).</summary>
+    public FeedMonitor? Feed { get; } = feed;
 
     public string Venue { get; } = venue;
 

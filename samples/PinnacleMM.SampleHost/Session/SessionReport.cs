@@ -57,6 +57,11 @@ internal static class SessionReport
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  orders:          {status.OrdersSent} sent (places, cancels, amends), {status.Refusals} refused locally, {status.OpenOrders.Count} open at stop"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  market events:   {status.MarketEvents}"));
         output.WriteLine($"  tick-to-quote:   {session.Latency(status, full: true)}");
+        if (session.Feed is { } feed)
+        {
+            output.WriteLine($"  feed:            {feed.Counts}");
+        }
+
         output.WriteLine($"  trading state:   {status.TradingState}{(status.TradingStateReason.Length > 0 ? " (" + status.TradingStateReason + ")" : string.Empty)}");
         output.WriteLine($"  data:            {session.DataDirectory} (journal and snapshots in {session.Instrument.Symbol}/, audit log in audit/)");
     }

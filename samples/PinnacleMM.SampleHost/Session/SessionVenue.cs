@@ -51,6 +51,9 @@ internal sealed class SessionVenue : IAsyncDisposable
     /// <summary>The recorder, or null.</summary>
     public RecordingMarketDataConnector? Recording { get; private set; }
 
+    /// <summary>The live Coinbase feed's state changes and counts, or null (the simulator or a replay).</summary>
+    public FeedMonitor? Feed { get; private set; }
+
     /// <summary>The venue in words, for the start line and the dashboard.</summary>
     public string Description { get; private set; } = "";
 
@@ -123,6 +126,7 @@ internal sealed class SessionVenue : IAsyncDisposable
                     clock: clock,
                     timeProvider: services.GetRequiredService<TimeProvider>());
                 venue._owned.Add(coinbase);
+                venue.Feed = new FeedMonitor(coinbase, endpoint, services.GetRequiredService<TimeProvider>());
                 feed = venue.Record(coinbase, registry, instrumentOptions, commandLine);
                 venue.Description = commandLine.Live
                     ? $"coinbase {endpoint}, LIVE orders with credential '{commandLine.CredentialName}'"
@@ -132,7 +136,7 @@ internal sealed class SessionVenue : IAsyncDisposable
             if (commandLine.Live)
             {
                 venue.MarketData = feed;
-                venue.OrderEntry = venue.LiveOrderEntry(commandLine, registry, spec.Symbol);
+                venue.OrderEntry = venue.LiveOrderEntry(commandLine, services.GetRequiredService<VaultOptions>(), registry, spec.Symbol);
                 return venue;
             }
 
@@ -143,6 +147,12 @@ internal sealed class SessionVenue : IAsyncDisposable
                 new PaperExchangeOptions
                 {
                     Instruments = registry,
+                    // On a live feed the threaded engine gets market data and executions on two rings: a merged level
+                    // holding a new paper order can reach it before the order's acknowledgement, when it does not yet
+                    // subtract the order, so the strategy quotes against itself and every requote feeds the next (a
+                    // storm of cancels and places after the first fill). Unmerged, the feed shows only the market.
+                    // A replay runs the engine inline, in delivery order, where merging is exact.
+                    MergeOwnOrdersIntoMarketData = commandLine.ReplayDirectory is not null,
                     MakerFeeRate = simulatorOptions.MakerFeeRate,
                     TakerFeeRate = simulatorOptions.TakerFeeRate,
                     InitialBalances = new Dictionary<string, decimal>(StringComparer.Ordinal)
@@ -189,13 +199,28 @@ internal sealed class SessionVenue : IAsyncDisposable
         return recording;
     }
 
-    private CoinbaseOrderEntryConnector LiveOrderEntry(SessionCommandLine commandLine, InstrumentRegistry registry, string symbol)
+    /// <summary>
+    /// Opens the vault (its password from standard input) and checks the credential before anything is written: a
+    /// wrong password, a damaged vault or a missing credential ends the session naming the vault, the credential and
+    /// the rule. The vault options are the configuration's (<c>PinnacleMM:Security:Vault</c>), validated at start.
+    /// </summary>
+    private CoinbaseOrderEntryConnector LiveOrderEntry(SessionCommandLine commandLine, VaultOptions vaultOptions, InstrumentRegistry registry, string symbol)
     {
         var name = commandLine.CredentialName!;
         var password = MaskedInput.ReadPassword($"Vault password ({commandLine.VaultPath}): ");
         try
         {
-            _vault = CredentialVault.Open(commandLine.VaultPath, password);
+            _vault = CredentialVault.Open(commandLine.VaultPath, password, vaultOptions);
+        }
+        catch (VaultException e)
+        {
+            var rule = e.Reason switch
+            {
+                VaultErrorReason.WrongPassword => "the vault password must be the one the vault was created with (change it with 'credentials change-password')",
+                VaultErrorReason.WeakKdfParameters => "the vault's key derivation must meet the minimum strength",
+                _ => "the vault must be an intact PinnacleMM credential vault",
+            };
+            throw new InvalidOperationException($"--credential {name}: cannot open the vault: {e.Message} ({e.Reason}); {rule}. Nothing was started.", e);
         }
         finally
         {
@@ -204,7 +229,9 @@ internal sealed class SessionVenue : IAsyncDisposable
 
         if (!_vault.Contains(name))
         {
-            throw new InvalidOperationException($"--credential: there is no credential named '{name}' in {commandLine.VaultPath}; add it with 'credentials add {name}'.");
+            var held = _vault.Names.Count == 0 ? "it holds none" : "it holds " + string.Join(", ", _vault.Names.Select(n => $"'{n}'"));
+            throw new InvalidOperationException(
+                $"--credential: there is no credential named '{name}' in the vault {commandLine.VaultPath} ({held}); --live needs a Coinbase Exchange API key stored under that name: add it with 'credentials add {name} --data {commandLine.DataDirectory}'. Nothing was started.");
         }
 
         var options = new CoinbaseOrderEntryOptions { CredentialName = name, Products = [symbol] };

@@ -39,9 +39,6 @@ internal sealed class TradingSession(
     private static readonly TimeSpan VirtualSlice = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan StopSlice = TimeSpan.FromMilliseconds(1);
 
-    // How long a live Coinbase feed may take to connect before the session gives up.
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Run off the host's start path: StartAsync returns at once and the console lifetime takes signals meanwhile.
@@ -95,7 +92,8 @@ internal sealed class TradingSession(
             simulator is not null ? (simulatorOptions.BaseCurrency, simulatorOptions.QuoteCurrency) : SessionVenue.Currencies(instrument.Symbol),
             Mode(simulatorOptions, virtualTime),
             virtualTime,
-            () => market.Elapsed);
+            () => market.Elapsed,
+            venue?.Feed);
         var output = Console.Out;
 
         SessionReport.WriteStart(output, session);
@@ -111,11 +109,12 @@ internal sealed class TradingSession(
             ["mode"] = session.Mode,
         });
 
-        // A live feed's connector returns from connect once the feed is connected: give up after ConnectTimeout (or on
-        // Ctrl-C) instead of waiting forever for an unreachable endpoint. The engine cleans up a failed start.
+        // A live feed's connector returns from connect once the feed is connected, retrying failed attempts with
+        // backoff meanwhile: give up after --connect-timeout (or on Ctrl-C) instead of waiting forever for an
+        // unreachable endpoint. The engine cleans up a failed start.
         EngineRecoveryReport report;
-        using (var connecting = commandLine.Exchange == ExchangeKind.Coinbase && commandLine.ReplayDirectory is null
-            ? new CancellationTokenSource(ConnectTimeout, time)
+        using (var connecting = venue?.Feed is not null
+            ? new CancellationTokenSource(commandLine.ConnectTimeout, time)
             : new CancellationTokenSource())
         using (var startToken = CancellationTokenSource.CreateLinkedTokenSource(connecting.Token, stoppingToken))
         {
@@ -125,13 +124,16 @@ internal sealed class TradingSession(
             }
             catch (OperationCanceledException) when (connecting.IsCancellationRequested || stoppingToken.IsCancellationRequested)
             {
+                venue?.Feed?.Drain(output.WriteLine);
                 await Console.Error.WriteLineAsync(connecting.IsCancellationRequested
-                    ? $"error: could not connect to the market data feed ({session.Venue}) within {ConnectTimeout.TotalSeconds:0} s"
+                    ? string.Create(CultureInfo.InvariantCulture,
+                        $"error: could not connect to the Coinbase feed at {venue!.Feed!.Endpoint} within {commandLine.ConnectTimeout.TotalSeconds:0.###} s (--connect-timeout); last attempt: {venue.Feed.LastDisconnectReason ?? "no answer"}. Nothing was traded.")
                     : "error: stopped before the market data feed was connected").ConfigureAwait(false);
                 return 1;
             }
         }
 
+        venue?.Feed?.Drain(output.WriteLine);
         SessionReport.WriteRecovery(output, session, report);
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
 
@@ -166,6 +168,7 @@ internal sealed class TradingSession(
         await StopEngineAsync(engine, simulator, virtualTime).ConfigureAwait(false);
 
         var status = engine.Status;
+        venue?.Feed?.Drain(output.WriteLine);
         SessionReport.WriteSummary(output, session, status, Stopwatch.GetElapsedTime(started));
         if (venue?.Replay?.Report is { } replayed)
         {
