@@ -110,7 +110,8 @@ public sealed partial class CoinbaseFeedSessionTests
         Assert.AreEqual(model.Unrealized(mid), Money(summary.Summary["unrealized P&L"]), Math.Abs(model.Position) * 0.005m + 0.000001m, "unrealized P&L at the printed (rounded) mid");
         Assert.IsTrue(model.Realized > 0, "bought below and sold above the mid: the round trip earned the spread");
 
-        // A clean stop: every paper order cancelled, the audit log closed with the session's result.
+        // A clean stop: every paper order cancelled, the final snapshot taken, the audit log closed with the session's result.
+        Assert.AreEqual(1, Directory.EnumerateFiles(Path.Combine(data, Product, "snapshots"), "*.snapshot").Count(), "the final snapshot");
         StringAssert.Contains(output, "stopping: cancelling ");
         StringAssert.EndsWith(summary.Summary["orders"], ", 0 refused locally, 0 open at stop");
         var sent = int.Parse(summary.Summary["orders"].Split(' ')[0], CultureInfo.InvariantCulture);
@@ -182,6 +183,7 @@ public sealed partial class CoinbaseFeedSessionTests
 
         var summary = SessionOutput.Parse(output);
         StringAssert.StartsWith(summary.Summary["feed"], "2 connections to ");
+        Assert.IsTrue(Directory.Exists(Path.Combine(data, Product, "snapshots")) && Directory.EnumerateFiles(Path.Combine(data, Product, "snapshots"), "*.snapshot").Any(), "the clean stop took the final snapshot:\n" + output);
         StringAssert.Contains(summary.Summary["feed"], "; last disconnect: ");
         StringAssert.EndsWith(summary.Summary["orders"], ", 0 open at stop");
     }

@@ -9,28 +9,40 @@ namespace PinnacleMM.SampleHost.Session;
 internal sealed record SessionCommandLine
 {
     public const string UsageText = """
-        usage: PinnacleMM.SampleHost [options]            a simulated market-making session (Ctrl-C or SIGTERM stops it cleanly)
+        usage: PinnacleMM.SampleHost [options]            a market-making session, on the embedded simulator by default (Ctrl-C or
+                                                          SIGTERM stops it cleanly: cancels every order, final snapshot, summary)
           --strategy basic|avellaneda   the strategy (default basic: BasicMarketMaker; avellaneda: AvellanedaStoikovMarketMaker)
-          --duration <seconds>          stop cleanly after this much simulated market time (default: run until stopped)
+          --duration <seconds>          stop cleanly after this much market time (default: run until stopped): simulated time
+                                        on the simulator, recorded time with --replay, wall-clock time on a live feed
           --speed <factor>|max          simulated seconds per real second (default 1 = real time; 20 = a market minute in 3 s);
-                                        max = virtual time as fast as the machine goes, deterministic: same seed, same run
+                                        max = virtual time as fast as the machine goes, deterministic: same seed, same run;
+                                        with --exchange coinbase only for --replay (recorded seconds per real second)
           --seed <n>                    the simulator's random seed (default from the configuration: 1)
           --exchange simulator|coinbase the venue (default simulator); coinbase: public market data without credentials and
-                                        paper trading (our orders fill against the live book), nothing is sent to Coinbase
-          --symbols <SYMBOL>            coinbase: the product, e.g. BTC-USD (one: the engine trades one instrument)
+                                        paper trading: our orders never leave the process, a paper exchange fills them as
+                                        maker when the feed prints a trade at (queue position permitting) or through their
+                                        price, or when the book moves through them; fees and starting balances are those of
+                                        PinnacleMM:Exchange:Simulator
+          --symbols <SYMBOL>            coinbase: the product (default BTC-USD; one: the engine trades one instrument)
           --coinbase-endpoint <url>     coinbase: the feed (default wss://ws-feed.exchange.coinbase.com; ws:// only on loopback)
           --connect-timeout <seconds>   coinbase: give up (exit 1) when the feed is not connected within this time (default 30);
                                         until then failed attempts are retried with backoff. Once connected, a dropped feed is
-                                        reconnected and resynced for as long as the session runs (quoting pauses meanwhile)
-          --live --credential <name>    coinbase: real orders, signed with the vault credential <name> in --data (asks the
-                                        vault password on standard input); without --live every order is a paper order
+                                        reconnected and resynced for as long as the session runs (quoting pauses meanwhile);
+                                        each state change prints a 'feed:' line
+          --live --credential <name>    coinbase: real orders, signed with the vault credential <name> in --data (reads the
+                                        vault password from the terminal, or one line of redirected input); a missing vault
+                                        or credential or a wrong password ends the session before anything is written;
+                                        without --live every order is a paper order
           --record                      record the market data into <data>/recordings/<symbol> (simulator or coinbase)
           --replay <dir>                coinbase: replay a recording into the paper exchange instead of the live feed, as fast
                                         as possible (deterministic) or paced by --speed
           --config <file>               a JSON file overriding appsettings.json (sections PinnacleMM:Strategies, :Exchange,
                                         :Persistence, :Security); validated at start, nothing is written when a value is bad
-          --data <dir>                  journal, snapshots and audit log (default ./data); a second run recovers from it
+          --data <dir>                  where everything is written (default ./data): <symbol>/journal, <symbol>/snapshots,
+                                        audit/, recordings/, credentials.vault; a second run recovers from it
           --plain                       status lines instead of the live dashboard (automatic when output is redirected)
+        exit codes: 0 a clean session, 1 the session failed (e.g. no feed, no credential), 2 invalid configuration, 64 a bad
+        command line
         other commands:
           credentials add|list|remove|change-password [--data <dir>]    the encrypted credential vault
           audit verify <dir>                                           checks an audit log's hash chain
