@@ -35,7 +35,7 @@ public sealed class AdvancedTradeDecoder
     private static readonly byte[][] UpdateFields = [.. new[] { "side", "price_level", "new_quantity" }.Select(System.Text.Encoding.UTF8.GetBytes)];
     private static readonly byte[][] TickerFields = [.. new[] { "product_id", "price", "best_bid", "best_bid_quantity", "best_ask", "best_ask_quantity" }.Select(System.Text.Encoding.UTF8.GetBytes)];
     private static readonly byte[][] TradeFields = [.. new[] { "product_id", "trade_id", "price", "size", "side" }.Select(System.Text.Encoding.UTF8.GetBytes)];
-    private static readonly byte[][] OrderFields = [.. new[] { "product_id", "order_id", "client_order_id", "status", "order_side", "cumulative_quantity", "leaves_quantity", "avg_price" }.Select(System.Text.Encoding.UTF8.GetBytes)];
+    private static readonly byte[][] OrderFields = [.. new[] { "product_id", "order_id", "client_order_id", "status", "order_side", "cumulative_quantity", "leaves_quantity", "avg_price", "total_fees" }.Select(System.Text.Encoding.UTF8.GetBytes)];
 
     private readonly CoinbaseProductBooks _books;
     private readonly TextBuffer _text = new(4096);
@@ -610,12 +610,19 @@ public sealed class AdvancedTradeDecoder
         }
 
         var average = 0m;
-        if (row[7].IsSet && row[7].Length > 0 && (!Utf8Parser.TryParse(_text[row[7]], out average, out var consumed, 'F') || consumed != row[7].Length))
+        var consumed = 0;
+        if (row[7].IsSet && row[7].Length > 0 && (!Utf8Parser.TryParse(_text[row[7]], out average, out consumed, 'F') || consumed != row[7].Length))
         {
             return $"avg_price '{_text.ToString(row[7])}' is not a decimal number.";
         }
 
-        listener?.OnUserOrder(new CoinbaseUserOrder(product, _text[row[1]], _text[row[2]], _text[row[3]], side, cumulative, leaves, average));
+        var fees = 0m;
+        if (row[8].IsSet && row[8].Length > 0 && (!Utf8Parser.TryParse(_text[row[8]], out fees, out consumed, 'F') || consumed != row[8].Length))
+        {
+            return $"total_fees '{_text.ToString(row[8])}' is not a decimal number.";
+        }
+
+        listener?.OnUserOrder(new CoinbaseUserOrder(product, _text[row[1]], _text[row[2]], _text[row[3]], side, cumulative, leaves, average, fees));
         return null;
     }
 
