@@ -193,7 +193,7 @@ public sealed class CoinbaseOrderEntryConnectorTests
         await f.Connector.SendAsync(f.Limit(1, Side.Buy, 99.00m, 0.1m));
         Assert.IsGreaterThanOrEqualTo(TimeSpan.FromSeconds(0.99), watch.Elapsed, "SendAsync waited out Retry-After: 1");
         await EventuallyAsync("accepted", () => f.Sink.Of(1).Any(e => e.Kind == ExecutionEventKind.Accepted));
-        Assert.AreEqual(1, f.Connector.Rest.RateLimitedResponses);
+        Assert.AreEqual(1, f.Connector.RateLimitedResponses);
         Assert.HasCount(1, f.Server.Orders);
         Assert.HasCount(1, f.Sink.Of(1), "one acknowledgement, no rejection");
     }

@@ -274,20 +274,46 @@ public sealed class CoinbaseRestClientTests
     }
 
     [TestMethod]
-    [DataRow(400, "Insufficient funds", RejectReason.InsufficientBalance)]
-    [DataRow(400, "size is too small. Minimum size is 0.00010000", RejectReason.QuantityBelowMinimum)]
-    [DataRow(400, "size is too large. Maximum size is 1000", RejectReason.QuantityAboveMaximum)]
-    [DataRow(400, "Invalid Price", RejectReason.InvalidPrice)]
-    [DataRow(400, "price is too accurate. Smallest unit is 0.01000000", RejectReason.InvalidPrice)]
-    [DataRow(400, "Invalid size", RejectReason.InvalidQuantity)]
-    [DataRow(404, "NotFound", RejectReason.UnknownOrder)]
-    [DataRow(400, "Order already done", RejectReason.UnknownOrder)]
-    [DataRow(200, "post only", RejectReason.PostOnlyWouldCross)]
+
+    // Exact, by status (documented codes): the text does not matter.
     [DataRow(429, "anything", RejectReason.RateLimited)]
+    [DataRow(429, null, RejectReason.RateLimited)]
+    [DataRow(404, "NotFound", RejectReason.UnknownOrder)]
+    [DataRow(404, "Insufficient funds", RejectReason.UnknownOrder)]
+    [DataRow(401, "invalid signature", RejectReason.VenueRejected)]
+    [DataRow(401, "Insufficient funds", RejectReason.VenueRejected)]
+    [DataRow(403, "Forbidden", RejectReason.VenueRejected)]
+    [DataRow(500, null, RejectReason.VenueRejected)]
+    [DataRow(503, "Invalid Price", RejectReason.VenueRejected)]
+
+    // Exact, by whole message (case-insensitive, trimmed).
+    [DataRow(400, "Invalid Price", RejectReason.InvalidPrice)]
+    [DataRow(400, "invalid price", RejectReason.InvalidPrice)]
+    [DataRow(400, "Invalid size", RejectReason.InvalidQuantity)]
+    [DataRow(400, "Insufficient funds", RejectReason.InsufficientBalance)]
+    [DataRow(400, " Insufficient funds ", RejectReason.InsufficientBalance)]
     [DataRow(400, "Product not found", RejectReason.UnknownInstrument)]
     [DataRow(400, "Invalid product_id", RejectReason.UnknownInstrument)]
-    [DataRow(401, "invalid signature", RejectReason.VenueRejected)]
-    [DataRow(500, null, RejectReason.VenueRejected)]
+    [DataRow(400, "Order already done", RejectReason.UnknownOrder)]
+    [DataRow(400, "order not found", RejectReason.UnknownOrder)]
+    [DataRow(400, "NotFound", RejectReason.UnknownOrder)]
+    [DataRow(200, "post only", RejectReason.PostOnlyWouldCross)]
+    [DataRow(400, "Rate limit exceeded", RejectReason.RateLimited)]
+
+    // Best effort, by prefix.
+    [DataRow(400, "size is too small. Minimum size is 0.00010000", RejectReason.QuantityBelowMinimum)]
+    [DataRow(400, "size is too large. Maximum size is 1000", RejectReason.QuantityAboveMaximum)]
+    [DataRow(400, "price is too accurate. Smallest unit is 0.01000000", RejectReason.InvalidPrice)]
+    [DataRow(400, "size is too accurate. Smallest unit is 0.00000001", RejectReason.InvalidQuantity)]
+    [DataRow(400, "client_oid already exists", RejectReason.DuplicateClientOrderId)]
+    [DataRow(200, "FOK order could not be filled", RejectReason.FillOrKillNotFillable)]
+
+    // Words inside other texts no longer decide (the old keyword matching read these wrongly).
+    [DataRow(400, "Insufficient funds? no: product is in post only mode", RejectReason.VenueRejected)]
+    [DataRow(400, "the price of the product moved", RejectReason.VenueRejected)]
+    [DataRow(400, "Invalid Price Invalid size", RejectReason.VenueRejected)]
+    [DataRow(400, null, RejectReason.VenueRejected)]
+    [DataRow(400, "", RejectReason.VenueRejected)]
     public void Error_texts_map_to_reasons(int status, string? message, RejectReason expected) =>
         Assert.AreEqual(expected, CoinbaseRejectReasons.Map(status, message));
 

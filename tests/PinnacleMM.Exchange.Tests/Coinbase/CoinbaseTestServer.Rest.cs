@@ -61,9 +61,9 @@ internal sealed partial class CoinbaseTestServer
 
         public required Side Side { get; init; }
 
-        public required decimal Price { get; init; }
+        public required decimal Price { get; set; }
 
-        public required decimal Size { get; init; }
+        public required decimal Size { get; set; }
 
         public required string TimeInForce { get; init; }
 
@@ -72,6 +72,15 @@ internal sealed partial class CoinbaseTestServer
         public required DateTimeOffset Created { get; init; }
 
         public decimal Filled { get; set; }
+
+        /// <summary>Sum of price x size of the fills (Advanced Trade's avg_price is this over <see cref="Filled"/>).</summary>
+        public decimal Notional { get; set; }
+
+        /// <summary>Fees charged so far (Advanced Trade's total_fees).</summary>
+        public decimal Fees { get; set; }
+
+        /// <summary>Advanced Trade status: PENDING, OPEN, FILLED, CANCELLED.</summary>
+        public string Status { get; set; } = "PENDING";
 
         public bool Open { get; set; } = true;
 
@@ -99,7 +108,7 @@ internal sealed partial class CoinbaseTestServer
                 if (order.Remaining == 0)
                 {
                     order.Open = false;
-                    await UserAsync(order.Product, Done(order, "filled"));
+                    await DoneAsync(order, "filled");
                 }
             }
         }
@@ -248,8 +257,19 @@ internal sealed partial class CoinbaseTestServer
         }
 
         var order = new TestOrder { Id = id, ClientOid = clientOid, Product = product, Side = side, Price = market ? 0m : price, Size = size, TimeInForce = tif, PostOnly = postOnly, Created = DateTimeOffset.UtcNow };
+        await AcceptAsync(order, opposite, market);
+        return (200, OrderJson(id, clientOid, product, side, order.Price, size, order.Filled, tif, postOnly, "pending", null));
+    }
+
+    /// <summary>Stores a new order, matches it against the true book's <paramref name="opposite"/> levels (as taker), rests a GTC remainder and tells the user channel.</summary>
+    private async Task AcceptAsync(TestOrder order, List<KeyValuePair<decimal, decimal>> opposite, bool market)
+    {
         Orders.Add(order);
-        await UserAsync(product, $$"""{"type":"received","time":"{{Now}}","product_id":"{{product}}","sequence":{{++_orderSequence}},"order_id":"{{id}}","size":"{{D(size)}}","price":"{{D(order.Price)}}","side":"{{SideText(side)}}","order_type":"{{(market ? "market" : "limit")}}","client_oid":"{{clientOid}}"}""");
+        var (id, product, side, size, tif, clientOid) = (order.Id, order.Product, order.Side, order.Size, order.TimeInForce, order.ClientOid);
+        if (!_advanced)
+        {
+            await UserAsync(product, $$"""{"type":"received","time":"{{Now}}","product_id":"{{product}}","sequence":{{++_orderSequence}},"order_id":"{{id}}","size":"{{D(size)}}","price":"{{D(order.Price)}}","side":"{{SideText(side)}}","order_type":"{{(market ? "market" : "limit")}}","client_oid":"{{clientOid}}"}""");
+        }
 
         var changes = new List<(Side, decimal, decimal)>();
         foreach (var (levelPrice, levelSize) in opposite)
@@ -266,12 +286,13 @@ internal sealed partial class CoinbaseTestServer
 
         if (order.Remaining > 0 && tif == "GTC")
         {
-            await UserAsync(product, $$"""{"type":"open","time":"{{Now}}","product_id":"{{product}}","sequence":{{++_orderSequence}},"order_id":"{{id}}","price":"{{D(price)}}","remaining_size":"{{D(order.Remaining)}}","side":"{{SideText(side)}}"}""");
+            order.Status = "OPEN";
+            await (_advanced ? AdvancedUserUpdateAsync(order, "OPEN") : UserAsync(product, $$"""{"type":"open","time":"{{Now}}","product_id":"{{product}}","sequence":{{++_orderSequence}},"order_id":"{{id}}","price":"{{D(order.Price)}}","remaining_size":"{{D(order.Remaining)}}","side":"{{SideText(side)}}"}"""));
         }
         else
         {
             order.Open = false;
-            await UserAsync(product, Done(order, order.Remaining == 0 ? "filled" : "canceled"));
+            await DoneAsync(order, order.Remaining == 0 ? "filled" : "canceled");
         }
 
         if (changes.Count > 0)
@@ -283,7 +304,7 @@ internal sealed partial class CoinbaseTestServer
             {
                 foreach (var (levelSide, levelPrice, levelSize) in changes)
                 {
-                    book.Set(levelSide, levelPrice, levelSize);
+                    Truth[product].Set(levelSide, levelPrice, levelSize);
                 }
             }
             finally
@@ -294,7 +315,6 @@ internal sealed partial class CoinbaseTestServer
             _ = Task.Run(() => PublishAsync(product, [.. changes]));
         }
 
-        return (200, OrderJson(id, clientOid, product, side, order.Price, size, order.Filled, tif, postOnly, "pending", null));
     }
 
     private async Task<(int, string)> CancelAsync(HttpContext context, string body)
@@ -310,7 +330,7 @@ internal sealed partial class CoinbaseTestServer
         }
 
         order.Open = false;
-        await UserAsync(order.Product, Done(order, "canceled"));
+        await DoneAsync(order, "canceled");
         return (200, $"\"{order.Id}\"");
     }
 
@@ -322,7 +342,7 @@ internal sealed partial class CoinbaseTestServer
         {
             order.Open = false;
             cancelled.Add(order.Id);
-            await UserAsync(order.Product, Done(order, "canceled"));
+            await DoneAsync(order, "canceled");
         }
 
         return (200, "[" + string.Join(",", cancelled.Select(id => $"\"{id}\"")) + "]");
@@ -369,6 +389,8 @@ internal sealed partial class CoinbaseTestServer
     {
         order.Filled += size;
         var rate = maker ? MakerFeeRate : TakerFeeRate;
+        order.Notional += price * size;
+        order.Fees += price * size * rate;
         var (baseCurrency, quoteCurrency) = (order.Product.Split('-')[0], order.Product.Split('-')[1]);
         var notional = price * size;
         var sign = order.Side == Side.Buy ? 1 : -1;
@@ -377,9 +399,19 @@ internal sealed partial class CoinbaseTestServer
         var makerId = maker ? order.Id : other;
         var takerId = maker ? other : order.Id;
         var makerSide = maker ? order.Side : (order.Side == Side.Buy ? Side.Sell : Side.Buy);
+        if (_advanced)
+        {
+            await AdvancedUserUpdateAsync(order, order.Remaining == 0 ? "FILLED" : maker ? "OPEN" : "PENDING");
+            return;
+        }
+
         var fee = maker ? $"\"maker_fee_rate\":\"{D(rate)}\"" : $"\"taker_fee_rate\":\"{D(rate)}\"";
         await UserAsync(order.Product, $$"""{"type":"match","trade_id":{{++_tradeId}},"sequence":{{++_orderSequence}},"maker_order_id":"{{makerId}}","taker_order_id":"{{takerId}}","time":"{{Now}}","product_id":"{{order.Product}}","size":"{{D(size)}}","price":"{{D(price)}}","side":"{{SideText(makerSide)}}","user_id":"u","profile_id":"p",{{fee}}}""");
     }
+
+    /// <summary>Tells the user channel an order is done: Exchange <c>done</c>, or Advanced Trade's update with status FILLED/CANCELLED.</summary>
+    private Task DoneAsync(TestOrder order, string reason) =>
+        _advanced ? AdvancedUserUpdateAsync(order, reason == "filled" ? "FILLED" : "CANCELLED") : UserAsync(order.Product, Done(order, reason));
 
     private string Done(TestOrder order, string reason) =>
         $$"""{"type":"done","time":"{{Now}}","product_id":"{{order.Product}}","sequence":{{++_orderSequence}},"price":"{{D(order.Price)}}","order_id":"{{order.Id}}","reason":"{{reason}}","side":"{{SideText(order.Side)}}","remaining_size":"{{D(order.Remaining)}}"}""";

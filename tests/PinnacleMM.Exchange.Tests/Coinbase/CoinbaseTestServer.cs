@@ -88,6 +88,7 @@ internal sealed partial class CoinbaseTestServer : IAsyncDisposable
         app.UseWebSockets();
         app.Map("/", server.AcceptAsync);
         server.MapRest(app);
+        server.MapAdvancedRest(app);
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
         var secure = certificate is not null;
@@ -140,7 +141,7 @@ internal sealed partial class CoinbaseTestServer : IAsyncDisposable
         {
             foreach (var c in _connections.ToArray())
             {
-                c.Sequence++;
+                await c.SkipSequenceAsync();
                 await c.SendAsync(_advanced ? """{"channel":"l2_data","events":[{"type":"update","product_id":"BTC""" : """{"type":"l2update","product_id":"BTC-USD","changes":[["buy",""");
             }
         }
@@ -188,7 +189,7 @@ internal sealed partial class CoinbaseTestServer : IAsyncDisposable
                 }
                 else
                 {
-                    c.Sequence++;
+                    await c.SkipSequenceAsync();
                 }
             }
         }
@@ -276,7 +277,7 @@ internal sealed partial class CoinbaseTestServer : IAsyncDisposable
                 counter++;
                 if (_advanced)
                 {
-                    await c.SendAsync($$"""{"channel":"heartbeats","client_id":"","timestamp":"{{Now}}","sequence_num":{{c.Sequence++}},"events":[{"current_time":"{{Now}}","heartbeat_counter":"{{counter}}"}]}""");
+                    await c.SendAsync($$"""{"channel":"heartbeats","client_id":"","timestamp":"{{Now}}","sequence_num":{SEQ},"events":[{"current_time":"{{Now}}","heartbeat_counter":"{{counter}}"}]}""");
                 }
                 else
                 {
@@ -345,6 +346,12 @@ internal sealed partial class CoinbaseTestServer : IAsyncDisposable
                     else if (channel is "user" or "full")
                     {
                         c.UserProducts.UnionWith(products);
+                        if (_advanced)
+                        {
+                            // The Advanced Trade user channel starts with a snapshot of the open orders; it needs the order
+                            // lock, which is taken before the feed lock elsewhere, so it is sent once this lock is released.
+                            _ = Task.Run(() => SendUserSnapshotAsync(c, products));
+                        }
                     }
                 }
             }
@@ -357,7 +364,7 @@ internal sealed partial class CoinbaseTestServer : IAsyncDisposable
             }
 
             await c.SendAsync(_advanced
-                ? $$$"""{"channel":"subscriptions","client_id":"","timestamp":"{{{Now}}}","sequence_num":{{{c.Sequence++}}},"events":[{"subscriptions":{"level2":[{{{string.Join(",", c.Books.Select(b => $"\"{b}\""))}}}]}}]}"""
+                ? $$$"""{"channel":"subscriptions","client_id":"","timestamp":"{{{Now}}}","sequence_num":{SEQ},"events":[{"subscriptions":{"level2":[{{{string.Join(",", c.Books.Select(b => $"\"{b}\""))}}}],"user":[{{{string.Join(",", c.UserProducts.Select(b => $"\"{b}\""))}}}]}}]}"""
                 : $$"""{"type":"subscriptions","channels":[{"name":"level2_batch","product_ids":[{{string.Join(",", c.Books.Select(b => $"\"{b}\""))}}]}]}""");
         }
         finally
@@ -436,7 +443,7 @@ internal sealed partial class CoinbaseTestServer : IAsyncDisposable
         if (_advanced)
         {
             var updates = book.Bids.Select(l => Level("bid", l.Key, l.Value)).Concat(book.Asks.Select(l => Level("offer", l.Key, l.Value)));
-            return $$"""{"channel":"l2_data","client_id":"","timestamp":"{{Now}}","sequence_num":{{c.Sequence++}},"events":[{"type":"snapshot","product_id":"{{product}}","updates":[{{string.Join(",", updates)}}]}]}""";
+            return $$"""{"channel":"l2_data","client_id":"","timestamp":"{{Now}}","sequence_num":{SEQ},"events":[{"type":"snapshot","product_id":"{{product}}","updates":[{{string.Join(",", updates)}}]}]}""";
         }
 
         return $$"""{"type":"snapshot","product_id":"{{product}}","bids":[{{string.Join(",", book.Bids.Select(l => $"[\"{D(l.Key)}\",\"{D(l.Value)}\"]"))}}],"asks":[{{string.Join(",", book.Asks.Select(l => $"[\"{D(l.Key)}\",\"{D(l.Value)}\"]"))}}]}""";
@@ -447,7 +454,7 @@ internal sealed partial class CoinbaseTestServer : IAsyncDisposable
         if (_advanced)
         {
             var updates = changes.Select(ch => Level(ch.Side == Side.Buy ? "bid" : "offer", ch.Price, ch.Size));
-            return $$"""{"channel":"l2_data","client_id":"","timestamp":"{{Now}}","sequence_num":{{c.Sequence++}},"events":[{"type":"update","product_id":"{{product}}","updates":[{{string.Join(",", updates)}}]}]}""";
+            return $$"""{"channel":"l2_data","client_id":"","timestamp":"{{Now}}","sequence_num":{SEQ},"events":[{"type":"update","product_id":"{{product}}","updates":[{{string.Join(",", updates)}}]}]}""";
         }
 
         return $$"""{"type":"l2update","product_id":"{{product}}","time":"{{Now}}","changes":[{{string.Join(",", changes.Select(ch => $"[\"{(ch.Side == Side.Buy ? "buy" : "sell")}\",\"{D(ch.Price)}\",\"{D(ch.Size)}\"]"))}}]}""";
@@ -474,8 +481,18 @@ internal sealed partial class CoinbaseTestServer : IAsyncDisposable
 
         public bool Heartbeats { get; set; }
 
-        public long Sequence { get; set; }
+        /// <summary>The next Advanced Trade <c>sequence_num</c> of this connection; taken under the send lock so numbers go out in order.</summary>
+        public long Sequence { get; private set; }
 
+        /// <summary>Consumes a sequence number without sending (a lost message).</summary>
+        public async Task SkipSequenceAsync()
+        {
+            await _send.WaitAsync();
+            Sequence++;
+            _send.Release();
+        }
+
+        /// <summary>Sends a message; a <c>{SEQ}</c> in it becomes the connection's next sequence number.</summary>
         public async Task SendAsync(string message)
         {
             if (server.Silent)
@@ -486,6 +503,11 @@ internal sealed partial class CoinbaseTestServer : IAsyncDisposable
             await _send.WaitAsync();
             try
             {
+                if (message.Contains("{SEQ}", StringComparison.Ordinal))
+                {
+                    message = message.Replace("{SEQ}", (Sequence++).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+                }
+
                 await Socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, CancellationToken.None);
             }
             catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)

@@ -15,25 +15,35 @@ using PinnacleMM.Security.Tls;
 namespace PinnacleMM.Exchange.Coinbase.Connectors;
 
 /// <summary>
-/// Coinbase Exchange order entry as an <see cref="IOrderEntryConnector"/>: commands go out over REST
-/// (<see cref="CoinbaseRestClient"/>: signed, rate limited, 429 retried), acknowledgements, fills and cancels come
-/// back from the authenticated <c>user</c> channel (a <see cref="CoinbaseFeedClient"/> with its own reconnects) and
-/// reach the sink as <see cref="ExecutionEvent"/>s. Our <see cref="ClientOrderId"/> travels as a deterministic
-/// <c>client_oid</c> UUID (<see cref="CoinbaseClientOids"/>).
+/// Coinbase order entry as an <see cref="IOrderEntryConnector"/>, for either API (<see cref="CoinbaseOrderEntryOptions.Api"/>):
+/// commands go out over REST (<see cref="CoinbaseRestClient"/> for Coinbase Exchange, HMAC-signed;
+/// <see cref="AdvancedTradeRestClient"/> for Advanced Trade, a fresh JWT per request; both rate limited and 429 retried),
+/// acknowledgements, fills and cancels come back from the authenticated <c>user</c> channel (a
+/// <see cref="CoinbaseFeedClient"/> with its own reconnects) and reach the sink as <see cref="ExecutionEvent"/>s. Our
+/// <see cref="ClientOrderId"/> travels as a deterministic UUID (<c>client_oid</c> / <c>client_order_id</c>, see
+/// <see cref="CoinbaseClientOids"/>). One connector for both APIs, so that validation, the live-order tables and the
+/// event emission exist once; only the REST calls and the channel differ (an internal venue per API).
 /// </summary>
 /// <remarks>
 /// <para>
 /// Sources of each event, so that nothing is reported twice: <see cref="ExecutionEventKind.Accepted"/> from whichever
-/// comes first of the REST answer and the channel's <c>received</c>; fills only from <c>match</c> (with the fee rate the
-/// venue reports); <see cref="ExecutionEventKind.Cancelled"/> only from <c>done</c> (reason <c>canceled</c>); rejections
-/// only from REST. A bad command is answered with a rejection naming the rule, and nothing is sent.
+/// comes first of the REST answer and the channel (Exchange <c>received</c>, Advanced Trade's first order update);
+/// rejections only from REST. Coinbase Exchange: fills only from <c>match</c> (with the fee rate the venue reports),
+/// <see cref="ExecutionEventKind.Cancelled"/> only from <c>done</c> (reason <c>canceled</c>). Advanced Trade: a fill is
+/// the increase of <c>cumulative_quantity</c> over what was already reported (so a snapshot sent again after a
+/// reconnect reports nothing twice), its price from the change of <c>avg_price</c> x <c>cumulative_quantity</c> (rounded
+/// to the tick when several levels traded in one update), its fee the increase of <c>total_fees</c>, its liquidity maker
+/// when the order is post-only or was seen resting (<c>OPEN</c>) before, else taker (the channel has no liquidity flag);
+/// <see cref="ExecutionEventKind.Cancelled"/> from the status <c>CANCELLED</c>, <c>EXPIRED</c> or <c>FAILED</c> with
+/// quantity left. A bad command is answered with a rejection naming the rule, and nothing is sent.
 /// </para>
 /// <para>
 /// <see cref="SendAsync"/> completes when the venue answered the REST request (so commands reach it in the order sent);
 /// it waits for the client-side rate limit and after a 429 for the venue's <c>Retry-After</c>. New orders are refused
 /// with <see cref="RejectReason.NotConnected"/> while the order channel is not subscribed: fills would go unseen.
 /// After the channel reconnects, <see cref="ExecutionEventKind.ConnectionChanged"/> events tell the order manager to
-/// reconcile with <see cref="GetOpenOrdersAsync"/>. Amend is not supported by Coinbase Exchange.
+/// reconcile with <see cref="GetOpenOrdersAsync"/>. Amend is not supported: Coinbase Exchange has no amend, and Advanced
+/// Trade's edit (<see cref="AdvancedTradeRestClient.EditOrderAsync"/>) is not wired into the connector yet.
 /// </para>
 /// <para>
 /// The sink is called under one lock, never concurrently, from the channel's receive loop or the thread that awaited
@@ -46,8 +56,7 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
     private readonly Lock _lock = new();
     private readonly CoinbaseProductBooks _products;
     private readonly InstrumentId[] _ids;
-    private readonly CoinbaseRequestSigner _signer;
-    private readonly CoinbaseRestClient _rest;
+    private readonly ICoinbaseOrderVenue _venue;
     private readonly CoinbaseFeedClient _feed;
     private readonly CoinbaseClientOids _oids;
     private readonly MonotonicClock _clock;
@@ -65,11 +74,11 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
     /// <summary>Creates the connector; nothing connects before <see cref="ConnectAsync"/>.</summary>
     /// <param name="options">Products, credential name and connection settings; validated here.</param>
     /// <param name="instruments">The application's registry; every product must be registered.</param>
-    /// <param name="vault">Holds the Coinbase Exchange API key named by <see cref="CoinbaseOrderEntryOptions.CredentialName"/>.</param>
+    /// <param name="vault">Holds the key named by <see cref="CoinbaseOrderEntryOptions.CredentialName"/>: an Exchange API key (HMAC secret and passphrase), or for Advanced Trade an EC P-256 or Ed25519 key.</param>
     /// <param name="pinValidator">Certificate pinning for REST and WebSocket; null for the platform's validation only.</param>
     /// <param name="clock">The monotonic clock for receive stamps and silences; <see cref="MonotonicClock.System"/> when null.</param>
     /// <param name="timeProvider">The wall clock (signatures, rate limits, waits); <see cref="TimeProvider.System"/> when null.</param>
-    /// <exception cref="ArgumentException">An option is invalid, a product is not registered, or the credential is not an Exchange API key; the message names it.</exception>
+    /// <exception cref="ArgumentException">An option is invalid, a product is not registered, or the credential does not fit the API; the message names it.</exception>
     /// <exception cref="KeyNotFoundException">The vault has no such credential.</exception>
     public CoinbaseOrderEntryConnector(CoinbaseOrderEntryOptions options, InstrumentRegistry instruments, CredentialVault vault, CertificatePinValidator? pinValidator = null, MonotonicClock? clock = null, TimeProvider? timeProvider = null)
     {
@@ -77,7 +86,8 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
         ArgumentNullException.ThrowIfNull(instruments);
         ArgumentNullException.ThrowIfNull(vault);
         options.Validate();
-        var feed = options.Feed.Endpoint is not null ? options.Feed : CoinbaseMarketDataOptions.CopyWithEndpoint(options.Feed, CoinbaseMarketDataOptions.ExchangeEndpoint);
+        var feed = options.Feed.Endpoint is not null ? options.Feed
+            : CoinbaseMarketDataOptions.CopyWithEndpoint(options.Feed, options.Api == CoinbaseApi.Exchange ? CoinbaseMarketDataOptions.ExchangeEndpoint : CoinbaseOrderEntryOptions.AdvancedTradeUserEndpoint);
         feed.Validate();
         _ids = new InstrumentId[options.Products.Count];
         var specs = new InstrumentSpec[_ids.Length];
@@ -94,16 +104,11 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
         _products = new CoinbaseProductBooks(specs, levelCapacity: 1);
         _oids = new CoinbaseClientOids(options.ClientOidPrefix);
         _clock = clock ?? MonotonicClock.System;
-        using (var credential = vault.Get(options.CredentialName))
-        {
-            _signer = new CoinbaseRequestSigner(credential, timeProvider);
-        }
-
-        _rest = new CoinbaseRestClient(options.Rest, _signer, pinValidator, timeProvider);
-        var protocol = new CoinbaseExchangeUserFeedProtocol(new CoinbaseExchangeOrderDecoder(_products), _signer, options.Channel);
-        protocol.Subscribed += OnSubscribed;
-        _feed = new CoinbaseFeedClient(protocol, feed, new Listener(this), _clock, timeProvider, pinValidator: pinValidator);
+        _venue = CreateVenue(options, vault, _products, pinValidator, timeProvider);
+        _venue.Subscribed += OnSubscribed;
+        _feed = new CoinbaseFeedClient(_venue.Protocol, feed, new Listener(this), _clock, timeProvider, pinValidator: pinValidator);
         _feed.Synchronizer.StateChanged += OnStateChanged;
+        Api = options.Api;
     }
 
     /// <inheritdoc />
@@ -115,8 +120,17 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
     /// <inheritdoc />
     public bool SupportsAmend => false;
 
-    /// <summary>The REST client (its counters show client-side throttling and 429 answers).</summary>
-    public CoinbaseRestClient Rest => _rest;
+    /// <summary>The API this connector speaks.</summary>
+    public CoinbaseApi Api { get; private init; }
+
+    /// <summary>The Coinbase Exchange REST client; null for Advanced Trade.</summary>
+    public CoinbaseRestClient? Rest => (_venue as ExchangeOrderVenue)?.Rest;
+
+    /// <summary>The Advanced Trade REST client; null for Coinbase Exchange.</summary>
+    public AdvancedTradeRestClient? AdvancedTradeRest => (_venue as AdvancedTradeOrderVenue)?.Rest;
+
+    /// <summary>How many HTTP 429 answers the venue sent so far (each was waited out and retried).</summary>
+    public long RateLimitedResponses => _venue.RateLimitedResponses;
 
     /// <summary>The order channel's client (<see cref="CoinbaseFeedClient.LastDisconnectReason"/> says why it last disconnected).</summary>
     public CoinbaseFeedClient Feed => _feed;
@@ -199,7 +213,7 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
                 : throw new ArgumentException($"instrument: {instrument} is not one of this connector's products ({string.Join(", ", _products.ProductIds)}).", nameof(instrument));
         }
 
-        var result = await _rest.GetOpenOrdersAsync(productId, cancellationToken).ConfigureAwait(false);
+        var result = await _venue.GetOpenOrdersAsync(productId, cancellationToken).ConfigureAwait(false);
         var orders = Unwrap(result);
         var open = new List<OpenOrder>(orders.Count);
         foreach (var order in orders)
@@ -228,7 +242,7 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         EnsureConnected();
-        return Unwrap(await _rest.GetBalancesAsync(cancellationToken).ConfigureAwait(false));
+        return Unwrap(await _venue.GetBalancesAsync(cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Disconnects the order channel, stops all delivery, releases HTTP connections and zeroes the key.</summary>
@@ -241,8 +255,7 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
 
         _disposed = true;
         await StopAsync().ConfigureAwait(false);
-        _rest.Dispose();
-        _signer.Dispose();
+        _venue.Dispose();
     }
 
     private async Task PlaceAsync(OrderCommand command, CancellationToken cancellationToken)
@@ -276,7 +289,7 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
         CoinbaseRestResult<CoinbaseOrder> result;
         try
         {
-            result = await _rest.PlaceOrderAsync(
+            result = await _venue.PlaceAsync(
                 new CoinbaseOrderRequest
                 {
                     Instrument = spec,
@@ -341,7 +354,7 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
         }
 
         var symbol = _products.GetInstrument(Array.IndexOf(_ids, command.Instrument)).Symbol;
-        var result = await _rest.CancelOrderByClientOidAsync(order.ClientOid.ToString("D"), symbol, cancellationToken).ConfigureAwait(false);
+        var result = await _venue.CancelAsync(order.VenueOrderId.Value, order.ClientOid, symbol, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
             lock (_lock)
@@ -379,7 +392,7 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
             }
         }
 
-        var result = await _rest.CancelAllAsync(symbol, cancellationToken).ConfigureAwait(false);
+        var result = await _venue.CancelAllAsync(symbol, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
             RejectCommand(ExecutionEventKind.CancelRejected, command, result.Reason);
@@ -431,35 +444,19 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
                 case CoinbaseOrderMessageType.Match:
                     if (_byVenueId.TryGetValue(message.MakerOrderId, out var maker))
                     {
-                        Fill(maker, message, Liquidity.Maker, message.MakerFeeRate);
+                        Fill(maker, message.ProductIndex, message.Price, message.Size, Liquidity.Maker, FeeOf(message, message.MakerFeeRate), message.TradeId, message.TimeUnixNanoseconds);
                     }
 
                     if (_byVenueId.TryGetValue(message.TakerOrderId, out var taker))
                     {
-                        Fill(taker, message, Liquidity.Taker, message.TakerFeeRate);
+                        Fill(taker, message.ProductIndex, message.Price, message.Size, Liquidity.Taker, FeeOf(message, message.TakerFeeRate), message.TradeId, message.TimeUnixNanoseconds);
                     }
 
                     break;
                 case CoinbaseOrderMessageType.Done when _byVenueId.TryGetValue(message.OrderId, out var done):
-                    if (message.IsCanceled && done.Leaves.Lots > 0)
+                    if (message.IsCanceled)
                     {
-                        var cancelled = done.Leaves;
-                        done.Cancelled += cancelled.Lots;
-                        Emit(new ExecutionEvent
-                        {
-                            Kind = ExecutionEventKind.Cancelled,
-                            CancelReason = done.CancelRequested ? CancelReason.Requested
-                                : done.Command.TimeInForce != TimeInForce.GoodTillCancel || done.Command.Type == OrderType.Market ? CancelReason.ImmediateOrCancel
-                                : CancelReason.None,
-                            Instrument = done.Command.Instrument,
-                            ClientOrderId = done.Command.ClientOrderId,
-                            VenueOrderId = done.VenueOrderId,
-                            Side = done.Command.Side,
-                            Price = done.Command.Price,
-                            Quantity = cancelled,
-                            FilledQuantity = done.Filled,
-                            ExchangeTimestampNanoseconds = message.TimeUnixNanoseconds,
-                        });
+                        Cancel(done, message.TimeUnixNanoseconds);
                     }
 
                     Forget(done);
@@ -468,15 +465,72 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
         }
     }
 
-    private void Fill(LiveOrder order, in CoinbaseOrderMessage match, Liquidity liquidity, decimal feeRate)
+    private decimal FeeOf(in CoinbaseOrderMessage match, decimal feeRate)
     {
-        if (order.Closed || match.Size.Lots > order.Leaves.Lots)
+        var spec = _products.GetInstrument(match.ProductIndex);
+        return spec.ToDecimal(match.Price) * spec.ToDecimal(match.Size) * feeRate;
+    }
+
+    /// <summary>One Advanced Trade <c>user</c> order update (a snapshot row or an update). Runs on the receive loop.</summary>
+    private void OnUserOrder(in CoinbaseUserOrder update)
+    {
+        Guid.TryParse(System.Text.Encoding.UTF8.GetString(update.OrderId), out var venueId);
+        Guid.TryParse(System.Text.Encoding.UTF8.GetString(update.ClientOrderId), out var clientOid);
+        var status = update.Status;
+        lock (_lock)
+        {
+            if (!(venueId != Guid.Empty && _byVenueId.TryGetValue(venueId, out var order)) && !_byClientOid.TryGetValue(clientOid, out order))
+            {
+                return; // not one of our live orders (another program's, or already finished)
+            }
+
+            if (status.SequenceEqual("FAILED"u8) && !order.Accepted)
+            {
+                return; // never accepted: the REST answer reports the rejection
+            }
+
+            Bind(order, venueId);
+            var cumulative = update.CumulativeQuantity.Lots;
+            if (cumulative > order.FilledLots)
+            {
+                // Only the increase over what was reported is a fill: a snapshot sent again changes nothing.
+                var spec = _products.GetInstrument(update.ProductIndex);
+                var size = new Quantity(cumulative - order.FilledLots);
+                var notional = update.AveragePrice * spec.ToDecimal(update.CumulativeQuantity);
+                var price = Price.FromTicks((long)Math.Round((notional - order.Notional) / spec.ToDecimal(size) / spec.TickSize, MidpointRounding.AwayFromZero));
+                var fee = update.TotalFees - order.Fees;
+                var liquidity = order.Command.PostOnly || order.Rested ? Liquidity.Maker : Liquidity.Taker;
+                order.Notional = notional;
+                order.Fees = update.TotalFees;
+                Fill(order, update.ProductIndex, price, size, liquidity, fee, 0, 0);
+            }
+
+            if (order.Closed)
+            {
+                return;
+            }
+
+            if (status.SequenceEqual("OPEN"u8))
+            {
+                order.Rested = true;
+            }
+            else if (status.SequenceEqual("CANCELLED"u8) || status.SequenceEqual("EXPIRED"u8) || status.SequenceEqual("FAILED"u8))
+            {
+                Cancel(order, 0);
+                Forget(order);
+            }
+        }
+    }
+
+    /// <summary>Reports one fill of <paramref name="order"/> and closes it when nothing is left. Call under the lock.</summary>
+    private void Fill(LiveOrder order, int product, Price price, Quantity size, Liquidity liquidity, decimal fee, long tradeId, long timeNanoseconds)
+    {
+        if (order.Closed || size.Lots > order.Leaves.Lots)
         {
             return; // a repeated match, or more than is open: never report quantities that do not add up
         }
 
-        var spec = _products.GetInstrument(match.ProductIndex);
-        order.FilledLots += match.Size.Lots;
+        order.FilledLots += size.Lots;
         var leaves = order.Leaves;
         Emit(new ExecutionEvent
         {
@@ -486,18 +540,45 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
             ClientOrderId = order.Command.ClientOrderId,
             VenueOrderId = order.VenueOrderId,
             Side = order.Command.Side,
-            Price = match.Price,
-            Quantity = match.Size,
+            Price = price,
+            Quantity = size,
             LeavesQuantity = leaves,
             FilledQuantity = order.Filled,
-            Fee = spec.ToDecimal(match.Price) * spec.ToDecimal(match.Size) * feeRate,
-            TradeId = match.TradeId,
-            ExchangeTimestampNanoseconds = match.TimeUnixNanoseconds,
+            Fee = fee,
+            TradeId = tradeId,
+            ExchangeTimestampNanoseconds = timeNanoseconds,
         });
         if (leaves.Lots == 0)
         {
             Forget(order);
         }
+    }
+
+    /// <summary>Reports the cancel of what is left of <paramref name="order"/>, once. Call under the lock.</summary>
+    private void Cancel(LiveOrder order, long timeNanoseconds)
+    {
+        var cancelled = order.Leaves;
+        if (order.Closed || cancelled.Lots <= 0)
+        {
+            return;
+        }
+
+        order.Cancelled += cancelled.Lots;
+        Emit(new ExecutionEvent
+        {
+            Kind = ExecutionEventKind.Cancelled,
+            CancelReason = order.CancelRequested ? CancelReason.Requested
+                : order.Command.TimeInForce != TimeInForce.GoodTillCancel || order.Command.Type == OrderType.Market ? CancelReason.ImmediateOrCancel
+                : CancelReason.None,
+            Instrument = order.Command.Instrument,
+            ClientOrderId = order.Command.ClientOrderId,
+            VenueOrderId = order.VenueOrderId,
+            Side = order.Command.Side,
+            Price = order.Command.Price,
+            Quantity = cancelled,
+            FilledQuantity = order.Filled,
+            ExchangeTimestampNanoseconds = timeNanoseconds,
+        });
     }
 
     /// <summary>Drops a finished order from every table. Call under the lock.</summary>
@@ -510,6 +591,23 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
         {
             _byVenueId.Remove(order.VenueOrderId.Value);
         }
+    }
+
+    /// <summary>The REST client and order channel of the API the options name, with the vault's key.</summary>
+    private static ICoinbaseOrderVenue CreateVenue(CoinbaseOrderEntryOptions options, CredentialVault vault, CoinbaseProductBooks products, CertificatePinValidator? pinValidator, TimeProvider? timeProvider)
+    {
+        using var credential = vault.Get(options.CredentialName);
+        if (options.Api == CoinbaseApi.Exchange)
+        {
+            var signer = new CoinbaseRequestSigner(credential, timeProvider);
+            var protocol = new CoinbaseExchangeUserFeedProtocol(new CoinbaseExchangeOrderDecoder(products), signer, options.Channel);
+            return new ExchangeOrderVenue(new CoinbaseRestClient(options.Rest, signer, pinValidator, timeProvider), signer, protocol);
+        }
+
+        var jwtSigner = CoinbaseJwtSigners.FromCredential(credential);
+        var jwt = new CoinbaseJwtBuilder(credential.ApiKey, jwtSigner, timeProvider);
+        var userProtocol = new AdvancedTradeUserFeedProtocol(new AdvancedTradeDecoder(products), jwt);
+        return new AdvancedTradeOrderVenue(new AdvancedTradeRestClient(options.Rest, jwt, pinValidator, timeProvider), jwtSigner, userProtocol);
     }
 
     private void RejectCommand(ExecutionEventKind kind, in OrderCommand command, RejectReason reason)
@@ -611,6 +709,15 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
 
         public long Cancelled { get; set; }
 
+        /// <summary>Advanced Trade: seen resting (<c>OPEN</c>) in an earlier update, so later fills are as maker.</summary>
+        public bool Rested { get; set; }
+
+        /// <summary>Advanced Trade: <c>avg_price</c> x <c>cumulative_quantity</c> as last reported.</summary>
+        public decimal Notional { get; set; }
+
+        /// <summary>Advanced Trade: <c>total_fees</c> as last reported.</summary>
+        public decimal Fees { get; set; }
+
         public Quantity Filled => new(FilledLots);
 
         public Quantity Leaves => new(Command.Quantity.Lots - FilledLots - Cancelled);
@@ -619,5 +726,7 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
     private sealed class Listener(CoinbaseOrderEntryConnector owner) : ICoinbaseFeedListener
     {
         public void OnExchangeOrder(in CoinbaseOrderMessage message) => owner.OnOrderMessage(message);
+
+        public void OnUserOrder(in CoinbaseUserOrder order) => owner.OnUserOrder(order);
     }
 }

@@ -5,10 +5,20 @@ using PinnacleMM.Security.Credentials;
 
 namespace PinnacleMM.Exchange.Coinbase.Connectors;
 
-/// <summary>How <see cref="CoinbaseOrderEntryConnector"/> trades on Coinbase Exchange. <see cref="Validate"/> names the first bad setting.</summary>
+/// <summary>How <see cref="CoinbaseOrderEntryConnector"/> trades on Coinbase Exchange or Advanced Trade. <see cref="Validate"/> names the first bad setting.</summary>
 public sealed class CoinbaseOrderEntryOptions
 {
-    /// <summary>The name of the <see cref="CredentialVault"/> entry: a Coinbase Exchange API key with its base64 secret and passphrase. Required.</summary>
+    /// <summary>The Advanced Trade WebSocket for authenticated user channels.</summary>
+    public static readonly Uri AdvancedTradeUserEndpoint = new("wss://advanced-trade-ws-user.coinbase.com");
+
+    /// <summary>The API: <see cref="CoinbaseApi.Exchange"/> (default) or <see cref="CoinbaseApi.AdvancedTrade"/>.</summary>
+    public CoinbaseApi Api { get; set; } = CoinbaseApi.Exchange;
+
+    /// <summary>
+    /// The name of the <see cref="CredentialVault"/> entry. Required. Coinbase Exchange: an API key with its base64 secret
+    /// and passphrase. Advanced Trade: the key name (<c>organizations/.../apiKeys/...</c>) with an EC P-256 PEM or an
+    /// Ed25519 secret (see <see cref="Authentication.CoinbaseJwtSigners.FromCredential"/>).
+    /// </summary>
     public string CredentialName { get; set; } = "";
 
     /// <summary>The product ids traded (e.g. <c>BTC-USD</c>), each registered in the connector's <c>InstrumentRegistry</c>; at least one.</summary>
@@ -20,14 +30,15 @@ public sealed class CoinbaseOrderEntryOptions
     /// </summary>
     public long ClientOidPrefix { get; set; } = 0x504D4D;
 
-    /// <summary>The REST API settings (endpoint, rate limit, 429 handling).</summary>
+    /// <summary>The REST API settings (endpoint, rate limit, 429 handling); a null endpoint or limit takes the API's documented one.</summary>
     public CoinbaseRestOptions Rest { get; set; } = new();
 
-    /// <summary>The authenticated order channel: <c>user</c> (our orders only, the default) or <c>full</c>.</summary>
+    /// <summary>Coinbase Exchange's authenticated order channel: <c>user</c> (our orders only, the default) or <c>full</c>. Advanced Trade always uses <c>user</c>.</summary>
     public string Channel { get; set; } = "user";
 
     /// <summary>
-    /// The order channel's connection; when its endpoint is null the production feed is used. Its
+    /// The order channel's connection; when its endpoint is null the production feed of the API is used
+    /// (<see cref="AdvancedTradeUserEndpoint"/> for Advanced Trade). Its
     /// <see cref="CoinbaseSyncOptions.SnapshotTimeout"/> must be infinite: the order channel sends no snapshot.
     /// </summary>
     public CoinbaseFeedClientOptions Feed { get; set; } = new() { Sync = new CoinbaseSyncOptions { SnapshotTimeout = Timeout.InfiniteTimeSpan } };
@@ -41,6 +52,11 @@ public sealed class CoinbaseOrderEntryOptions
             throw new ArgumentException($"CredentialName '{CredentialName}' must name a vault entry (order entry needs credentials).", nameof(CredentialName));
         }
 
+        if (!Enum.IsDefined(Api))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Api), Api, "Api must be Exchange or AdvancedTrade.");
+        }
+
         CoinbaseMarketDataOptions.ValidateProducts(Products, nameof(Products));
         if (ClientOidPrefix is < 0 or > CoinbaseClientOids.MaxPrefix)
         {
@@ -49,7 +65,7 @@ public sealed class CoinbaseOrderEntryOptions
 
         ArgumentNullException.ThrowIfNull(Rest, nameof(Rest));
         Rest.Validate();
-        if (Channel is not ("user" or "full"))
+        if (Api == CoinbaseApi.Exchange && Channel is not ("user" or "full"))
         {
             throw new ArgumentException($"Channel '{Channel}' must be user or full.", nameof(Channel));
         }

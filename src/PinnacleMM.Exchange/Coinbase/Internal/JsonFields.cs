@@ -71,19 +71,35 @@ internal static class JsonFields
     }
 
     /// <summary>
-    /// A side as Coinbase writes it: <c>buy</c>/<c>bid</c> or <c>sell</c>/<c>offer</c>/<c>ask</c>, any case.
+    /// Whether the current property name is <paramref name="name"/>. An unescaped name (the usual case) is compared
+    /// as raw bytes, which rejects a different length at once; an escaped one goes through the reader's unescaping.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static bool NameIs(ref readonly Utf8JsonReader reader, ReadOnlySpan<byte> name) =>
+        reader.ValueIsEscaped ? reader.ValueTextEquals(name) : reader.ValueSpan.SequenceEqual(name);
+
+    /// <summary>
+    /// A side as Coinbase writes it: <c>buy</c>/<c>bid</c> or <c>sell</c>/<c>offer</c>/<c>ask</c>, any case. Dispatches
+    /// on the length and first letter so that each text is compared with one candidate only.
     /// </summary>
     public static bool TryParseSide(ReadOnlySpan<byte> text, out Side side)
     {
-        if (System.Text.Ascii.EqualsIgnoreCase(text, "buy"u8) || System.Text.Ascii.EqualsIgnoreCase(text, "bid"u8))
+        var candidate = text.Length switch
         {
-            side = Side.Buy;
-            return true;
-        }
+            3 => (text[0] | 0x20) switch
+            {
+                'b' => (text[1] | 0x20) == 'i' ? "bid"u8 : "buy"u8,
+                'a' => "ask"u8,
+                _ => default,
+            },
+            4 => "sell"u8,
+            5 => "offer"u8,
+            _ => default,
+        };
 
-        if (System.Text.Ascii.EqualsIgnoreCase(text, "sell"u8) || System.Text.Ascii.EqualsIgnoreCase(text, "offer"u8) || System.Text.Ascii.EqualsIgnoreCase(text, "ask"u8))
+        if (!candidate.IsEmpty && System.Text.Ascii.EqualsIgnoreCase(text, candidate))
         {
-            side = Side.Sell;
+            side = candidate[0] == 'b' ? Side.Buy : Side.Sell;
             return true;
         }
 

@@ -35,7 +35,7 @@ public sealed class AdvancedTradeDecoder
     private static readonly byte[][] UpdateFields = [.. new[] { "side", "price_level", "new_quantity" }.Select(System.Text.Encoding.UTF8.GetBytes)];
     private static readonly byte[][] TickerFields = [.. new[] { "product_id", "price", "best_bid", "best_bid_quantity", "best_ask", "best_ask_quantity" }.Select(System.Text.Encoding.UTF8.GetBytes)];
     private static readonly byte[][] TradeFields = [.. new[] { "product_id", "trade_id", "price", "size", "side" }.Select(System.Text.Encoding.UTF8.GetBytes)];
-    private static readonly byte[][] OrderFields = [.. new[] { "product_id", "order_id", "client_order_id", "status", "order_side", "cumulative_quantity", "leaves_quantity", "avg_price" }.Select(System.Text.Encoding.UTF8.GetBytes)];
+    private static readonly byte[][] OrderFields = [.. new[] { "product_id", "order_id", "client_order_id", "status", "order_side", "cumulative_quantity", "leaves_quantity", "avg_price", "total_fees" }.Select(System.Text.Encoding.UTF8.GetBytes)];
 
     private readonly CoinbaseProductBooks _books;
     private readonly TextBuffer _text = new(4096);
@@ -172,12 +172,18 @@ public sealed class AdvancedTradeDecoder
         var hasChannel = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("channel"u8))
+            // Most names are none of ours (client_id, timestamp): a length check rejects them before any comparison.
+            var length = reader.ValueIsEscaped ? -1 : reader.ValueSpan.Length;
+            if (length is not (-1 or 4 or 6 or 7 or 12))
+            {
+                reader.Skip();
+            }
+            else if (JsonFields.NameIs(in reader, "channel"u8))
             {
                 hasChannel = true;
                 ReadChannel(ref reader, ref error);
             }
-            else if (reader.ValueTextEquals("sequence_num"u8))
+            else if (JsonFields.NameIs(in reader, "sequence_num"u8))
             {
                 JsonFields.TryReadInt64(ref reader, out _sequenceNum, "sequence_num", ref error);
                 if (_sequenceNum < -1)
@@ -185,17 +191,17 @@ public sealed class AdvancedTradeDecoder
                     error ??= $"sequence_num {_sequenceNum} must not be negative.";
                 }
             }
-            else if (reader.ValueTextEquals("events"u8))
+            else if (JsonFields.NameIs(in reader, "events"u8))
             {
                 ReadEvents(ref reader, ref error);
             }
-            else if (reader.ValueTextEquals("type"u8))
+            else if (JsonFields.NameIs(in reader, "type"u8))
             {
                 reader.Read();
                 _isErrorType = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("error"u8);
                 reader.Skip();
             }
-            else if (reader.ValueTextEquals("message"u8))
+            else if (JsonFields.NameIs(in reader, "message"u8))
             {
                 JsonFields.TryReadText(ref reader, _text, out _message, "message", ref error);
             }
@@ -262,42 +268,42 @@ public sealed class AdvancedTradeDecoder
             var item = new EventRef { Index = index, Product = TextRef.None, ProductIndex = -1, Counter = -1 };
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("type"u8))
+                if (JsonFields.NameIs(in reader, "type"u8))
                 {
                     reader.Read();
                     item.IsSnapshot = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("snapshot"u8);
                     item.IsUpdate = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("update"u8);
                     reader.Skip();
                 }
-                else if (reader.ValueTextEquals("product_id"u8))
+                else if (JsonFields.NameIs(in reader, "product_id"u8))
                 {
                     JsonFields.TryReadText(ref reader, _text, out item.Product, "product_id", ref error);
                 }
-                else if (reader.ValueTextEquals("updates"u8))
+                else if (JsonFields.NameIs(in reader, "updates"u8))
                 {
                     item.FieldStart = _fields.Count;
                     item.Objects = ReadObjects(ref reader, UpdateFields, index, "updates", ref error);
                     item.Layout = Layout.Updates;
                 }
-                else if (reader.ValueTextEquals("tickers"u8))
+                else if (JsonFields.NameIs(in reader, "tickers"u8))
                 {
                     item.FieldStart = _fields.Count;
                     item.Objects = ReadObjects(ref reader, TickerFields, index, "tickers", ref error);
                     item.Layout = Layout.Tickers;
                 }
-                else if (reader.ValueTextEquals("trades"u8))
+                else if (JsonFields.NameIs(in reader, "trades"u8))
                 {
                     item.FieldStart = _fields.Count;
                     item.Objects = ReadObjects(ref reader, TradeFields, index, "trades", ref error);
                     item.Layout = Layout.Trades;
                 }
-                else if (reader.ValueTextEquals("orders"u8))
+                else if (JsonFields.NameIs(in reader, "orders"u8))
                 {
                     item.FieldStart = _fields.Count;
                     item.Objects = ReadObjects(ref reader, OrderFields, index, "orders", ref error);
                     item.Layout = Layout.Orders;
                 }
-                else if (reader.ValueTextEquals("heartbeat_counter"u8))
+                else if (JsonFields.NameIs(in reader, "heartbeat_counter"u8))
                 {
                     JsonFields.TryReadInt64(ref reader, out item.Counter, "heartbeat_counter", ref error);
                 }
@@ -342,7 +348,7 @@ public sealed class AdvancedTradeDecoder
                 var slot = -1;
                 for (var i = 0; i < names.Length; i++)
                 {
-                    if (reader.ValueTextEquals(names[i]))
+                    if (JsonFields.NameIs(in reader, names[i]))
                     {
                         slot = i;
                         break;
@@ -610,12 +616,19 @@ public sealed class AdvancedTradeDecoder
         }
 
         var average = 0m;
-        if (row[7].IsSet && row[7].Length > 0 && (!Utf8Parser.TryParse(_text[row[7]], out average, out var consumed, 'F') || consumed != row[7].Length))
+        var consumed = 0;
+        if (row[7].IsSet && row[7].Length > 0 && (!Utf8Parser.TryParse(_text[row[7]], out average, out consumed, 'F') || consumed != row[7].Length))
         {
             return $"avg_price '{_text.ToString(row[7])}' is not a decimal number.";
         }
 
-        listener?.OnUserOrder(new CoinbaseUserOrder(product, _text[row[1]], _text[row[2]], _text[row[3]], side, cumulative, leaves, average));
+        var fees = 0m;
+        if (row[8].IsSet && row[8].Length > 0 && (!Utf8Parser.TryParse(_text[row[8]], out fees, out consumed, 'F') || consumed != row[8].Length))
+        {
+            return $"total_fees '{_text.ToString(row[8])}' is not a decimal number.";
+        }
+
+        listener?.OnUserOrder(new CoinbaseUserOrder(product, _text[row[1]], _text[row[2]], _text[row[3]], side, cumulative, leaves, average, fees));
         return null;
     }
 

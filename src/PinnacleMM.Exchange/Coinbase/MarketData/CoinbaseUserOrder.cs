@@ -17,7 +17,8 @@ public readonly ref struct CoinbaseUserOrder
         Side side,
         Quantity cumulativeQuantity,
         Quantity leavesQuantity,
-        decimal averagePrice)
+        decimal averagePrice,
+        decimal totalFees = 0m)
     {
         ProductIndex = productIndex;
         OrderId = orderId;
@@ -27,6 +28,7 @@ public readonly ref struct CoinbaseUserOrder
         CumulativeQuantity = cumulativeQuantity;
         LeavesQuantity = leavesQuantity;
         AveragePrice = averagePrice;
+        TotalFees = totalFees;
     }
 
     /// <summary>The product's index in <see cref="CoinbaseProductBooks"/>.</summary>
@@ -52,4 +54,7 @@ public readonly ref struct CoinbaseUserOrder
 
     /// <summary>The average fill price in quote currency (an average is generally off the tick grid, so it stays a decimal).</summary>
     public decimal AveragePrice { get; }
+
+    /// <summary>The fees charged on the order so far (<c>total_fees</c>), in quote currency; a fill's fee is the increase.</summary>
+    public decimal TotalFees { get; }
 }

@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using PinnacleMM.Core.Primitives;
@@ -30,11 +28,7 @@ public sealed class CoinbaseRestClient : IDisposable
 {
     private readonly CoinbaseRestOptions _options;
     private readonly CoinbaseRequestSigner _signer;
-    private readonly TimeProvider _time;
-    private readonly HttpClient _http;
-    private readonly PolicyRateLimiter _limiter;
-    private readonly Uri _base;
-    private long _rateLimited;
+    private readonly CoinbaseHttpTransport _transport;
 
     /// <summary>Creates a client; nothing is sent before the first call.</summary>
     /// <param name="options">Endpoint and limits; validated here.</param>
@@ -49,20 +43,14 @@ public sealed class CoinbaseRestClient : IDisposable
         options.Validate();
         _options = options;
         _signer = signer;
-        _time = timeProvider ?? TimeProvider.System;
-        _base = options.Endpoint!;
-        _limiter = new PolicyRateLimiter(options.RateLimit, _time);
-        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        pinValidator?.Configure(handler);
-        _http = new HttpClient(handler) { Timeout = options.RequestTimeout };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("PinnacleMM", "0.1"));
+        _transport = new CoinbaseHttpTransport(options, options.Endpoint ?? CoinbaseRestOptions.ProductionEndpoint, options.RateLimit ?? CoinbaseRestOptions.PrivateEndpointLimit, pinValidator, timeProvider ?? TimeProvider.System);
     }
 
     /// <summary>How many HTTP 429 answers the venue sent so far.</summary>
-    public long RateLimitedResponses => Interlocked.Read(ref _rateLimited);
+    public long RateLimitedResponses => _transport.RateLimitedResponses;
 
     /// <summary>How many requests waited for the client-side rate limit.</summary>
-    public long ThrottledRequests => _limiter.RefusedCount;
+    public long ThrottledRequests => _transport.ThrottledRequests;
 
     /// <summary>Places an order (<c>POST /orders</c>).</summary>
     /// <param name="request">The order; checked completely before anything is sent.</param>
@@ -195,8 +183,7 @@ public sealed class CoinbaseRestClient : IDisposable
     /// <summary>Releases the HTTP connections and the rate limiter (not the signer).</summary>
     public void Dispose()
     {
-        _http.Dispose();
-        _limiter.Dispose();
+        _transport.Dispose();
     }
 
     private async Task<CoinbaseRestResult<Guid>> CancelAsync(string id, string productId, CancellationToken cancellationToken)
@@ -216,78 +203,9 @@ public sealed class CoinbaseRestClient : IDisposable
         return CoinbaseRestResult<Guid>.Success(Guid.TryParse(text, out var cancelled) ? cancelled : Guid.Empty, response.Status);
     }
 
-    /// <summary>Checks every field of a new order; null when it may be sent.</summary>
-    private static CoinbaseRestResult<CoinbaseOrder>? Check(CoinbaseOrderRequest request)
-    {
-        var instrument = request.Instrument ?? throw new ArgumentException("request.Instrument is required.", nameof(request));
-        if (CheckProduct(instrument.Symbol) is { } refused)
-        {
-            return refused.As<CoinbaseOrder>();
-        }
+    private static CoinbaseRestResult<CoinbaseOrder>? Check(CoinbaseOrderRequest request) => CoinbaseOrderChecks.Check(request, CoinbaseOrderChecks.ExchangeFields);
 
-        if (!Enum.IsDefined(request.Side) || !Enum.IsDefined(request.Type) || !Enum.IsDefined(request.TimeInForce))
-        {
-            return Refuse(RejectReason.InvalidEnumValue, "side/type/time_in_force: not a defined value.");
-        }
-
-        if (request.ClientOid is not null)
-        {
-            var oid = InputValidator.ClientOrderId(request.ClientOid, "client_oid");
-            if (!oid.IsValid)
-            {
-                return Refuse(RejectReason.InvalidClientOrderId, oid.Message!);
-            }
-
-            if (!Guid.TryParseExact(request.ClientOid, "D", out _))
-            {
-                return Refuse(RejectReason.InvalidClientOrderId, "client_oid must be a UUID (8-4-4-4-12 hex digits), as Coinbase requires.");
-            }
-        }
-
-        if (request.Type == OrderType.Limit)
-        {
-            var price = InputValidator.Price(request.Price, instrument.TickSize, instrument.TickSize, Trim(instrument.ToDecimal(instrument.MaxPrice)), "price");
-            if (!price.IsValid)
-            {
-                return Refuse(price.Rule == "max" ? RejectReason.PriceAboveMaximum : RejectReason.InvalidPrice, price.Message!);
-            }
-        }
-        else if (request.TimeInForce != TimeInForce.ImmediateOrCancel)
-        {
-            return Refuse(RejectReason.MarketOrderCannotRest, "time_in_force: a Coinbase market order is immediate-or-cancel (IOC).");
-        }
-
-        var size = InputValidator.Quantity(request.Size, instrument.LotSize, Trim(instrument.ToDecimal(instrument.MinQuantity)), Trim(instrument.ToDecimal(instrument.MaxQuantity)), "size");
-        if (!size.IsValid)
-        {
-            return Refuse(
-                size.Rule switch
-                {
-                    "min" => RejectReason.QuantityBelowMinimum,
-                    "max" => RejectReason.QuantityAboveMaximum,
-                    _ => RejectReason.InvalidQuantity,
-                },
-                size.Message!);
-        }
-
-        if (request.PostOnly && (request.Type != OrderType.Limit || request.TimeInForce != TimeInForce.GoodTillCancel))
-        {
-            return Refuse(RejectReason.PostOnlyRequiresGoodTillCancelLimit, "post_only: only a GTC limit order can be post-only (Coinbase refuses post_only with IOC or FOK).");
-        }
-
-        return null;
-    }
-
-    /// <summary>Drops trailing zeros (0.00010000 becomes 0.0001) so that messages quote limits as a person writes them.</summary>
-    private static decimal Trim(decimal value) => value / 1.000000000000000000000000000000000m;
-
-    private static CoinbaseRestResult<CoinbaseOrder>? CheckProduct(string productId)
-    {
-        var symbol = InputValidator.Symbol(productId, "product_id");
-        return symbol.IsValid ? null : Refuse(RejectReason.UnknownInstrument, symbol.Message!);
-    }
-
-    private static CoinbaseRestResult<CoinbaseOrder> Refuse(RejectReason reason, string message) => CoinbaseRestResult<CoinbaseOrder>.Failure(reason, 0, message);
+    private static CoinbaseRestResult<CoinbaseOrder>? CheckProduct(string productId) => CoinbaseOrderChecks.CheckProduct(productId);
 
     private static string OrderBody(CoinbaseOrderRequest request)
     {
@@ -349,83 +267,14 @@ public sealed class CoinbaseRestClient : IDisposable
             dto.CreatedAt);
     }
 
-    /// <summary>Sends one request: waits for a rate-limit permit, signs, sends, and after 429 waits and starts over.</summary>
-    private async Task<Response> SendAsync(HttpMethod method, string pathAndQuery, string? body, CancellationToken cancellationToken)
+    /// <summary>Sends one request through the shared transport, signed afresh with the <c>CB-ACCESS-*</c> headers on every attempt.</summary>
+    private Task<CoinbaseHttpResponse> SendAsync(HttpMethod method, string pathAndQuery, string? body, CancellationToken cancellationToken) =>
+        _transport.SendAsync(method, pathAndQuery, body, (request, ct) => _signer.SignAsync(request, ct), MapError, cancellationToken);
+
+    private static (RejectReason, string) MapError(int status, string body)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            await AcquirePermitAsync(cancellationToken).ConfigureAwait(false);
-            using var request = new HttpRequestMessage(method, new Uri(_base, pathAndQuery));
-            if (body is not null)
-            {
-                request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-            }
-
-            await _signer.SignAsync(request, cancellationToken).ConfigureAwait(false);
-            HttpResponseMessage response;
-            try
-            {
-                response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpRequestException ex)
-            {
-                // No answer (refused connection, TLS or pin failure, reset): nothing is known to have reached the venue.
-                return new Response(0, "", null, RejectReason.NotConnected, $"{method} {pathAndQuery}: no response from {_base.Host}: {Describe(ex)}");
-            }
-            catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                return new Response(0, "", null, RejectReason.NotConnected, $"{method} {pathAndQuery}: no response from {_base.Host} within {_options.RequestTimeout}: {ex.Message}");
-            }
-
-            using (response)
-            {
-                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                var status = (int)response.StatusCode;
-                if (response.StatusCode != HttpStatusCode.TooManyRequests)
-                {
-                    if (response.IsSuccessStatusCode)
-                    {
-                        var after = response.Headers.TryGetValues("CB-AFTER", out var values) ? values.FirstOrDefault() : null;
-                        return new Response(status, text, after, RejectReason.None, null);
-                    }
-
-                    var message = ErrorMessage(text);
-                    return new Response(status, text, null, CoinbaseRejectReasons.Map(status, message), $"{method} {pathAndQuery}: {status} {message}");
-                }
-
-                Interlocked.Increment(ref _rateLimited);
-                if (attempt >= _options.MaxRateLimitRetries)
-                {
-                    return new Response(status, text, null, RejectReason.RateLimited, $"{method} {pathAndQuery}: still rate limited (429) after {attempt + 1} attempts: {ErrorMessage(text)}");
-                }
-
-                await Task.Delay(RetryDelay(response.Headers.RetryAfter, attempt), _time, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>Waits (on the <see cref="TimeProvider"/>) until the rate limiter grants a permit.</summary>
-    private async ValueTask AcquirePermitAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var decision = _limiter.TryAcquire();
-            if (decision.IsAllowed)
-            {
-                return;
-            }
-
-            await Task.Delay(decision.RetryAfter > TimeSpan.Zero ? decision.RetryAfter : TimeSpan.FromMilliseconds(1), _time, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>The venue's <c>Retry-After</c> (seconds or a date), else exponential backoff; capped at <see cref="CoinbaseRestOptions.MaxRetryAfter"/>.</summary>
-    private TimeSpan RetryDelay(RetryConditionHeaderValue? retryAfter, int attempt)
-    {
-        var delay = retryAfter?.Delta
-            ?? (retryAfter?.Date is { } date ? date - _time.GetUtcNow() : (TimeSpan?)null)
-            ?? _options.RateLimitBackoff * Math.Pow(2, Math.Min(attempt, 16));
-        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay > _options.MaxRetryAfter ? _options.MaxRetryAfter : delay;
+        var message = ErrorMessage(body);
+        return (CoinbaseRejectReasons.Map(status, message), message);
     }
 
     private static string ErrorMessage(string body)
@@ -436,25 +285,7 @@ public sealed class CoinbaseRestClient : IDisposable
         }
         catch (JsonException)
         {
-            return body.Length > 200 ? body[..200] : body;
+            return CoinbaseHttpTransport.Shorten(body);
         }
-    }
-
-    private static string Describe(Exception ex)
-    {
-        var text = new StringBuilder(ex.Message);
-        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
-        {
-            text.Append(" -> ").Append(inner.Message);
-        }
-
-        return text.ToString();
-    }
-
-    private readonly record struct Response(int Status, string Body, string? After, RejectReason Reason, string? Message)
-    {
-        public bool IsSuccess => Reason == RejectReason.None;
-
-        public CoinbaseRestResult<T> Failure<T>() => CoinbaseRestResult<T>.Failure(Reason, Status, Message!);
     }
 }
