@@ -65,6 +65,7 @@ public sealed class OrderManager
     private long _amends;
     private long _fills;
     private long _reconciles;
+    private bool _reconciling;
     private byte _lastRefusal;
     private RiskRejectReason _lastRiskRefusal;
 
@@ -349,7 +350,7 @@ public sealed class OrderManager
             _venueRejections[(int)executionEvent.RejectReason]++;
         }
 
-        if (executionEvent.TryToOrderEvent(out var orderEvent) && _strategy.OnOrderEvent(orderEvent))
+        if (executionEvent.TryToOrderEvent(out var orderEvent) && _strategy.OnOrderEvent(orderEvent) && !_reconciling)
         {
             Requote(executionEvent.ReceivedNanoseconds);
         }
@@ -420,10 +421,57 @@ public sealed class OrderManager
     /// <param name="venueOrders">The venue's open orders of this instrument (others are ignored).</param>
     /// <returns>What was done.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="venueOrders"/> is null.</exception>
-    public VenueReconciliation ReconcileWithVenue(IReadOnlyList<OpenOrder> venueOrders)
+    public VenueReconciliation ReconcileWithVenue(IReadOnlyList<OpenOrder> venueOrders) => ReconcileWithVenue(venueOrders, null);
+
+    /// <summary>
+    /// Reconciles with the venue's fills and open orders: first every fill of <paramref name="venueFills"/> (the venue's
+    /// fill history since before the connection was lost, <see cref="IOrderEntryConnector.GetFillsAsync"/>) goes through
+    /// <see cref="OnExecutionEvent"/> like a fill from the stream, so the ones we missed reach the position and the ones
+    /// we had are recognised as duplicates (by trade id, or cumulative size) — a fill that also arrives late on the
+    /// stream is therefore counted once; then the orders are reconciled as by <see cref="ReconcileWithVenue(IReadOnlyList{OpenOrder})"/>.
+    /// Nothing is requoted meanwhile (the caller requotes after). A summary is recorded
+    /// (<see cref="OrderActivityKind.VenueReconciled"/>) after the closes, cancels and fills it did.
+    /// </summary>
+    /// <param name="venueOrders">The venue's open orders of this instrument (others are ignored).</param>
+    /// <param name="venueFills">The venue's fills, oldest first (other instruments and non-fill events are ignored); null when the venue keeps no fill history.</param>
+    /// <param name="afterReconnect">Whether this follows a reconnect (recorded in the summary).</param>
+    /// <returns>What was done.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="venueOrders"/> is null.</exception>
+    public VenueReconciliation ReconcileWithVenue(IReadOnlyList<OpenOrder> venueOrders, IReadOnlyList<ExecutionEvent>? venueFills, bool afterReconnect = false)
     {
         ArgumentNullException.ThrowIfNull(venueOrders);
         var now = _clock.NowNanoseconds;
+        var recovered = 0;
+        var known = 0;
+        if (venueFills is not null)
+        {
+            _reconciling = true;
+            try
+            {
+                foreach (var fill in venueFills)
+                {
+                    if (!fill.IsFill || fill.Instrument != _instrumentId)
+                    {
+                        continue;
+                    }
+
+                    var outcome = OnExecutionEvent(fill with { ReceivedNanoseconds = now });
+                    if (outcome is ExecutionOutcome.FillApplied or ExecutionOutcome.LateFillApplied or ExecutionOutcome.UnknownFillApplied)
+                    {
+                        recovered++;
+                    }
+                    else if (outcome == ExecutionOutcome.Duplicate)
+                    {
+                        known++;
+                    }
+                }
+            }
+            finally
+            {
+                _reconciling = false;
+            }
+        }
+
         var atVenue = new HashSet<long>();
         var orphans = new List<ClientOrderId>();
         var foreign = 0;
@@ -469,7 +517,13 @@ public sealed class OrderManager
             }
         }
 
-        return new VenueReconciliation(closed, cancelled, foreign);
+        Record(OrderActivity.Reconciled(new ReconciliationCounts(closed.Count, cancelled.Count, foreign, recovered, afterReconnect), now));
+        return new VenueReconciliation(closed, cancelled, foreign)
+        {
+            FillsRecovered = recovered,
+            FillsAlreadyKnown = known,
+            FillHistoryUsed = venueFills is not null,
+        };
     }
 
     private long NextClientOrderId() => Math.Max(_nextClientOrderId, Tracker.HighestClientOrderId) + 1;
