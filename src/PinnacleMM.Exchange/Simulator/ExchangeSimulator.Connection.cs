@@ -12,6 +12,8 @@ public sealed partial class ExchangeSimulator
     private double _dropRate;
     private long _maxDrops;
     private long _droppedUpdates;
+    private long _forcedDrops;
+    private long _randomDrops;
     private long _snapshotsSent;
     private long _resyncRequests;
     private long _orderEntryDisconnects;
@@ -79,6 +81,23 @@ public sealed partial class ExchangeSimulator
             _orderEntryState = ConnectionState.Synced;
             var at = NextExecutionTime();
             _executions.Enqueue(new ExecutionEvent { Kind = ExecutionEventKind.ConnectionChanged, ConnectionState = ConnectionState.Synced, Instrument = _instrumentId, ExchangeTimestampNanoseconds = _now, ReceivedNanoseconds = at });
+        }
+    }
+
+    /// <summary>
+    /// Drops the next <paramref name="count"/> level updates of the feed (never delivered; their sequence numbers are
+    /// missing, so the next delivered update shows a gap), on top of <see cref="ExchangeSimulatorOptions.MarketDataFaults"/>:
+    /// a gap at a moment of the caller's choosing. The simulator does not resync by itself.
+    /// </summary>
+    /// <param name="count">How many; 1 to 1,000,000.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is out of range.</exception>
+    public void DropLevelUpdates(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 1_000_000);
+        lock (_gate)
+        {
+            _forcedDrops += count;
         }
     }
 
@@ -158,11 +177,19 @@ public sealed partial class ExchangeSimulator
     /// <summary>Whether the next level update is dropped (<see cref="ExchangeSimulatorOptions.MarketDataFaults"/>).</summary>
     private bool DropLevelUpdate()
     {
-        if (_faultRandom is null || _droppedUpdates >= _maxDrops || _faultRandom.NextDouble() >= _dropRate)
+        if (_forcedDrops > 0)
+        {
+            _forcedDrops--;
+            _droppedUpdates++;
+            return true;
+        }
+
+        if (_faultRandom is null || _randomDrops >= _maxDrops || _faultRandom.NextDouble() >= _dropRate)
         {
             return false;
         }
 
+        _randomDrops++;
         _droppedUpdates++;
         return true;
     }
