@@ -428,7 +428,8 @@ public sealed class OrderManager
     /// fill history since before the connection was lost, <see cref="IOrderEntryConnector.GetFillsAsync"/>) goes through
     /// <see cref="OnExecutionEvent"/> like a fill from the stream, so the ones we missed reach the position and the ones
     /// we had are recognised as duplicates (by trade id, or cumulative size) — a fill that also arrives late on the
-    /// stream is therefore counted once; then the orders are reconciled as by <see cref="ReconcileWithVenue(IReadOnlyList{OpenOrder})"/>.
+    /// stream is therefore counted once; then the orders are reconciled as by <see cref="ReconcileWithVenue(IReadOnlyList{OpenOrder})"/>,
+    /// and an order open on both sides whose acknowledgement or amend answer was missed takes the venue's state, price and open size.
     /// Nothing is requoted meanwhile (the caller requotes after). A summary is recorded
     /// (<see cref="OrderActivityKind.VenueReconciled"/>) after the closes, cancels and fills it did.
     /// </summary>
@@ -475,6 +476,7 @@ public sealed class OrderManager
         var atVenue = new HashSet<long>();
         var orphans = new List<ClientOrderId>();
         var foreign = 0;
+        var corrected = 0;
         foreach (var order in venueOrders)
         {
             if (order.Instrument != _instrumentId)
@@ -493,6 +495,10 @@ public sealed class OrderManager
             if (!Tracker.TryGet(order.ClientOrderId, out var tracked) || tracked.IsClosed)
             {
                 orphans.Add(order.ClientOrderId);
+            }
+            else
+            {
+                corrected += CorrectFromVenue(tracked, order, now) ? 1 : 0;
             }
         }
 
@@ -523,7 +529,69 @@ public sealed class OrderManager
             FillsRecovered = recovered,
             FillsAlreadyKnown = known,
             FillHistoryUsed = venueFills is not null,
+            OrdersCorrected = corrected,
         };
+    }
+
+    /// <summary>
+    /// An order open on both sides whose acknowledgement or amend answer was lost: the venue's view (open, its price
+    /// and open size) is applied as the <see cref="ExecutionEventKind.Accepted"/> / <see cref="ExecutionEventKind.Amended"/>
+    /// events that were missed, through <see cref="OnExecutionEvent"/> (without requoting), so that it is journaled and
+    /// replays the same. Runs after the recovered fills, so that only what they do not explain is corrected.
+    /// </summary>
+    private bool CorrectFromVenue(in TrackedOrder tracked, in OpenOrder venue, long now)
+    {
+        _reconciling = true;
+        try
+        {
+            return CorrectFromVenueCore(tracked, venue, now);
+        }
+        finally
+        {
+            _reconciling = false;
+        }
+    }
+
+    private bool CorrectFromVenueCore(in TrackedOrder tracked, in OpenOrder venue, long now)
+    {
+        var changed = false;
+        if (tracked.State == OrderState.PendingNew)
+        {
+            OnExecutionEvent(new ExecutionEvent
+            {
+                Kind = ExecutionEventKind.Accepted,
+                Instrument = _instrumentId,
+                ClientOrderId = venue.ClientOrderId,
+                VenueOrderId = venue.VenueOrderId,
+                Side = venue.Side,
+                Price = venue.Price,
+                Quantity = venue.Quantity,
+                LeavesQuantity = venue.LeavesQuantity,
+                FilledQuantity = venue.FilledQuantity,
+                ReceivedNanoseconds = now,
+            });
+            changed = true;
+        }
+
+        if (tracked.AmendPending || tracked.Price != venue.Price || tracked.LeavesQuantity != venue.LeavesQuantity)
+        {
+            OnExecutionEvent(new ExecutionEvent
+            {
+                Kind = ExecutionEventKind.Amended,
+                Instrument = _instrumentId,
+                ClientOrderId = venue.ClientOrderId,
+                VenueOrderId = venue.VenueOrderId,
+                Side = venue.Side,
+                Price = venue.Price,
+                Quantity = venue.LeavesQuantity,
+                LeavesQuantity = venue.LeavesQuantity,
+                FilledQuantity = venue.FilledQuantity,
+                ReceivedNanoseconds = now,
+            });
+            changed = true;
+        }
+
+        return changed;
     }
 
     private long NextClientOrderId() => Math.Max(_nextClientOrderId, Tracker.HighestClientOrderId) + 1;

@@ -14,14 +14,17 @@ public sealed record VenueReconciliation(IReadOnlyList<ClientOrderId> ClosedLoca
     /// <summary>Fills from the venue's fill history that we already had (recognised as duplicates, not applied again).</summary>
     public int FillsAlreadyKnown { get; init; }
 
+    /// <summary>Orders open on both sides that took the venue's state, price or open size (an acknowledgement or amend answer was missed).</summary>
+    public int OrdersCorrected { get; init; }
+
     /// <summary>Whether the venue's fill history was used; when false, orders closed locally may have had fills we never saw.</summary>
     public bool FillHistoryUsed { get; init; }
 
     /// <summary>Whether the tracked orders already matched the venue's (and no fill was missed).</summary>
-    public bool WasInSync => ClosedLocally.Count == 0 && OrphansCancelled.Count == 0 && FillsRecovered == 0;
+    public bool WasInSync => ClosedLocally.Count == 0 && OrphansCancelled.Count == 0 && FillsRecovered == 0 && OrdersCorrected == 0;
 
     /// <summary>A one-line account.</summary>
     public override string ToString() =>
-        $"{ClosedLocally.Count} tracked orders gone at the venue closed, {OrphansCancelled.Count} orphans cancelled, {ForeignOrders} foreign orders left alone, " +
+        $"{ClosedLocally.Count} tracked orders gone at the venue closed, {OrphansCancelled.Count} orphans cancelled, {OrdersCorrected} corrected, {ForeignOrders} foreign orders left alone, " +
         (FillHistoryUsed ? $"{FillsRecovered} missed fills recovered ({FillsAlreadyKnown} already known)" : "no fill history");
 }
