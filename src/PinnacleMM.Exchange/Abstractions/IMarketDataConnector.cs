@@ -9,7 +9,8 @@ namespace PinnacleMM.Exchange.Abstractions;
 /// For each subscription the connector sends a <see cref="MarketEventKind.Status"/> (syncing), a snapshot
 /// (<see cref="MarketEventKind.SnapshotBegin"/>, levels, <see cref="MarketEventKind.SnapshotEnd"/>), a
 /// <see cref="MarketEventKind.Status"/> (synced), then updates. After a lost connection or a sequence gap
-/// it sends a status and a fresh snapshot. Disposing disconnects and stops all delivery.
+/// it sends a status and a fresh snapshot. A connector that cannot see a gap itself (or a consumer whose own book
+/// found one) is asked for a fresh snapshot with <see cref="ResyncAsync"/>. Disposing disconnects and stops all delivery.
 /// </remarks>
 public interface IMarketDataConnector : IAsyncDisposable
 {
@@ -37,4 +38,21 @@ public interface IMarketDataConnector : IAsyncDisposable
 
     /// <summary>Stops <paramref name="instrument"/>'s events (a status event says so). Unsubscribing an instrument not subscribed is a no-op.</summary>
     ValueTask UnsubscribeAsync(InstrumentId instrument, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Asks for a fresh snapshot of <paramref name="instrument"/>'s book, because the consumer's copy has a gap or is
+    /// otherwise out of sync. The connector sends a <see cref="MarketEventKind.Status"/> (syncing), the snapshot and a
+    /// status (synced), as after a subscription; updates older than the snapshot are not sent again. Completes when
+    /// the request was made, not when the snapshot arrived. The default unsubscribes and subscribes again, which a
+    /// connector with a cheaper way (a snapshot request on the open connection) should override.
+    /// </summary>
+    /// <param name="instrument">A subscribed instrument.</param>
+    /// <param name="cancellationToken">Abandons the request.</param>
+    /// <exception cref="ArgumentException"><paramref name="instrument"/> is not traded by this connector; the message names it.</exception>
+    /// <exception cref="InvalidOperationException">Not connected, or <paramref name="instrument"/> is not subscribed.</exception>
+    async ValueTask ResyncAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
+    {
+        await UnsubscribeAsync(instrument, cancellationToken).ConfigureAwait(false);
+        await SubscribeAsync(instrument, cancellationToken).ConfigureAwait(false);
+    }
 }

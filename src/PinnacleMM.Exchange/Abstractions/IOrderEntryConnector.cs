@@ -3,9 +3,10 @@ namespace PinnacleMM.Exchange.Abstractions;
 /// <summary>
 /// A venue's order entry, normalized: commands go out as <see cref="OrderCommand"/> structs, and
 /// acknowledgements, fills, cancels and rejections come back to the sink as <see cref="ExecutionEvent"/>
-/// structs. At start, <see cref="GetOpenOrdersAsync"/> and <see cref="GetBalancesAsync"/> let the order
-/// manager reconcile its recovered state with the venue's. Implemented by the exchange simulator and the
-/// Coinbase connector.
+/// structs. At start and after a reconnect, <see cref="GetOpenOrdersAsync"/>, <see cref="GetBalancesAsync"/> and,
+/// where the venue keeps a fill history (<see cref="SupportsFillHistory"/>), <see cref="GetFillsAsync"/> let the
+/// order manager reconcile its state with the venue's. Implemented by the exchange simulator, the paper exchange
+/// and the Coinbase connector.
 /// </summary>
 /// <remarks>
 /// Expected refusals never throw: a bad command, an unknown order or a disconnected venue is answered
@@ -48,4 +49,28 @@ public interface IOrderEntryConnector : IAsyncDisposable
     /// <summary>The account's balances now, one per currency.</summary>
     /// <exception cref="InvalidOperationException">Not connected.</exception>
     ValueTask<IReadOnlyList<Balance>> GetBalancesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether <see cref="GetFillsAsync"/> works: the venue can list our past fills, so that fills missed while the
+    /// connection was down are recovered exactly. Default <see langword="false"/>.
+    /// </summary>
+    bool SupportsFillHistory => false;
+
+    /// <summary>
+    /// Our fills on <paramref name="instrument"/> (or <see cref="InstrumentId.None"/>: every instrument) that happened at
+    /// or after <paramref name="sinceExchangeTimestampNanoseconds"/> on the venue's clock (the
+    /// <see cref="ExecutionEvent.ExchangeTimestampNanoseconds"/> of the events), oldest first, as the
+    /// <see cref="ExecutionEventKind.PartiallyFilled"/> and <see cref="ExecutionEventKind.Filled"/> events the stream
+    /// sent or would have sent (same trade ids, cumulative and open sizes, fees), so that a consumer applies each fill
+    /// once whether it comes from here, from the stream, or both. A venue keeps a bounded history: fills older than
+    /// it keeps are not listed.
+    /// </summary>
+    /// <param name="instrument">The instrument, or <see cref="InstrumentId.None"/> for all.</param>
+    /// <param name="sinceExchangeTimestampNanoseconds">The earliest venue time to list (inclusive); 0 for the whole history kept.</param>
+    /// <param name="cancellationToken">Abandons the query.</param>
+    /// <exception cref="NotSupportedException">The venue keeps no fill history (<see cref="SupportsFillHistory"/> is false; the default).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sinceExchangeTimestampNanoseconds"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">Not connected.</exception>
+    ValueTask<IReadOnlyList<ExecutionEvent>> GetFillsAsync(InstrumentId instrument, long sinceExchangeTimestampNanoseconds, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"GetFillsAsync: the {Venue} connector keeps no fill history (SupportsFillHistory is false); reconcile with GetOpenOrdersAsync only.");
 }

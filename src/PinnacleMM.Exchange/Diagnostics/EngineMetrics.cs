@@ -19,6 +19,8 @@ namespace PinnacleMM.Exchange.Diagnostics;
 /// <item><c>pinnaclemm.engine.fills</c> (counter): fills applied.</item>
 /// <item><c>pinnaclemm.engine.rejections</c> (counter, tags <c>source</c> = local, risk, venue and <c>reason</c>): refused actions by reason.</item>
 /// <item><c>pinnaclemm.engine.market_events</c> (counter): market events processed.</item>
+/// <item><c>pinnaclemm.engine.reconnects</c>, <c>pinnaclemm.engine.venue_reconciliations</c>, <c>pinnaclemm.engine.missed_fills_recovered</c> (counters): order entry back after a disconnect, reconciliations with the venue after it, fills recovered from the venue's history.</item>
+/// <item><c>pinnaclemm.engine.book_gaps</c>, <c>pinnaclemm.engine.resyncs</c> (counters): market data sequence gaps, fresh snapshots asked for.</item>
 /// <item><c>pinnaclemm.engine.position</c> (gauge, base currency) and <c>pinnaclemm.engine.pnl</c> (gauge, quote currency, tag <c>kind</c> = realized, unrealized, fees, net).</item>
 /// </list>
 /// The hot path only increments plain fields and records the histogram (no allocation); the counters and gauges
@@ -67,6 +69,11 @@ public sealed class EngineMetrics : IDisposable
         _meter.CreateObservableCounter("pinnaclemm.engine.fills", () => new Measurement<long>(orders.FillsApplied, _instrumentTag), description: "Fills applied");
         _meter.CreateObservableCounter("pinnaclemm.engine.market_events", () => new Measurement<long>(engine.MarketEventsProcessed, _instrumentTag), description: "Market events processed");
         _meter.CreateObservableCounter<long>("pinnaclemm.engine.rejections", () => Rejections(orders), description: "Actions refused, by source and reason");
+        _meter.CreateObservableCounter("pinnaclemm.engine.reconnects", () => new Measurement<long>(engine.Reconnects, _instrumentTag), description: "Order entry back after a disconnect");
+        _meter.CreateObservableCounter("pinnaclemm.engine.venue_reconciliations", () => new Measurement<long>(engine.VenueReconciliations, _instrumentTag), description: "Reconciliations with the venue after a reconnect");
+        _meter.CreateObservableCounter("pinnaclemm.engine.missed_fills_recovered", () => new Measurement<long>(engine.MissedFillsRecovered, _instrumentTag), description: "Fills missed while disconnected, recovered from the venue's history");
+        _meter.CreateObservableCounter("pinnaclemm.engine.book_gaps", () => new Measurement<long>(engine.BookGaps, _instrumentTag), description: "Market data sequence gaps");
+        _meter.CreateObservableCounter("pinnaclemm.engine.resyncs", () => new Measurement<long>(engine.ResyncRequests, _instrumentTag), description: "Fresh snapshots asked of the market data connector");
         _meter.CreateObservableGauge("pinnaclemm.engine.position", () => new Measurement<double>((double)engine.Status.Position, _instrumentTag), "base", "Position");
         _meter.CreateObservableGauge<double>(
             "pinnaclemm.engine.pnl",

@@ -27,6 +27,7 @@ namespace PinnacleMM.Exchange.Engine;
 ///                            price i64 | quantity i64 | leaves i64 | filled i64 | fee (decimal as 4 × i32: lo, mid, hi, flags) |
 ///                            trade id i64 | sequence i64 | exchange ns i64 | received ns i64 | 0 i64
 ///   ClosedLocally (8): client order id i64
+///   VenueReconciled (20): closed locally i32 | orphans cancelled i32 | foreign orders i32 | fills recovered i32 | after reconnect u8 | 0 u8×3
 /// </code>
 /// </remarks>
 public static class EngineRecordCodec
@@ -40,6 +41,7 @@ public static class EngineRecordCodec
     private const int HeaderSize = 16;
     private const int CommandSize = 48;
     private const int ExecutionSize = 136;
+    private const int ReconciledSize = 20;
 
     /// <summary>Writes a market event's payload into <paramref name="destination"/> (at least <see cref="MarketEventSize"/> bytes).</summary>
     /// <returns>The payload length.</returns>
@@ -70,6 +72,7 @@ public static class EngineRecordCodec
         OrderActivityKind.CommandSent => EngineRecordTypes.CommandSent,
         OrderActivityKind.CommandRefused => EngineRecordTypes.CommandRefused,
         OrderActivityKind.ExecutionReceived => EngineRecordTypes.ExecutionReceived,
+        OrderActivityKind.VenueReconciled => EngineRecordTypes.VenueReconciled,
         _ => EngineRecordTypes.ClosedLocally,
     };
 
@@ -94,6 +97,15 @@ public static class EngineRecordCodec
             case OrderActivityKind.ExecutionReceived:
                 WriteExecution(activity.Execution, body);
                 return HeaderSize + ExecutionSize;
+            case OrderActivityKind.VenueReconciled:
+                var counts = activity.Reconciliation;
+                body[..ReconciledSize].Clear();
+                BinaryPrimitives.WriteInt32LittleEndian(body, counts.ClosedLocally);
+                BinaryPrimitives.WriteInt32LittleEndian(body[4..], counts.OrphansCancelled);
+                BinaryPrimitives.WriteInt32LittleEndian(body[8..], counts.ForeignOrders);
+                BinaryPrimitives.WriteInt32LittleEndian(body[12..], counts.FillsRecovered);
+                body[16] = counts.AfterReconnect ? (byte)1 : (byte)0;
+                return HeaderSize + ReconciledSize;
             default:
                 BinaryPrimitives.WriteInt64LittleEndian(body, activity.ClientOrderId.Value);
                 return HeaderSize + 8;
@@ -114,7 +126,7 @@ public static class EngineRecordCodec
         }
 
         var kind = (OrderActivityKind)payload[0];
-        if (RecordType(kind) != type || kind > OrderActivityKind.ClosedLocally)
+        if (RecordType(kind) != type || kind > OrderActivityKind.VenueReconciled)
         {
             return false;
         }
@@ -151,6 +163,24 @@ public static class EngineRecordCodec
                     Outcome = (ExecutionOutcome)payload[3],
                     TimestampNanoseconds = timestamp,
                     Execution = ReadExecution(body),
+                };
+                return true;
+            case OrderActivityKind.VenueReconciled:
+                if (body.Length != ReconciledSize)
+                {
+                    return false;
+                }
+
+                activity = new OrderActivity
+                {
+                    Kind = kind,
+                    TimestampNanoseconds = timestamp,
+                    Reconciliation = new ReconciliationCounts(
+                        BinaryPrimitives.ReadInt32LittleEndian(body),
+                        BinaryPrimitives.ReadInt32LittleEndian(body[4..]),
+                        BinaryPrimitives.ReadInt32LittleEndian(body[8..]),
+                        BinaryPrimitives.ReadInt32LittleEndian(body[12..]),
+                        body[16] != 0),
                 };
                 return true;
             default:

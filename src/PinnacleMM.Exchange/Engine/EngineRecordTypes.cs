@@ -23,4 +23,7 @@ public static class EngineRecordTypes
 
     /// <summary>An order closed locally (gone at the venue).</summary>
     public const JournalRecordType ClosedLocally = JournalRecordType.ApplicationBase + 0x14;
+
+    /// <summary>A reconciliation with the venue (at start or after a reconnect), summed up; changes no state.</summary>
+    public const JournalRecordType VenueReconciled = JournalRecordType.ApplicationBase + 0x15;
 }

@@ -63,4 +63,7 @@ public sealed record EngineStatus
 
     /// <summary>Actions refused locally (risk, validation, rate limits, disconnected).</summary>
     public long Refusals { get; init; }
+
+    /// <summary>Reconnects, reconciliations, recovered fills, gaps and resyncs, and warnings for an operator.</summary>
+    public EngineResilienceStatus Resilience { get; init; } = new();
 }

@@ -48,7 +48,7 @@ namespace PinnacleMM.Exchange.Engine;
 /// none, and the recovered orders are closed as gone.
 /// </para>
 /// </remarks>
-public sealed class TradingEngine : IAsyncDisposable
+public sealed partial class TradingEngine : IAsyncDisposable
 {
     private readonly TradingEngineOptions _options;
     private readonly MarketMakerStrategy _strategy;
@@ -417,6 +417,7 @@ public sealed class TradingEngine : IAsyncDisposable
                     PullQuotes(e.ReceivedNanoseconds);
                 }
 
+                OnFeedStatus(e.ConnectionState);
                 break;
             case MarketEventKind.SnapshotBegin:
                 if (e.Sequence > 0)
@@ -434,6 +435,7 @@ public sealed class TradingEngine : IAsyncDisposable
                 break;
             case MarketEventKind.SnapshotEnd:
                 updated = venue.EndSnapshot() == DepthBookResultCode.Applied && RebuildStrategyBook();
+                OnSnapshotApplied();
                 break;
             case MarketEventKind.LevelUpdate:
                 var code = venue.IsSequenced ? venue.SetLevel(e.Sequence, e.Side, e.Price, e.Quantity) : venue.SetLevel(e.Side, e.Price, e.Quantity);
@@ -442,6 +444,7 @@ public sealed class TradingEngine : IAsyncDisposable
                     _bookGaps++;
                     _strategy.Book.MarkOutOfSync();
                     PullQuotes(e.ReceivedNanoseconds);
+                    OnBookGap();
                 }
                 else if (code is DepthBookResultCode.Applied or DepthBookResultCode.NothingToRemove)
                 {
@@ -531,6 +534,7 @@ public sealed class TradingEngine : IAsyncDisposable
         // The order's confirmed price before the event: an amend or a close changes what we show at it.
         var known = Orders.Tracker.TryGet(e.ClientOrderId, out var before);
         Orders.OnExecutionEvent(e);
+        ObserveExecution(e);
         if (_venueBook.IsSynced && !_venueBook.IsBuildingSnapshot && e.Kind != ExecutionEventKind.ConnectionChanged)
         {
             var changed = known && MirrorLevel(before.Side, before.Price);
@@ -566,6 +570,7 @@ public sealed class TradingEngine : IAsyncDisposable
         }
 
         Orders.CheckTimeouts();
+        RunResilienceTimer(now);
         if (now >= _nextSnapshot && !_stopRequested)
         {
             _nextSnapshot = now + _snapshotInterval;
@@ -682,6 +687,7 @@ public sealed class TradingEngine : IAsyncDisposable
             OrdersSent = Orders.PlacesSent + Orders.CancelsSent + Orders.AmendsSent,
             Refusals = Orders.RefusalCount(OrderRefusalReason.Risk) + Orders.RefusalCount(OrderRefusalReason.InvalidPrice) + Orders.RefusalCount(OrderRefusalReason.InvalidQuantity)
                 + Orders.RefusalCount(OrderRefusalReason.RateLimited) + Orders.RefusalCount(OrderRefusalReason.NotConnected),
+            Resilience = CaptureResilience(),
         };
     }
 

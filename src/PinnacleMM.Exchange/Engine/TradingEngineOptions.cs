@@ -72,6 +72,9 @@ public sealed class TradingEngineOptions
     /// <summary>How orders are reconciled, timed out and checked.</summary>
     public OrderManagerOptions Orders { get; set; } = new();
 
+    /// <summary>Reconciliation after a reconnect and resync after a market data gap.</summary>
+    public EngineResilienceOptions Resilience { get; set; } = new();
+
     /// <summary>Every broken rule, naming the field; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -133,6 +136,18 @@ public sealed class TradingEngineOptions
             foreach (var error in Orders.Validate())
             {
                 errors.Add("Orders." + error);
+            }
+        }
+
+        if (Resilience is null)
+        {
+            errors.Add("Resilience: is required.");
+        }
+        else
+        {
+            foreach (var error in Resilience.Validate())
+            {
+                errors.Add("Resilience." + error);
             }
         }
 

@@ -41,6 +41,9 @@ public readonly record struct OrderActivity
     /// <summary><see cref="OrderActivityKind.ClosedLocally"/>: the state it was closed in.</summary>
     public OrderState ClosedAs { get; init; }
 
+    /// <summary><see cref="OrderActivityKind.VenueReconciled"/>: what the reconciliation did.</summary>
+    public ReconciliationCounts Reconciliation { get; init; }
+
     /// <summary>The order the activity is about (the command's, the event's, or the closed one).</summary>
     public ClientOrderId OrderId => Kind switch
     {
@@ -51,7 +54,8 @@ public readonly record struct OrderActivity
 
     /// <summary>
     /// Applies the activity to <paramref name="tracker"/> exactly as the order manager did when it happened:
-    /// sent commands register, execution events are applied, local closes close. Refusals change nothing.
+    /// sent commands register, execution events are applied, local closes close. Refusals and reconciliation
+    /// summaries change nothing.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="tracker"/> is null.</exception>
     public void ApplyTo(OrderTracker tracker)
@@ -95,6 +99,10 @@ public readonly record struct OrderActivity
     /// <summary>A received execution event and its outcome.</summary>
     public static OrderActivity Received(in ExecutionEvent executionEvent, ExecutionOutcome outcome, long timestampNanoseconds) =>
         new() { Kind = OrderActivityKind.ExecutionReceived, Execution = executionEvent, Outcome = outcome, TimestampNanoseconds = timestampNanoseconds };
+
+    /// <summary>A reconciliation with the venue's orders and fills, summed up.</summary>
+    public static OrderActivity Reconciled(in ReconciliationCounts counts, long timestampNanoseconds) =>
+        new() { Kind = OrderActivityKind.VenueReconciled, Reconciliation = counts, TimestampNanoseconds = timestampNanoseconds };
 
     /// <summary>An order closed locally.</summary>
     public static OrderActivity Closed(ClientOrderId clientOrderId, OrderState closedAs, long timestampNanoseconds) =>

@@ -14,4 +14,11 @@ public enum OrderActivityKind : byte
 
     /// <summary>An order was closed without a venue event (gone at the venue on reconciliation); <see cref="OrderActivity.ClientOrderId"/> and <see cref="OrderActivity.ClosedAs"/>.</summary>
     ClosedLocally = 3,
+
+    /// <summary>
+    /// The tracked orders were reconciled with the venue's (at start or after a reconnect); <see cref="OrderActivity.Reconciliation"/>
+    /// says what was done. The closes, cancels and recovered fills themselves are journaled before it as activities of
+    /// their own; this record changes no state.
+    /// </summary>
+    VenueReconciled = 4,
 }

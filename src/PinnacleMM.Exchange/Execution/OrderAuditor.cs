@@ -76,6 +76,17 @@ public sealed class OrderAuditor : IOrderActivitySink
                     ["why"] = "not open at the venue",
                 });
 
+            case OrderActivityKind.VenueReconciled:
+                var counts = activity.Reconciliation;
+                return Event("order.reconciled", default, AuditOutcome.Info, new Dictionary<string, string>
+                {
+                    ["after"] = counts.AfterReconnect ? "reconnect" : "start",
+                    ["closedLocally"] = counts.ClosedLocally.ToString(CultureInfo.InvariantCulture),
+                    ["orphansCancelled"] = counts.OrphansCancelled.ToString(CultureInfo.InvariantCulture),
+                    ["foreignOrders"] = counts.ForeignOrders.ToString(CultureInfo.InvariantCulture),
+                    ["fillsRecovered"] = counts.FillsRecovered.ToString(CultureInfo.InvariantCulture),
+                });
+
             default:
                 return ExecutionAudit(activity.Execution, activity.Outcome);
         }

@@ -65,6 +65,7 @@ public sealed class OrderManager
     private long _amends;
     private long _fills;
     private long _reconciles;
+    private bool _reconciling;
     private byte _lastRefusal;
     private RiskRejectReason _lastRiskRefusal;
 
@@ -349,7 +350,7 @@ public sealed class OrderManager
             _venueRejections[(int)executionEvent.RejectReason]++;
         }
 
-        if (executionEvent.TryToOrderEvent(out var orderEvent) && _strategy.OnOrderEvent(orderEvent))
+        if (executionEvent.TryToOrderEvent(out var orderEvent) && _strategy.OnOrderEvent(orderEvent) && !_reconciling)
         {
             Requote(executionEvent.ReceivedNanoseconds);
         }
@@ -420,13 +421,62 @@ public sealed class OrderManager
     /// <param name="venueOrders">The venue's open orders of this instrument (others are ignored).</param>
     /// <returns>What was done.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="venueOrders"/> is null.</exception>
-    public VenueReconciliation ReconcileWithVenue(IReadOnlyList<OpenOrder> venueOrders)
+    public VenueReconciliation ReconcileWithVenue(IReadOnlyList<OpenOrder> venueOrders) => ReconcileWithVenue(venueOrders, null);
+
+    /// <summary>
+    /// Reconciles with the venue's fills and open orders: first every fill of <paramref name="venueFills"/> (the venue's
+    /// fill history since before the connection was lost, <see cref="IOrderEntryConnector.GetFillsAsync"/>) goes through
+    /// <see cref="OnExecutionEvent"/> like a fill from the stream, so the ones we missed reach the position and the ones
+    /// we had are recognised as duplicates (by trade id, or cumulative size) — a fill that also arrives late on the
+    /// stream is therefore counted once; then the orders are reconciled as by <see cref="ReconcileWithVenue(IReadOnlyList{OpenOrder})"/>,
+    /// and an order open on both sides whose acknowledgement or amend answer was missed takes the venue's state, price and open size.
+    /// Nothing is requoted meanwhile (the caller requotes after). A summary is recorded
+    /// (<see cref="OrderActivityKind.VenueReconciled"/>) after the closes, cancels and fills it did.
+    /// </summary>
+    /// <param name="venueOrders">The venue's open orders of this instrument (others are ignored).</param>
+    /// <param name="venueFills">The venue's fills, oldest first (other instruments and non-fill events are ignored); null when the venue keeps no fill history.</param>
+    /// <param name="afterReconnect">Whether this follows a reconnect (recorded in the summary).</param>
+    /// <returns>What was done.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="venueOrders"/> is null.</exception>
+    public VenueReconciliation ReconcileWithVenue(IReadOnlyList<OpenOrder> venueOrders, IReadOnlyList<ExecutionEvent>? venueFills, bool afterReconnect = false)
     {
         ArgumentNullException.ThrowIfNull(venueOrders);
         var now = _clock.NowNanoseconds;
+        var recovered = 0;
+        var known = 0;
+        if (venueFills is not null)
+        {
+            _reconciling = true;
+            try
+            {
+                foreach (var fill in venueFills)
+                {
+                    if (!fill.IsFill || fill.Instrument != _instrumentId)
+                    {
+                        continue;
+                    }
+
+                    var outcome = OnExecutionEvent(fill with { ReceivedNanoseconds = now });
+                    if (outcome is ExecutionOutcome.FillApplied or ExecutionOutcome.LateFillApplied or ExecutionOutcome.UnknownFillApplied)
+                    {
+                        recovered++;
+                    }
+                    else if (outcome == ExecutionOutcome.Duplicate)
+                    {
+                        known++;
+                    }
+                }
+            }
+            finally
+            {
+                _reconciling = false;
+            }
+        }
+
         var atVenue = new HashSet<long>();
         var orphans = new List<ClientOrderId>();
         var foreign = 0;
+        var corrected = 0;
         foreach (var order in venueOrders)
         {
             if (order.Instrument != _instrumentId)
@@ -445,6 +495,10 @@ public sealed class OrderManager
             if (!Tracker.TryGet(order.ClientOrderId, out var tracked) || tracked.IsClosed)
             {
                 orphans.Add(order.ClientOrderId);
+            }
+            else
+            {
+                corrected += CorrectFromVenue(tracked, order, now) ? 1 : 0;
             }
         }
 
@@ -469,7 +523,75 @@ public sealed class OrderManager
             }
         }
 
-        return new VenueReconciliation(closed, cancelled, foreign);
+        Record(OrderActivity.Reconciled(new ReconciliationCounts(closed.Count, cancelled.Count, foreign, recovered, afterReconnect), now));
+        return new VenueReconciliation(closed, cancelled, foreign)
+        {
+            FillsRecovered = recovered,
+            FillsAlreadyKnown = known,
+            FillHistoryUsed = venueFills is not null,
+            OrdersCorrected = corrected,
+        };
+    }
+
+    /// <summary>
+    /// An order open on both sides whose acknowledgement or amend answer was lost: the venue's view (open, its price
+    /// and open size) is applied as the <see cref="ExecutionEventKind.Accepted"/> / <see cref="ExecutionEventKind.Amended"/>
+    /// events that were missed, through <see cref="OnExecutionEvent"/> (without requoting), so that it is journaled and
+    /// replays the same. Runs after the recovered fills, so that only what they do not explain is corrected.
+    /// </summary>
+    private bool CorrectFromVenue(in TrackedOrder tracked, in OpenOrder venue, long now)
+    {
+        _reconciling = true;
+        try
+        {
+            return CorrectFromVenueCore(tracked, venue, now);
+        }
+        finally
+        {
+            _reconciling = false;
+        }
+    }
+
+    private bool CorrectFromVenueCore(in TrackedOrder tracked, in OpenOrder venue, long now)
+    {
+        var changed = false;
+        if (tracked.State == OrderState.PendingNew)
+        {
+            OnExecutionEvent(new ExecutionEvent
+            {
+                Kind = ExecutionEventKind.Accepted,
+                Instrument = _instrumentId,
+                ClientOrderId = venue.ClientOrderId,
+                VenueOrderId = venue.VenueOrderId,
+                Side = venue.Side,
+                Price = venue.Price,
+                Quantity = venue.Quantity,
+                LeavesQuantity = venue.LeavesQuantity,
+                FilledQuantity = venue.FilledQuantity,
+                ReceivedNanoseconds = now,
+            });
+            changed = true;
+        }
+
+        if (tracked.AmendPending || tracked.Price != venue.Price || tracked.LeavesQuantity != venue.LeavesQuantity)
+        {
+            OnExecutionEvent(new ExecutionEvent
+            {
+                Kind = ExecutionEventKind.Amended,
+                Instrument = _instrumentId,
+                ClientOrderId = venue.ClientOrderId,
+                VenueOrderId = venue.VenueOrderId,
+                Side = venue.Side,
+                Price = venue.Price,
+                Quantity = venue.LeavesQuantity,
+                LeavesQuantity = venue.LeavesQuantity,
+                FilledQuantity = venue.FilledQuantity,
+                ReceivedNanoseconds = now,
+            });
+            changed = true;
+        }
+
+        return changed;
     }
 
     private long NextClientOrderId() => Math.Max(_nextClientOrderId, Tracker.HighestClientOrderId) + 1;

@@ -27,6 +27,9 @@ public sealed partial class PaperExchange
     private long _nextVenueId;
     private long _nextTradeId;
     private long _arrival;
+    private ExecutionEvent[] _fillHistory;
+    private int _fillHead;
+    private int _fillCount;
 
     // ------------------------------------------------------------------ feed intake
 
@@ -846,6 +849,11 @@ public sealed partial class PaperExchange
         var due = Math.Max(_now + _latency, _lastAnswerDue);
         _lastAnswerDue = due;
         var stamped = executionEvent with { Sequence = ++_executionSequence, ExchangeTimestampNanoseconds = _exchangeNow, ReceivedNanoseconds = due };
+        if (stamped.IsFill)
+        {
+            RememberFill(stamped);
+        }
+
         if (_latency == 0)
         {
             _outputs.Enqueue(new Output(true, default, stamped));
@@ -854,6 +862,19 @@ public sealed partial class PaperExchange
         {
             _answersInFlight.Enqueue((due, stamped));
         }
+    }
+
+    /// <summary>Keeps a fill for <see cref="GetFillsAsync"/>, forgetting the oldest when full.</summary>
+    private void RememberFill(in ExecutionEvent fill)
+    {
+        if (_fillCount == _fillHistory.Length)
+        {
+            _fillHead = (_fillHead + 1) % _fillHistory.Length;
+            _fillCount--;
+        }
+
+        _fillHistory[(_fillHead + _fillCount) % _fillHistory.Length] = fill;
+        _fillCount++;
     }
 
     private void EnqueueMarket(in MarketEvent marketEvent) => _outputs.Enqueue(new Output(false, marketEvent, default));

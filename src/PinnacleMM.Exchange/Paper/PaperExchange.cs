@@ -115,6 +115,7 @@ public sealed partial class PaperExchange : IOrderEntryConnector
         }
 
         SupportsAmend = options.SupportsAmend;
+        _fillHistory = new ExecutionEvent[options.FillHistoryCapacity];
         _workItem = new DeliveryWorkItem(this);
         MarketData = new PaperMarketDataConnector(liveMarketData, this);
     }
@@ -270,6 +271,33 @@ public sealed partial class PaperExchange : IOrderEntryConnector
             }
 
             return ValueTask.FromResult<IReadOnlyList<Balance>>(balances);
+        }
+    }
+
+    /// <summary>Always <see langword="true"/>: the paper exchange keeps our last <see cref="PaperExchangeOptions.FillHistoryCapacity"/> fills.</summary>
+    public bool SupportsFillHistory => true;
+
+    /// <inheritdoc />
+    /// <remarks>The fills as they were sent on the execution stream; <see cref="ExecutionEvent.ExchangeTimestampNanoseconds"/> is the feed's exchange time when the fill happened.</remarks>
+    public ValueTask<IReadOnlyList<ExecutionEvent>> GetFillsAsync(InstrumentId instrument, long sinceExchangeTimestampNanoseconds, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(sinceExchangeTimestampNanoseconds);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ThrowIfNotConnected();
+            var fills = new List<ExecutionEvent>();
+            for (var i = 0; i < _fillCount; i++)
+            {
+                ref readonly var fill = ref _fillHistory[(_fillHead + i) % _fillHistory.Length];
+                if ((instrument.IsNone || fill.Instrument == instrument) && fill.ExchangeTimestampNanoseconds >= sinceExchangeTimestampNanoseconds)
+                {
+                    fills.Add(fill);
+                }
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<ExecutionEvent>>(fills);
         }
     }
 

@@ -62,6 +62,9 @@ public sealed class PaperExchangeOptions
     /// </summary>
     public MonotonicClock? ReceiveClock { get; set; }
 
+    /// <summary>How many of our most recent fills are kept for <see cref="PaperExchange.GetFillsAsync"/>; 16 to 1,048,576. Default 16,384.</summary>
+    public int FillHistoryCapacity { get; set; } = 16_384;
+
     /// <summary>Checks every rule; each error names the field, its value and the rule.</summary>
     /// <returns>The errors; empty when the options are valid.</returns>
     public IReadOnlyList<string> Validate()
@@ -77,6 +80,11 @@ public sealed class PaperExchangeOptions
         if (OrderEntryLatency < TimeSpan.Zero || OrderEntryLatency > TimeSpan.FromHours(1))
         {
             errors.Add($"OrderEntryLatency: {OrderEntryLatency} must be from 0 to 1 hour.");
+        }
+
+        if (FillHistoryCapacity is < 16 or > 1_048_576)
+        {
+            errors.Add($"FillHistoryCapacity: {FillHistoryCapacity} must be from 16 to 1048576.");
         }
 
         if (InitialBalances is null)

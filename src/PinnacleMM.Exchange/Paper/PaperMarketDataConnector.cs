@@ -53,6 +53,10 @@ public sealed class PaperMarketDataConnector : IMarketDataConnector
     /// <inheritdoc />
     public ValueTask UnsubscribeAsync(InstrumentId instrument, CancellationToken cancellationToken = default) => _live.UnsubscribeAsync(instrument, cancellationToken);
 
+    /// <inheritdoc />
+    /// <remarks>Asks the live feed; its snapshot resets the paper exchange's view of the book too (consumed liquidity is forgotten, our orders are merged in again).</remarks>
+    public ValueTask ResyncAsync(InstrumentId instrument, CancellationToken cancellationToken = default) => _live.ResyncAsync(instrument, cancellationToken);
+
     /// <summary>Disposes the live feed (which stops all delivery).</summary>
     public ValueTask DisposeAsync() => _live.DisposeAsync();
 

@@ -89,6 +89,10 @@ public sealed class RecordingMarketDataConnector : IMarketDataConnector
     /// <inheritdoc />
     public ValueTask UnsubscribeAsync(InstrumentId instrument, CancellationToken cancellationToken = default) => _inner.UnsubscribeAsync(instrument, cancellationToken);
 
+    /// <inheritdoc />
+    /// <remarks>Asks the recorded feed; the snapshot it sends is recorded like every other event, so a replay resyncs at the same point.</remarks>
+    public ValueTask ResyncAsync(InstrumentId instrument, CancellationToken cancellationToken = default) => _inner.ResyncAsync(instrument, cancellationToken);
+
     /// <summary>Disposes the recorded connector (no more events), then flushes the journal and, when this connector opened it, closes it.</summary>
     public async ValueTask DisposeAsync()
     {

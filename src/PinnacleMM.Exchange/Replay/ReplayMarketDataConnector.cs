@@ -59,6 +59,7 @@ public sealed class ReplayMarketDataConnector : IMarketDataConnector
     private long _lastReceived;
     private long _firstReceived = -1;
     private long _startTimestamp;
+    private long _resyncRequests;
 
     /// <summary>Creates a replay; nothing is read until <see cref="ConnectAsync"/>.</summary>
     /// <param name="options">What to replay and how; validated and read once here.</param>
@@ -157,6 +158,42 @@ public sealed class ReplayMarketDataConnector : IMarketDataConnector
             _subscribed.Remove(instrument.Value);
         }
 
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>How many times a consumer asked for a fresh snapshot (<see cref="ResyncAsync"/>).</summary>
+    public long ResyncRequests => Interlocked.Read(ref _resyncRequests);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A recording cannot produce a snapshot on demand, and replaying must not change what is delivered: the request
+    /// is counted (<see cref="ResyncRequests"/>) and the book resyncs at the recording's next snapshot (a recorded
+    /// session contains one after every resubscription and every resync of the recorded feed).
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="instrument"/> is <see cref="InstrumentId.None"/>.</exception>
+    /// <exception cref="InvalidOperationException">Not connected, or <paramref name="instrument"/> is not subscribed.</exception>
+    public ValueTask ResyncAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (instrument.Value <= 0)
+        {
+            throw new ArgumentException($"instrument: {instrument} is not an instrument; resync a subscribed (positive) id.", nameof(instrument));
+        }
+
+        lock (_gate)
+        {
+            if (_sink is null)
+            {
+                throw new InvalidOperationException("ResyncAsync: not connected; call ConnectAsync first.");
+            }
+
+            if (!_subscribed.Contains(instrument.Value))
+            {
+                throw new InvalidOperationException($"ResyncAsync: {instrument} is not subscribed.");
+            }
+        }
+
+        Interlocked.Increment(ref _resyncRequests);
         return ValueTask.CompletedTask;
     }
 

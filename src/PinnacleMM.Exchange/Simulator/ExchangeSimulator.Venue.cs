@@ -280,8 +280,28 @@ public sealed partial class ExchangeSimulator
 
     private void EnqueueExecution(in ExecutionEvent executionEvent)
     {
+        if (_orderEntryState != ConnectionState.Synced)
+        {
+            // Lost with the connection (the sequence number is still used, so the stream shows the hole); a fill is
+            // kept in the history the venue can be asked for.
+            var lost = executionEvent with { Sequence = ++_executionSequence, ExchangeTimestampNanoseconds = _now, ReceivedNanoseconds = _now };
+            _executionEventsLost++;
+            if (lost.IsFill)
+            {
+                RememberFill(lost);
+            }
+
+            return;
+        }
+
         var at = NextExecutionTime();
-        _executions.Enqueue(executionEvent with { Sequence = ++_executionSequence, ExchangeTimestampNanoseconds = _now, ReceivedNanoseconds = at });
+        var stamped = executionEvent with { Sequence = ++_executionSequence, ExchangeTimestampNanoseconds = _now, ReceivedNanoseconds = at };
+        if (stamped.IsFill)
+        {
+            RememberFill(stamped);
+        }
+
+        _executions.Enqueue(stamped);
     }
 
     private void OnOwnFill(long bookId, in Trade trade, Liquidity liquidity)
@@ -443,6 +463,11 @@ public sealed partial class ExchangeSimulator
             if (s._subscribed)
             {
                 var at = s.NextMarketDataTime();
+                if (s.DropLevelUpdate())
+                {
+                    return;
+                }
+
                 s._marketData.Enqueue(MarketEvent.LevelUpdate(s._instrumentId, side, price, totalQuantity, orderCount, sequence, s._now, at));
             }
         }

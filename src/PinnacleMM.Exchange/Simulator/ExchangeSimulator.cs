@@ -126,6 +126,7 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
         _book.Listener = new BookListener(this);
 
         InitializeVenue(options);
+        InitializeConnection(options);
         InitializeParticipants(options);
     }
 
@@ -212,6 +213,12 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
                 PriceSteps = _priceSteps,
                 Jumps = _jumps,
                 Trades = _trades,
+                DroppedMarketDataUpdates = _droppedUpdates,
+                SnapshotsSent = _snapshotsSent,
+                ResyncRequests = _resyncRequests,
+                OrderEntryDisconnects = _orderEntryDisconnects,
+                ExecutionEventsLost = _executionEventsLost,
+                CommandsLost = _commandsLost,
                 Takers = _participants[(int)ParticipantKind.Taker].ToStatistics(),
                 Makers = _participants[(int)ParticipantKind.Maker].ToStatistics(),
                 NoiseTraders = _participants[(int)ParticipantKind.NoiseTrader].ToStatistics(),
@@ -316,6 +323,7 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
     /// sink after the same delay back. Never waits and never allocates.
     /// </remarks>
     /// <exception cref="InvalidOperationException">Order entry is not connected (call <see cref="ConnectAsync(IExecutionSink, CancellationToken)"/> first): there would be nowhere to send the answer.</exception>
+    /// <remarks>While order entry is dropped (<see cref="DisconnectOrderEntry"/>) a command is lost on the way: it never reaches the venue and nothing answers it.</remarks>
     public ValueTask SendAsync(OrderCommand command, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -324,6 +332,12 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
             if (_executionSink is null)
             {
                 throw new InvalidOperationException("SendAsync: order entry is not connected; call ConnectAsync(IExecutionSink) first.");
+            }
+
+            if (_orderEntryState != ConnectionState.Synced)
+            {
+                _commandsLost++;
+                return ValueTask.CompletedTask;
             }
 
             // A command sent while an event is being delivered was sent at that event's time.
@@ -622,6 +636,7 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
 
     private void EnqueueSnapshot()
     {
+        _snapshotsSent++;
         var at = NextMarketDataTime();
         var sequence = _bookSequence;
         _marketData.Enqueue(MarketEvent.Status(_instrumentId, ConnectionState.Syncing, sequence, _now, at));
@@ -653,6 +668,11 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
         if (_executionSink is null)
         {
             throw new InvalidOperationException("Order entry is not connected; call ConnectAsync(IExecutionSink) first.");
+        }
+
+        if (_orderEntryState != ConnectionState.Synced)
+        {
+            throw new InvalidOperationException("Order entry is disconnected (DisconnectOrderEntry); the venue cannot be queried until ReconnectOrderEntry.");
         }
     }
 

@@ -48,6 +48,12 @@ public sealed class ExchangeSimulatorOptions
     /// <summary>Order entry and market data delays.</summary>
     public LatencyOptions Latency { get; set; } = new();
 
+    /// <summary>Faults injected into market data delivery (dropped level updates). Default none.</summary>
+    public MarketDataFaultOptions MarketDataFaults { get; set; } = new();
+
+    /// <summary>How many of our most recent fills the venue keeps for <see cref="ExchangeSimulator.GetFillsAsync"/>; 16 to 1,048,576. Default 16,384.</summary>
+    public int FillHistoryCapacity { get; set; } = 16_384;
+
     /// <summary>The maker fee as a fraction of notional (0.001 = 10 bps); 0 to 0.1. Default 0.</summary>
     public decimal MakerFeeRate { get; set; }
 
@@ -167,6 +173,24 @@ public sealed class ExchangeSimulatorOptions
             NotNegative(errors, "Latency.Jitter", Latency.Jitter);
         }
 
+        if (MarketDataFaults is null)
+        {
+            errors.Add("MarketDataFaults: is required.");
+        }
+        else
+        {
+            if (!(MarketDataFaults.LevelUpdateDropRate >= 0 && MarketDataFaults.LevelUpdateDropRate <= 1))
+            {
+                errors.Add($"MarketDataFaults.LevelUpdateDropRate: {Invariant(MarketDataFaults.LevelUpdateDropRate)} must be from 0 to 1.");
+            }
+
+            if (MarketDataFaults.MaxDroppedUpdates is < 0)
+            {
+                errors.Add($"MarketDataFaults.MaxDroppedUpdates: {MarketDataFaults.MaxDroppedUpdates} must not be negative (null for no limit).");
+            }
+        }
+
+        Range(errors, nameof(FillHistoryCapacity), FillHistoryCapacity, 16, 1_048_576);
         FeeRate(errors, nameof(MakerFeeRate), MakerFeeRate);
         FeeRate(errors, nameof(TakerFeeRate), TakerFeeRate);
         if ((uint)SelfTradePrevention > (uint)SelfTradePrevention.CancelBoth)

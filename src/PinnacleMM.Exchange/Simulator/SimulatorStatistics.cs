@@ -24,6 +24,24 @@ public sealed record SimulatorStatistics
     /// <summary>Trades printed (anyone's).</summary>
     public long Trades { get; init; }
 
+    /// <summary>Level updates dropped by <see cref="ExchangeSimulatorOptions.MarketDataFaults"/> (never delivered; their sequence numbers are missing from the feed).</summary>
+    public long DroppedMarketDataUpdates { get; init; }
+
+    /// <summary>Book snapshots sent (one per subscription and per <see cref="ExchangeSimulator.ResyncAsync"/>).</summary>
+    public long SnapshotsSent { get; init; }
+
+    /// <summary>Fresh snapshots asked for with <see cref="ExchangeSimulator.ResyncAsync"/>.</summary>
+    public long ResyncRequests { get; init; }
+
+    /// <summary>Times the order-entry connection was dropped with <see cref="ExchangeSimulator.DisconnectOrderEntry"/>.</summary>
+    public long OrderEntryDisconnects { get; init; }
+
+    /// <summary>Execution events lost because order entry was disconnected when they happened (fills among them stay in the fill history).</summary>
+    public long ExecutionEventsLost { get; init; }
+
+    /// <summary>Commands sent while order entry was disconnected: they never reached the venue.</summary>
+    public long CommandsLost { get; init; }
+
     /// <summary>What the takers did.</summary>
     public ParticipantStatistics Takers { get; init; }
 

@@ -109,9 +109,29 @@ internal sealed class FaultyVenue(ExchangeSimulator simulator) : IMarketDataConn
         return simulator.SendAsync(command, cancellationToken);
     }
 
-    public ValueTask<IReadOnlyList<OpenOrder>> GetOpenOrdersAsync(InstrumentId instrument, CancellationToken cancellationToken = default) => simulator.GetOpenOrdersAsync(instrument, cancellationToken);
+    /// <summary>How many more open-order queries fail (as a venue's REST endpoint that is briefly unavailable).</summary>
+    public int FailOpenOrderQueries { get; set; }
+
+    public ValueTask<IReadOnlyList<OpenOrder>> GetOpenOrdersAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
+    {
+        if (FailOpenOrderQueries > 0)
+        {
+            FailOpenOrderQueries--;
+            throw new HttpRequestException("503 service unavailable (injected)");
+        }
+
+        return simulator.GetOpenOrdersAsync(instrument, cancellationToken);
+    }
 
     public ValueTask<IReadOnlyList<Balance>> GetBalancesAsync(CancellationToken cancellationToken = default) => simulator.GetBalancesAsync(cancellationToken);
+
+    /// <summary>Whether the venue's fill history is offered (the simulator keeps one); off to test a venue without.</summary>
+    public bool OfferFillHistory { get; set; } = true;
+
+    public bool SupportsFillHistory => OfferFillHistory;
+
+    public ValueTask<IReadOnlyList<ExecutionEvent>> GetFillsAsync(InstrumentId instrument, long sinceExchangeTimestampNanoseconds, CancellationToken cancellationToken = default) =>
+        OfferFillHistory ? simulator.GetFillsAsync(instrument, sinceExchangeTimestampNanoseconds, cancellationToken) : throw new NotSupportedException("fill history switched off");
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

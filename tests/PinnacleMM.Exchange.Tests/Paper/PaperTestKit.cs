@@ -17,6 +17,9 @@ internal sealed class ScriptedFeed : IMarketDataConnector
 
     public List<InstrumentId> Subscribed { get; } = [];
 
+    /// <summary>Subscription calls in order ("+1" subscribe, "-1" unsubscribe instrument 1).</summary>
+    public List<string> Calls { get; } = [];
+
     public ValueTask ConnectAsync(IMarketDataSink sink, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sink);
@@ -33,12 +36,14 @@ internal sealed class ScriptedFeed : IMarketDataConnector
     public ValueTask SubscribeAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
     {
         Subscribed.Add(instrument);
+        Calls.Add("+" + instrument.Value);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask UnsubscribeAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
     {
         Subscribed.Remove(instrument);
+        Calls.Add("-" + instrument.Value);
         return ValueTask.CompletedTask;
     }
 

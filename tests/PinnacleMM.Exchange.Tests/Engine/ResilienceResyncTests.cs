@@ -1,0 +1,98 @@
+using PinnacleMM.Exchange.Engine;
+using PinnacleMM.Exchange.Simulator;
+
+namespace PinnacleMM.Exchange.Tests.Engine;
+
+[TestClass]
+public sealed class ResilienceResyncTests
+{
+    private static async Task<(EngineRun Run, ObservingFeed Feed)> StartAsync(long seed, Action<ExchangeSimulatorOptions> configure)
+    {
+        ObservingFeed? feed = null;
+        var run = await EngineRun.StartInlineAsync(seed, configure: options =>
+        {
+            // Market data without delay: after a run every update made has been delivered, so the books can be compared.
+            options.Latency.MarketData = TimeSpan.Zero;
+            configure(options);
+        }, wrap: simulator =>
+        {
+            feed = new ObservingFeed(simulator);
+            return (feed, simulator);
+        });
+        feed!.Engine = run.Engine;
+        return (run, feed);
+    }
+
+    [TestMethod]
+    public async Task Dropped_updates_lead_to_a_resync_with_quotes_pulled_meanwhile_and_the_book_equal_to_the_venues_after()
+    {
+        var (run, feed) = await StartAsync(71, o =>
+        {
+            o.MarketDataFaults.LevelUpdateDropRate = 0.01;
+            o.MarketDataFaults.MaxDroppedUpdates = 4;
+        });
+        await using (run)
+        {
+            run.Simulator.RunFor(TimeSpan.FromSeconds(20));
+            var stats = run.Simulator.GetStatistics();
+            Assert.AreEqual(4, stats.DroppedMarketDataUpdates);
+            Assert.IsTrue(run.Engine.BookGaps >= 1, "the engine saw the gaps");
+            Assert.IsTrue(run.Engine.ResyncRequests >= 1);
+            Assert.AreEqual(run.Engine.ResyncRequests, feed.Resyncs, "every request reached the connector");
+            Assert.AreEqual(run.Engine.ResyncRequests, stats.ResyncRequests);
+            Assert.AreEqual(1 + stats.ResyncRequests, stats.SnapshotsSent, "the subscription's snapshot and one per request");
+            Assert.IsTrue(feed.EventsOutOfSync > 0, "events arrived while the book was out of sync");
+            Assert.AreEqual(0, feed.Violations.Count, string.Join(Environment.NewLine, feed.Violations.Take(5)));
+
+            Assert.IsTrue(run.Engine.VenueBook.IsSynced, "in sync again");
+            CollectionAssert.AreEqual(ResilienceKit.VenueLevels(run.Simulator), ResilienceKit.EngineLevels(run.Engine), "the engine's book is the venue's");
+            Assert.IsTrue(run.Strategy.QuotingEnabled, "quoting resumed");
+            Assert.IsTrue(feed.PlacesAtLastResume >= 0 && run.Engine.Orders.PlacesSent > feed.PlacesAtLastResume, "orders placed after the last resync");
+            Assert.AreEqual(run.Engine.ResyncRequests, run.Engine.Status.Resilience.ResyncRequests);
+            Assert.AreEqual(run.Engine.BookGaps, run.Engine.Status.Resilience.BookGaps);
+            await ResilienceKit.AssertPositionIsTheVenuesAsync(run);
+        }
+    }
+
+    [TestMethod]
+    public async Task A_feed_that_keeps_gapping_gets_resyncs_spaced_by_the_backoff_not_one_per_gap()
+    {
+        var (run, feed) = await StartAsync(72, o => o.MarketDataFaults.LevelUpdateDropRate = 0.3);
+        await using (run)
+        {
+            var duration = TimeSpan.FromSeconds(20);
+            run.Simulator.RunFor(duration);
+
+            // The most requests the backoff allows in the run: at 0, 0.25 s, 0.75 s, 1.75 s, ... (doubling, capped at 30 s).
+            var options = new EngineResilienceOptions();
+            var allowed = 0;
+            var backoff = options.ResyncBackoffInitial;
+            for (var t = TimeSpan.Zero; t <= duration; t += backoff, backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, options.ResyncBackoffMaximum.Ticks)))
+            {
+                allowed++;
+            }
+
+            var requests = run.Engine.ResyncRequests;
+            Assert.IsTrue(requests >= 3, $"it kept asking ({requests})");
+            Assert.IsTrue(requests <= allowed, $"{requests} resyncs in {duration}, the backoff allows {allowed}");
+            Assert.IsTrue(run.Simulator.GetStatistics().DroppedMarketDataUpdates > 10 * requests, "far more gaps in the feed than requests");
+            Assert.AreEqual(0, feed.Violations.Count, string.Join(Environment.NewLine, feed.Violations.Take(5)));
+            await ResilienceKit.AssertPositionIsTheVenuesAsync(run);
+        }
+    }
+
+    [TestMethod]
+    public async Task Without_gaps_the_engine_never_asks_for_a_snapshot()
+    {
+        var (run, feed) = await StartAsync(73, _ => { });
+        await using (run)
+        {
+            run.Simulator.RunFor(TimeSpan.FromSeconds(10));
+            Assert.AreEqual(0, run.Engine.BookGaps);
+            Assert.AreEqual(0, run.Engine.ResyncRequests);
+            Assert.AreEqual(0, feed.Resyncs);
+            Assert.AreEqual(1, run.Simulator.GetStatistics().SnapshotsSent);
+            CollectionAssert.AreEqual(ResilienceKit.VenueLevels(run.Simulator), ResilienceKit.EngineLevels(run.Engine));
+        }
+    }
+}
