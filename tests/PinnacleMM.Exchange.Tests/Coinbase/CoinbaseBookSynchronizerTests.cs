@@ -214,6 +214,41 @@ public sealed class CoinbaseBookSynchronizerTests
     }
 
     [TestMethod]
+    public void Consumer_resync_request_is_taken_when_synced_and_declined_while_a_snapshot_is_coming()
+    {
+        var h = Synced();
+        Assert.IsTrue(h.Sync.RequestResync(0, h.Now));
+        Assert.AreEqual((ConnectionState.Syncing, ConnectionState.Synced), h.States);
+        Assert.IsFalse(h.Exchange.Books.GetBook(0).IsSynced, "the book is distrusted until the snapshot");
+        Assert.AreEqual(new CoinbaseProductStateChange(0, ConnectionState.Syncing, CoinbaseSyncTrouble.Requested, "a fresh snapshot was requested by the consumer"), h.Changes.Single());
+
+        // Waiting for that snapshot: a second request (or one during a resync of our own) changes nothing.
+        Assert.IsFalse(h.Sync.RequestResync(0, h.Now));
+        CollectionAssert.AreEqual(new[] { 0 }, h.Resyncs());
+        Assert.IsFalse(h.Sync.RequestResync(0, h.Now), "asked and still waiting");
+        Assert.AreEqual(0, h.Resyncs().Length);
+        Assert.AreEqual(1, h.Sync.RequestedResyncCount);
+
+        h.Feed("""{"type":"l2update","product_id":"ETH-USD","changes":[["buy","11.00","1"]]}""");
+        Assert.AreEqual(ConnectionState.Syncing, h.Sync.GetState(1), "crossed: ETH resyncs by itself");
+        Assert.IsFalse(h.Sync.RequestResync(1, h.Now));
+        CollectionAssert.AreEqual(new[] { 1 }, h.Resyncs());
+
+        h.Feed(BtcSnapshot);
+        h.Feed(EthSnapshot);
+        Assert.AreEqual((ConnectionState.Synced, ConnectionState.Synced), h.States);
+        Assert.AreEqual(2, h.Sync.ResyncCount);
+
+        h.Sync.OnDisconnected("gone");
+        Assert.IsFalse(h.Sync.RequestResync(0, h.Now), "no connection: the next one subscribes everything");
+        h.Sync.OnConnecting();
+        Assert.IsFalse(h.Sync.RequestResync(0, h.Now));
+        Assert.AreEqual(0, h.Resyncs().Length);
+        Assert.AreEqual(1, h.Sync.RequestedResyncCount);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => h.Sync.RequestResync(2, h.Now));
+    }
+
+    [TestMethod]
     public void Options_reject_non_positive_timeouts_naming_them()
     {
         var books = new CoinbaseProductBooks([CoinbaseExchangeDecoderTests.Btc]);

@@ -85,6 +85,91 @@ public sealed class CoinbaseMarketDataConnectorTests
     }
 
     [TestMethod]
+    [DataRow(false, DisplayName = "Exchange level2_batch")]
+    [DataRow(true, DisplayName = "Advanced Trade level2")]
+    public async Task Resync_request_brings_a_fresh_snapshot_on_the_open_connection(bool advanced)
+    {
+        await using var server = await CoinbaseTestServer.StartAsync(advanced, "BTC-USD");
+        await server.SetBookAsync("BTC-USD", [(100.00m, 1m), (99.50m, 2m)], [(101.00m, 0.5m)]);
+        var (registry, btc, _) = Registry();
+        var sink = new MarketSink();
+        await using var connector = new CoinbaseMarketDataConnector(new CoinbaseMarketDataOptions { Api = advanced ? CoinbaseApi.AdvancedTrade : CoinbaseApi.Exchange, Products = ["BTC-USD"], Feed = FastFeed(server.Endpoint) }, registry);
+        await connector.ConnectAsync(sink);
+        await EventuallyAsync("subscribed on the socket", () => server.BookSubscribes("BTC-USD") == 1);
+        Assert.AreEqual(
+            "instrument: #1 (BTC-USD) is not subscribed: call SubscribeAsync before ResyncAsync.",
+            (await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => connector.ResyncAsync(btc).AsTask())).Message);
+        Assert.AreEqual(1, server.BookSubscribes("BTC-USD"), "a refused request sends nothing");
+
+        await connector.SubscribeAsync(btc);
+        await EventuallyAsync("synced", () => sink.LastStatus(btc) == ConnectionState.Synced && SameLevels(sink.Book(btc, Btc), server.Truth["BTC-USD"]));
+
+        // Changes the connector never hears of (no message, no sequence number): only a fresh snapshot can show them.
+        await server.ChangeUnheardAsync("BTC-USD", (Side.Buy, 100.00m, 0m), (Side.Buy, 99.00m, 4m), (Side.Sell, 100.50m, 1m));
+        Assert.IsFalse(SameLevels(sink.Book(btc, Btc), server.Truth["BTC-USD"]));
+        var before = sink.Events.Length;
+        await connector.ResyncAsync(btc);
+        Assert.IsTrue(
+            sink.Events.Skip(before).Any(e => e.Kind == MarketEventKind.Status && e.Instrument == btc && e.ConnectionState == ConnectionState.Syncing),
+            "Syncing is reported before ResyncAsync returns, so the engine does not ask again");
+        await EventuallyAsync("synced again with the true book", () => sink.LastStatus(btc) == ConnectionState.Synced && SameLevels(sink.Book(btc, Btc), server.Truth["BTC-USD"]));
+
+        var after = sink.Events.Skip(before).ToArray();
+        var syncing = Array.FindIndex(after, e => e.Kind == MarketEventKind.Status && e.Instrument == btc && e.ConnectionState == ConnectionState.Syncing);
+        var snapshot = Array.FindIndex(after, e => e.Kind == MarketEventKind.SnapshotBegin);
+        var synced = Array.FindIndex(after, e => e.Kind == MarketEventKind.Status && e.Instrument == btc && e.ConnectionState == ConnectionState.Synced);
+        Assert.IsTrue(syncing >= 0 && snapshot > syncing && synced > snapshot, "Syncing, the snapshot, then Synced");
+        Assert.AreEqual(2, server.BookSubscribes("BTC-USD"), "one resubscribe of the product");
+        Assert.AreEqual(1, connector.Feed.ConnectionCount, "on the open connection, not by reconnecting");
+        Assert.AreEqual(1, connector.Feed.Synchronizer.RequestedResyncCount);
+
+        // The synced book keeps following updates.
+        await server.PublishAsync("BTC-USD", (Side.Sell, 101.00m, 0m));
+        await EventuallyAsync("updates follow the fresh snapshot", () => SameLevels(sink.Book(btc, Btc), server.Truth["BTC-USD"]));
+    }
+
+    [TestMethod]
+    [DataRow(false, DisplayName = "Exchange level2_batch")]
+    [DataRow(true, DisplayName = "Advanced Trade level2")]
+    public async Task Resync_request_while_a_snapshot_is_coming_does_not_subscribe_again(bool advanced)
+    {
+        await using var server = await CoinbaseTestServer.StartAsync(advanced, "BTC-USD");
+        await server.SetBookAsync("BTC-USD", [(100.00m, 1m)], [(101.00m, 1m)]);
+        var (registry, btc, _) = Registry();
+        var sink = new MarketSink();
+        await using var connector = new CoinbaseMarketDataConnector(new CoinbaseMarketDataOptions { Api = advanced ? CoinbaseApi.AdvancedTrade : CoinbaseApi.Exchange, Products = ["BTC-USD"], Feed = FastFeed(server.Endpoint) }, registry);
+        await connector.ConnectAsync(sink);
+        await connector.SubscribeAsync(btc);
+        await EventuallyAsync("synced", () => sink.LastStatus(btc) == ConnectionState.Synced);
+
+        // The connector's own resync (a crossed book), with the venue slow to answer: the engine's requests meanwhile add nothing.
+        server.DeferSnapshots = true;
+        await server.InjectCrossedAsync("BTC-USD");
+        await EventuallyAsync("the connector resubscribed by itself", () => server.BookSubscribes("BTC-USD") == 2 && sink.LastStatus(btc) == ConnectionState.Syncing);
+        await connector.ResyncAsync(btc);
+        await connector.ResyncAsync(btc);
+        await Task.Delay(150);
+        Assert.AreEqual(2, server.BookSubscribes("BTC-USD"), "no second subscribe on top of the connector's own resync");
+        Assert.AreEqual(0, connector.Feed.Synchronizer.RequestedResyncCount);
+        await server.ChangeUnheardAsync("BTC-USD", (Side.Buy, 99.00m, 2m));
+        await server.ReleaseSnapshotsAsync();
+        await EventuallyAsync("synced with the true book", () => sink.LastStatus(btc) == ConnectionState.Synced && SameLevels(sink.Book(btc, Btc), server.Truth["BTC-USD"]));
+
+        // A request of the consumer's, repeated while its snapshot is held back: one resubscribe.
+        server.DeferSnapshots = true;
+        await connector.ResyncAsync(btc);
+        Assert.AreEqual(ConnectionState.Syncing, sink.LastStatus(btc));
+        await connector.ResyncAsync(btc);
+        await Task.Delay(150);
+        Assert.AreEqual(3, server.BookSubscribes("BTC-USD"));
+        Assert.AreEqual(1, connector.Feed.Synchronizer.RequestedResyncCount);
+        await server.ChangeUnheardAsync("BTC-USD", (Side.Sell, 101.00m, 3m));
+        await server.ReleaseSnapshotsAsync();
+        await EventuallyAsync("synced again with the true book", () => sink.LastStatus(btc) == ConnectionState.Synced && SameLevels(sink.Book(btc, Btc), server.Truth["BTC-USD"]));
+        Assert.AreEqual(1, connector.Feed.ConnectionCount);
+    }
+
+    [TestMethod]
     public async Task Advanced_trade_with_an_ed25519_key_from_the_vault_authenticates_and_a_wrong_key_is_refused()
     {
         var (pem, publicKey) = CoinbaseJwtSignerTests.NewEd25519Pem();
@@ -137,5 +222,7 @@ public sealed class CoinbaseMarketDataConnectorTests
         await using var connector = new CoinbaseMarketDataConnector(new CoinbaseMarketDataOptions { Products = ["BTC-USD"] }, registry);
         Assert.AreEqual("not connected: call ConnectAsync first.", Assert.ThrowsExactly<InvalidOperationException>(() => connector.SubscribeAsync(new InstrumentId(1)).AsTask().GetAwaiter().GetResult()).Message);
         StringAssert.StartsWith(Assert.ThrowsExactly<ArgumentException>(() => connector.SubscribeAsync(new InstrumentId(2)).AsTask().GetAwaiter().GetResult()).Message, "instrument: #2 is not one of this connector's products (BTC-USD).");
+        Assert.AreEqual("not connected: call ConnectAsync first.", (await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => connector.ResyncAsync(new InstrumentId(1)).AsTask())).Message);
+        StringAssert.StartsWith((await Assert.ThrowsExactlyAsync<ArgumentException>(() => connector.ResyncAsync(new InstrumentId(2)).AsTask())).Message, "instrument: #2 is not one of this connector's products (BTC-USD).");
     }
 }

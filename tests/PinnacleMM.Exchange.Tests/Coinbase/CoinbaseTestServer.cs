@@ -29,6 +29,7 @@ internal sealed partial class CoinbaseTestServer : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<Connection> _connections = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly List<(Connection Connection, string Product)> _deferred = [];
 
     private CoinbaseTestServer(WebApplication app, bool advanced, string[] products)
     {
@@ -59,6 +60,9 @@ internal sealed partial class CoinbaseTestServer : IAsyncDisposable
     public bool Silent { get; set; }
 
     public int Snapshots { get; private set; }
+
+    /// <summary>Hold the snapshot a level2 subscribe asks for (the product is not followed either) until <see cref="ReleaseSnapshotsAsync"/>.</summary>
+    public bool DeferSnapshots { get; set; }
 
     public int AcceptedAuthentications { get; private set; }
 
@@ -116,6 +120,50 @@ internal sealed partial class CoinbaseTestServer : IAsyncDisposable
     /// <summary>Applies changes to the true book but loses the message (still consuming an Advanced Trade sequence number).</summary>
     public Task LoseAsync(string product, params (Side Side, decimal Price, decimal Size)[] changes) => ChangeAsync(product, changes, send: false);
 
+    /// <summary>Applies changes to the true book that the client never hears of (no message, no sequence number used): only a fresh snapshot shows them.</summary>
+    public Task ChangeUnheardAsync(string product, params (Side Side, decimal Price, decimal Size)[] changes) => ChangeAsync(product, changes, send: null);
+
+    /// <summary>How many level2 subscribes for <paramref name="product"/> the clients sent.</summary>
+    public int BookSubscribes(string product)
+    {
+        lock (Received)
+        {
+            return Received.Count(text =>
+            {
+                using var doc = JsonDocument.Parse(text);
+                var root = doc.RootElement;
+                var channels = root.TryGetProperty("channel", out var one)
+                    ? [one.GetString()!]
+                    : root.GetProperty("channels").EnumerateArray().Select(ch => ch.ValueKind == JsonValueKind.String ? ch.GetString()! : ch.GetProperty("name").GetString()!).ToArray();
+                return root.GetProperty("type").GetString() == "subscribe"
+                    && channels.Any(ch => ch.StartsWith("level2", StringComparison.Ordinal))
+                    && root.GetProperty("product_ids").EnumerateArray().Any(p => p.GetString() == product);
+            });
+        }
+    }
+
+    /// <summary>Sends the snapshots held back while <see cref="DeferSnapshots"/> was set, and stops holding them.</summary>
+    public async Task ReleaseSnapshotsAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            DeferSnapshots = false;
+            foreach (var (c, product) in _deferred)
+            {
+                c.Books.Add(product);
+                Snapshots++;
+                await c.SendAsync(Snapshot(c, product));
+            }
+
+            _deferred.Clear();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Sends a change that crosses the book, without applying it to the true book.</summary>
     public async Task InjectCrossedAsync(string product)
     {
@@ -171,7 +219,8 @@ internal sealed partial class CoinbaseTestServer : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task ChangeAsync(string product, (Side Side, decimal Price, decimal Size)[] changes, bool send)
+    /// <summary>Changes the true book; <paramref name="send"/> true sends the change, false loses it (using a sequence number), null says nothing at all.</summary>
+    private async Task ChangeAsync(string product, (Side Side, decimal Price, decimal Size)[] changes, bool? send)
     {
         await _gate.WaitAsync();
         try
@@ -183,11 +232,11 @@ internal sealed partial class CoinbaseTestServer : IAsyncDisposable
 
             foreach (var c in Subscribed(product))
             {
-                if (send)
+                if (send == true)
                 {
                     await c.SendAsync(Update(c, product, changes));
                 }
-                else
+                else if (send == false)
                 {
                     await c.SkipSequenceAsync();
                 }
@@ -333,6 +382,12 @@ internal sealed partial class CoinbaseTestServer : IAsyncDisposable
                     {
                         foreach (var product in products)
                         {
+                            if (DeferSnapshots)
+                            {
+                                _deferred.Add((c, product));
+                                continue;
+                            }
+
                             c.Books.Add(product);
                             Snapshots++;
                             await c.SendAsync(Snapshot(c, product));

@@ -213,6 +213,37 @@ public sealed class CoinbaseMarketDataConnector : IMarketDataConnector
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Asks for a fresh snapshot of <paramref name="instrument"/>'s book on the open connection: the feed resubscribes
+    /// that product's book channel (Exchange <c>level2</c>/<c>level2_batch</c>/<c>level2_50</c> and Advanced Trade
+    /// <c>level2</c> both answer a subscribe with a snapshot), the way the connector resyncs by itself after a gap.
+    /// The sink gets a <see cref="ConnectionState.Syncing"/> status at once, then the snapshot and a
+    /// <see cref="ConnectionState.Synced"/> status. While the instrument is already <see cref="ConnectionState.Syncing"/>
+    /// or <see cref="ConnectionState.Connecting"/> (a resync or reconnect of the connector's own is bringing a snapshot)
+    /// nothing is sent, so requests never pile up on the socket.
+    /// </summary>
+    /// <param name="instrument">A subscribed instrument.</param>
+    /// <param name="cancellationToken">Abandons the send.</param>
+    /// <exception cref="ArgumentException"><paramref name="instrument"/> is not one of this connector's products; the message names it.</exception>
+    /// <exception cref="InvalidOperationException">Not connected, or <paramref name="instrument"/> is not subscribed.</exception>
+    /// <exception cref="ObjectDisposedException">The connector was disposed.</exception>
+    public async ValueTask ResyncAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var product = ProductOf(instrument);
+        if (_sink is null)
+        {
+            throw new InvalidOperationException("not connected: call ConnectAsync first.");
+        }
+
+        if (!_client.Read((_, _) => _subscribed[product]))
+        {
+            throw new InvalidOperationException($"instrument: {instrument} ({_books.GetInstrument(product).Symbol}) is not subscribed: call SubscribeAsync before ResyncAsync.");
+        }
+
+        await _client.RequestResyncAsync(product, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Disconnects, stops all delivery and zeroes the credential.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -73,6 +73,9 @@ public sealed class CoinbaseBookSynchronizer
     /// <summary>How many times a product was sent back to resync because of trouble.</summary>
     public long ResyncCount { get; private set; }
 
+    /// <summary>How many of <see cref="ResyncCount"/> were asked for by a consumer through <see cref="RequestResync"/>.</summary>
+    public long RequestedResyncCount { get; private set; }
+
     /// <summary>How many reconnects were requested because of trouble.</summary>
     public long ReconnectCount { get; private set; }
 
@@ -221,6 +224,32 @@ public sealed class CoinbaseBookSynchronizer
                 Resync(i, CoinbaseSyncTrouble.SnapshotTimeout, null, now);
             }
         }
+    }
+
+    /// <summary>
+    /// Asks for a fresh snapshot of product <paramref name="index"/> on the open connection, because a consumer's copy
+    /// of its book is out of sync: marks the book out of sync, moves the product to <see cref="ConnectionState.Syncing"/>
+    /// (<see cref="CoinbaseSyncTrouble.Requested"/>) and raises its resync flag. Declined while a fresh snapshot is
+    /// already coming (the product is <see cref="ConnectionState.Syncing"/>: a resync of our own or a subscription is
+    /// under way, and <see cref="CoinbaseSyncOptions.SnapshotTimeout"/> asks again if it never comes) or while there is no
+    /// connection (the next one subscribes every product afresh): a second request would only subscribe twice.
+    /// </summary>
+    /// <param name="index">The product.</param>
+    /// <param name="now">The monotonic time in nanoseconds.</param>
+    /// <returns>True when a resync was requested; false when declined because one is already under way.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not a product of the books.</exception>
+    public bool RequestResync(int index, long now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _states.Length);
+        if (!_connected || _states[index] != ConnectionState.Synced)
+        {
+            return false;
+        }
+
+        Resync(index, CoinbaseSyncTrouble.Requested, "a fresh snapshot was requested by the consumer", now);
+        RequestedResyncCount++;
+        return true;
     }
 
     /// <summary>

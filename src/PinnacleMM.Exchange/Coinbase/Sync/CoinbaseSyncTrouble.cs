@@ -32,4 +32,7 @@ public enum CoinbaseSyncTrouble : byte
 
     /// <summary>The connection closed or failed.</summary>
     Disconnected,
+
+    /// <summary>The consumer asked for a fresh snapshot (<see cref="CoinbaseBookSynchronizer.RequestResync"/>): its copy of the book is out of sync.</summary>
+    Requested,
 }

@@ -37,6 +37,7 @@ public sealed class CoinbaseFeedClient
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly int[] _resyncs;
     private byte[] _buffer = new byte[64 * 1024];
+    private ClientWebSocket? _open;
     private long _connections;
 
     /// <summary>Creates a client; nothing connects before <see cref="RunAsync"/>.</summary>
@@ -121,6 +122,7 @@ public sealed class CoinbaseFeedClient
                 lock (_gate)
                 {
                     Synchronizer.OnSubscribed(connectedAt);
+                    _open = socket;
                 }
 
                 using var connection = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -153,6 +155,7 @@ public sealed class CoinbaseFeedClient
 
             lock (_gate)
             {
+                _open = null;
                 Synchronizer.OnDisconnected(reason);
             }
 
@@ -173,8 +176,50 @@ public sealed class CoinbaseFeedClient
 
         lock (_gate)
         {
+            _open = null;
             Synchronizer.OnDisconnected("stopped");
         }
+    }
+
+    /// <summary>
+    /// Asks the venue for a fresh snapshot of product <paramref name="index"/> on the open connection (the protocol's
+    /// resubscribe of that product's book channel), through <see cref="CoinbaseBookSynchronizer.RequestResync"/>: the
+    /// product goes to <see cref="Abstractions.ConnectionState.Syncing"/> at once and back to synced with the snapshot.
+    /// Declined (nothing sent) while the product is already waiting for a snapshot or the connection is down, since
+    /// that snapshot is coming anyway.
+    /// </summary>
+    /// <param name="index">The product.</param>
+    /// <param name="cancellationToken">Abandons the send.</param>
+    /// <returns>True when the request was made; false when declined.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not a product of the books.</exception>
+    public async ValueTask<bool> RequestResyncAsync(int index, CancellationToken cancellationToken = default)
+    {
+        ClientWebSocket? socket;
+        int[]? resyncs;
+        lock (_gate)
+        {
+            if (!Synchronizer.RequestResync(index, _clock.NowNanoseconds))
+            {
+                return false;
+            }
+
+            socket = _open;
+            resyncs = TakeResyncs();
+        }
+
+        if (socket is not null && resyncs is not null)
+        {
+            try
+            {
+                await ResubscribeAsync(socket, resyncs, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The connection is ending under us: the next one subscribes every product, which brings the snapshot.
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Receives and applies messages until the connection ends or a reconnect is wanted; returns why.</summary>
