@@ -40,6 +40,7 @@ internal sealed partial class CoinbaseTestServer
         app.MapPost(AdvancedBase + "/orders/edit", (RequestDelegate)(context => AdvancedAsync(context, AdvancedEditAsync)));
         app.MapGet(AdvancedBase + "/orders/historical/batch", (RequestDelegate)(context => AdvancedAsync(context, AdvancedListAsync)));
         app.MapGet(AdvancedBase + "/accounts", (RequestDelegate)(context => AdvancedAsync(context, AdvancedAccountsAsync)));
+        app.MapGet(AdvancedBase + "/orders/historical/fills", (RequestDelegate)(context => AdvancedAsync(context, AdvancedFillsAsync)));
     }
 
     /// <summary>Rate limit, verify the JWT, then run <paramref name="handler"/> under the order lock; records the request.</summary>
@@ -251,6 +252,23 @@ internal sealed partial class CoinbaseTestServer
         return Task.FromResult((200, $$"""{"orders":[{{string.Join(",", items)}}],"sequence":"0","has_next":{{(hasNext ? "true" : "false")}},"cursor":"{{next}}"}"""));
     }
 
+    /// <summary>List fills: product_ids, order_ids (repeated), start_sequence_timestamp, limit; newest first; the cursor is an offset, empty on the last page.</summary>
+    private Task<(int, string)> AdvancedFillsAsync(HttpContext context, JsonElement root)
+    {
+        var query = context.Request.Query;
+        var products = query["product_ids"].Select(p => p!).ToHashSet();
+        var orders = query["order_ids"].Select(p => p!).ToHashSet();
+        DateTimeOffset? start = query["start_sequence_timestamp"].ToString() is { Length: > 0 } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture) : null;
+        var limit = Math.Min(FillsPageSize, int.Parse(query["limit"].ToString() is { Length: > 0 } l ? l : "100", CultureInfo.InvariantCulture));
+        var offset = query["cursor"].ToString() is { Length: > 0 } c ? int.Parse(c, CultureInfo.InvariantCulture) : 0;
+        var matching = Fills.Where(f => (products.Count == 0 || products.Contains(f.Product)) && (orders.Count == 0 || orders.Contains(f.OrderId.ToString())) && (start is null || f.Time >= start))
+            .OrderByDescending(f => f.TradeId).ToList();
+        var page = matching.Skip(offset).Take(limit).ToList();
+        var next = offset + page.Count < matching.Count ? (offset + page.Count).ToString(CultureInfo.InvariantCulture) : "";
+        var items = page.Select(f => $$"""{"entry_id":"e{{f.TradeId}}","trade_id":"{{f.AdvancedTradeId}}","order_id":"{{f.OrderId}}","trade_time":"{{f.Stamp}}","trade_type":"FILL","price":"{{D(f.Price)}}","size":"{{D(f.Size)}}","commission":"{{D(f.Fee)}}","product_id":"{{f.Product}}","sequence_timestamp":"{{f.Stamp}}","liquidity_indicator":"{{(f.Maker ? "MAKER" : "TAKER")}}","size_in_quote":false,"user_id":"u","side":"{{(f.Side == Side.Buy ? "BUY" : "SELL")}}","retail_portfolio_id":""}""");
+        return Task.FromResult((200, $$"""{"fills":[{{string.Join(",", items)}}],"cursor":"{{next}}"}"""));
+    }
+
     private Task<(int, string)> AdvancedAccountsAsync(HttpContext context, JsonElement root)
     {
         var start = context.Request.Query["cursor"].ToString() is { Length: > 0 } a ? int.Parse(a, CultureInfo.InvariantCulture) : 0;
@@ -265,6 +283,11 @@ internal sealed partial class CoinbaseTestServer
     private async Task AdvancedUserUpdateAsync(TestOrder order, string status)
     {
         order.Status = status;
+        if (UserChannelMuted)
+        {
+            return;
+        }
+
         Connection[] targets;
         lock (_connections)
         {

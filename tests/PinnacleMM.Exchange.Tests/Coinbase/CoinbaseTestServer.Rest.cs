@@ -27,6 +27,24 @@ internal sealed partial class CoinbaseTestServer
     private long _orderSequence;
     private long _tradeId;
 
+    /// <summary>Every fill of our orders, oldest first (both APIs list them from here).</summary>
+    public List<TestFill> Fills { get; } = [];
+
+    /// <summary>Lose every order message (as while the client is disconnected): fills still happen and are listed by the fill history.</summary>
+    public bool UserChannelMuted { get; set; }
+
+    /// <summary>Fills per page of the fill lists at most, whatever the client asks.</summary>
+    public int FillsPageSize { get; set; } = 1000;
+
+    /// <summary>One fill of our order; <see cref="Time"/> is what the channel and the fill list both report.</summary>
+    public sealed record TestFill(long TradeId, Guid OrderId, string Product, Side Side, decimal Price, decimal Size, decimal Fee, bool Maker, DateTimeOffset Time)
+    {
+        /// <summary>Advanced Trade's string trade id.</summary>
+        public string AdvancedTradeId => $"{TradeId:D6}-at";
+
+        public string Stamp => Time.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Every order the REST API accepted, in arrival order.</summary>
     public List<TestOrder> Orders { get; } = [];
 
@@ -125,6 +143,7 @@ internal sealed partial class CoinbaseTestServer
         app.MapDelete("/orders", (RequestDelegate)(context => RestAsync(context, CancelAllAsync)));
         app.MapGet("/orders", (RequestDelegate)(context => RestAsync(context, ListAsync)));
         app.MapGet("/accounts", (RequestDelegate)(context => RestAsync(context, AccountsAsync)));
+        app.MapGet("/fills", (RequestDelegate)(context => RestAsync(context, FillsAsync)));
     }
 
     /// <summary>Rate limit, authenticate, then run <paramref name="handler"/> under the order lock; records the request.</summary>
@@ -369,6 +388,30 @@ internal sealed partial class CoinbaseTestServer
         return Task.FromResult((200, "[" + string.Join(",", items) + "]"));
     }
 
+    /// <summary>GET /fills: exactly one of product_id and order_id; newest first by trade_id; <c>after</c> lists older trade ids, <c>CB-AFTER</c> is the page's last.</summary>
+    private Task<(int, string)> FillsAsync(HttpContext context, string body)
+    {
+        var query = context.Request.Query;
+        var product = query["product_id"].ToString();
+        var order = query["order_id"].ToString();
+        if ((product.Length == 0) == (order.Length == 0))
+        {
+            return Task.FromResult((400, Message("product_id or order_id is required")));
+        }
+
+        var limit = Math.Min(FillsPageSize, int.Parse(query["limit"].ToString() is { Length: > 0 } l ? l : "100", CultureInfo.InvariantCulture));
+        var after = query["after"].ToString() is { Length: > 0 } a ? long.Parse(a, CultureInfo.InvariantCulture) : long.MaxValue;
+        var page = Fills.Where(f => (product.Length == 0 || f.Product == product) && (order.Length == 0 || f.OrderId.ToString() == order) && f.TradeId < after)
+            .OrderByDescending(f => f.TradeId).Take(limit).ToList();
+        if (page.Count > 0)
+        {
+            context.Response.Headers["CB-AFTER"] = page[^1].TradeId.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var items = page.Select(f => $$"""{"trade_id":{{f.TradeId}},"product_id":"{{f.Product}}","order_id":"{{f.OrderId}}","user_id":"u","profile_id":"p","liquidity":"{{(f.Maker ? "M" : "T")}}","price":"{{D(f.Price)}}","size":"{{D(f.Size)}}","fee":"{{D(f.Fee)}}","created_at":"{{f.Stamp}}","side":"{{SideText(f.Side)}}","settled":true,"usd_volume":"{{D(f.Price * f.Size)}}"}""");
+        return Task.FromResult((200, "[" + string.Join(",", items) + "]"));
+    }
+
     private Task<(int, string)> AccountsAsync(HttpContext context, string body)
     {
         var items = Balances.Select(b => $$"""{"id":"{{Guid.NewGuid()}}","currency":"{{b.Key}}","balance":"{{D(b.Value)}}","hold":"{{D(b.Value - Available(b.Key))}}","available":"{{D(Available(b.Key))}}","profile_id":"p","trading_enabled":true}""");
@@ -399,6 +442,9 @@ internal sealed partial class CoinbaseTestServer
         var makerId = maker ? order.Id : other;
         var takerId = maker ? other : order.Id;
         var makerSide = maker ? order.Side : (order.Side == Side.Buy ? Side.Sell : Side.Buy);
+        var time = DateTimeOffset.Parse(Now, CultureInfo.InvariantCulture);
+        var recorded = new TestFill(++_tradeId, order.Id, order.Product, order.Side, price, size, price * size * rate, maker, time);
+        Fills.Add(recorded);
         if (_advanced)
         {
             await AdvancedUserUpdateAsync(order, order.Remaining == 0 ? "FILLED" : maker ? "OPEN" : "PENDING");
@@ -406,7 +452,7 @@ internal sealed partial class CoinbaseTestServer
         }
 
         var fee = maker ? $"\"maker_fee_rate\":\"{D(rate)}\"" : $"\"taker_fee_rate\":\"{D(rate)}\"";
-        await UserAsync(order.Product, $$"""{"type":"match","trade_id":{{++_tradeId}},"sequence":{{++_orderSequence}},"maker_order_id":"{{makerId}}","taker_order_id":"{{takerId}}","time":"{{Now}}","product_id":"{{order.Product}}","size":"{{D(size)}}","price":"{{D(price)}}","side":"{{SideText(makerSide)}}","user_id":"u","profile_id":"p",{{fee}}}""");
+        await UserAsync(order.Product, $$"""{"type":"match","trade_id":{{recorded.TradeId}},"sequence":{{++_orderSequence}},"maker_order_id":"{{makerId}}","taker_order_id":"{{takerId}}","time":"{{recorded.Stamp}}","product_id":"{{order.Product}}","size":"{{D(size)}}","price":"{{D(price)}}","side":"{{SideText(makerSide)}}","user_id":"u","profile_id":"p",{{fee}}}""");
     }
 
     /// <summary>Tells the user channel an order is done: Exchange <c>done</c>, or Advanced Trade's update with status FILLED/CANCELLED.</summary>
@@ -419,6 +465,11 @@ internal sealed partial class CoinbaseTestServer
     /// <summary>Sends an order message to every connection subscribed to <paramref name="product"/>'s user channel.</summary>
     private async Task UserAsync(string product, string message)
     {
+        if (UserChannelMuted)
+        {
+            return;
+        }
+
         Connection[] targets;
         lock (_connections)
         {

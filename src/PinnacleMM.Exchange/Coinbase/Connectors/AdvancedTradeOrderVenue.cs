@@ -61,6 +61,29 @@ internal sealed class AdvancedTradeOrderVenue : ICoinbaseOrderVenue
 
     public Task<CoinbaseRestResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken) => Rest.GetBalancesAsync(cancellationToken);
 
+    public Task<CoinbaseRestResult<IReadOnlyList<CoinbaseFill>>> GetFillsAsync(string productId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Rest.GetFillsAsync(productId, null, since, cancellationToken);
+
+    public async Task<CoinbaseRestResult<IReadOnlyList<CoinbaseFill>>> GetOrderFillsAsync(IReadOnlyList<Guid> orderIds, CancellationToken cancellationToken)
+    {
+        // order_ids repeats in the query; batches keep the URL short.
+        var all = new List<CoinbaseFill>();
+        var status = 200;
+        foreach (var batch in orderIds.Chunk(50))
+        {
+            var result = await Rest.GetFillsAsync(null, batch, null, cancellationToken).ConfigureAwait(false);
+            if (!result.IsSuccess)
+            {
+                return result;
+            }
+
+            all.AddRange(result.Value!);
+            status = result.StatusCode;
+        }
+
+        return CoinbaseRestResult<IReadOnlyList<CoinbaseFill>>.Success(all, status);
+    }
+
     public void Dispose()
     {
         Rest.Dispose();

@@ -42,7 +42,7 @@ namespace PinnacleMM.Exchange.Coinbase.Connectors;
 /// it waits for the client-side rate limit and after a 429 for the venue's <c>Retry-After</c>. New orders are refused
 /// with <see cref="RejectReason.NotConnected"/> while the order channel is not subscribed: fills would go unseen.
 /// After the channel reconnects, <see cref="ExecutionEventKind.ConnectionChanged"/> events tell the order manager to
-/// reconcile with <see cref="GetOpenOrdersAsync"/>. Amend is not supported: Coinbase Exchange has no amend, and Advanced
+/// reconcile with <see cref="GetOpenOrdersAsync"/> and <see cref="GetFillsAsync"/> (the fills missed meanwhile). Amend is not supported: Coinbase Exchange has no amend, and Advanced
 /// Trade's edit (<see cref="AdvancedTradeRestClient.EditOrderAsync"/>) is not wired into the connector yet.
 /// </para>
 /// <para>
@@ -63,6 +63,8 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
     private readonly Dictionary<long, LiveOrder> _byClientId = [];
     private readonly Dictionary<Guid, LiveOrder> _byClientOid = [];
     private readonly Dictionary<Guid, LiveOrder> _byVenueId = [];
+    private readonly Dictionary<Guid, LiveOrder> _finished = [];
+    private readonly Queue<Guid> _finishedOrder = new();
     private IExecutionSink? _sink;
     private CancellationTokenSource? _stop;
     private Task? _running;
@@ -117,8 +119,14 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
     /// <inheritdoc />
     public ConnectionState State => (ConnectionState)_state;
 
+    /// <summary>How many finished orders the connector remembers (by the venue's id) so that <see cref="GetFillsAsync"/> still resolves their client order ids and sizes.</summary>
+    public const int FinishedOrderMemory = 4096;
+
     /// <inheritdoc />
     public bool SupportsAmend => false;
+
+    /// <summary>True: both APIs list our past fills over REST (see <see cref="GetFillsAsync"/>).</summary>
+    public bool SupportsFillHistory => true;
 
     /// <summary>The API this connector speaks.</summary>
     public CoinbaseApi Api { get; private init; }
@@ -243,6 +251,107 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
         ObjectDisposedException.ThrowIf(_disposed, this);
         EnsureConnected();
         return Unwrap(await _venue.GetBalancesAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Our fills at or after <paramref name="sinceExchangeTimestampNanoseconds"/> (Unix nanoseconds on the venue's clock)
+    /// from the REST fill history — Coinbase Exchange <c>GET /fills?product_id=</c> (pages followed with <c>CB-AFTER</c>),
+    /// Advanced Trade <c>GET /api/v3/brokerage/orders/historical/fills</c> (pages followed with <c>cursor</c>) — as the fill
+    /// events the <c>user</c> channel sent or would have sent, oldest first: the client order id and size resolved through
+    /// the connector's tables of live and recently finished orders, the cumulative filled size counted from every fill the
+    /// venue keeps of that order (a second query by order id), the venue's fee and maker/taker flag. Exchange fills carry
+    /// the <c>trade_id</c> the channel's <c>match</c> carried; Advanced Trade's channel has no trade ids, so neither do its
+    /// listed fills (trade id 0): a consumer recognises a fill it already has by the order's cumulative filled size.
+    /// Fills of orders the connector does not know (placed elsewhere, before a restart, or finished longer ago than
+    /// <see cref="FinishedOrderMemory"/> orders) carry <see cref="ClientOrderId.None"/> and no open size. Every request is
+    /// rate limited and waits out HTTP 429 like the commands.
+    /// </summary>
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="instrument"/> is not one of this connector's products; the message names it.</exception>
+    /// <exception cref="HttpRequestException">The venue refused or did not answer a query; the message says why.</exception>
+    public async ValueTask<IReadOnlyList<ExecutionEvent>> GetFillsAsync(InstrumentId instrument, long sinceExchangeTimestampNanoseconds, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(sinceExchangeTimestampNanoseconds);
+        EnsureConnected();
+        int[] products;
+        if (instrument.IsNone)
+        {
+            products = [.. Enumerable.Range(0, _ids.Length)];
+        }
+        else
+        {
+            var product = Array.IndexOf(_ids, instrument);
+            products = product >= 0
+                ? [product]
+                : throw new ArgumentException($"instrument: {instrument} is not one of this connector's products ({string.Join(", ", _products.ProductIds)}).", nameof(instrument));
+        }
+
+        var since = DateTimeOffset.UnixEpoch.AddTicks(sinceExchangeTimestampNanoseconds / 100);
+        var window = new List<CoinbaseFill>();
+        foreach (var product in products)
+        {
+            window.AddRange(Unwrap(await _venue.GetFillsAsync(_products.GetInstrument(product).Symbol, since, cancellationToken).ConfigureAwait(false)));
+        }
+
+        if (window.Count == 0)
+        {
+            return [];
+        }
+
+        // The cumulative filled size of each fill needs the order's fills before the window too.
+        var orderIds = window.Select(f => f.OrderId).Distinct().ToArray();
+        var cumulative = new Dictionary<(Guid Order, string Trade), long>();
+        var running = new Dictionary<Guid, long>();
+        foreach (var fill in Unwrap(await _venue.GetOrderFillsAsync(orderIds, cancellationToken).ConfigureAwait(false)).OrderBy(f => f.Time).ThenBy(f => f.TradeId.Length).ThenBy(f => f.TradeId, StringComparer.Ordinal))
+        {
+            if (Lots(fill) is { } lots)
+            {
+                var total = running.GetValueOrDefault(fill.OrderId) + lots;
+                running[fill.OrderId] = total;
+                cumulative[(fill.OrderId, fill.TradeId)] = total;
+            }
+        }
+
+        var events = new List<ExecutionEvent>(window.Count);
+        var now = _clock.NowNanoseconds;
+        var windowRunning = new Dictionary<Guid, long>();
+        window.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.TradeId.Length != b.TradeId.Length ? a.TradeId.Length.CompareTo(b.TradeId.Length) : string.CompareOrdinal(a.TradeId, b.TradeId));
+        lock (_lock)
+        {
+            foreach (var fill in window)
+            {
+                var product = _products.IndexOf(fill.ProductId);
+                if (product < 0 || Lots(fill) is not { } lots || !_products.GetInstrument(product).TryGetPrice(fill.Price, out var price, out _))
+                {
+                    continue; // another product, or a value off the product's grid that no event can carry
+                }
+
+                windowRunning[fill.OrderId] = windowRunning.GetValueOrDefault(fill.OrderId) + lots;
+                var filled = cumulative.TryGetValue((fill.OrderId, fill.TradeId), out var counted) ? counted : windowRunning[fill.OrderId];
+                var known = _byVenueId.TryGetValue(fill.OrderId, out var order) || _finished.TryGetValue(fill.OrderId, out order);
+                var leaves = known ? Math.Max(0, order!.Command.Quantity.Lots - filled) : 0;
+                events.Add(new ExecutionEvent
+                {
+                    Kind = known && leaves == 0 ? ExecutionEventKind.Filled : ExecutionEventKind.PartiallyFilled,
+                    Liquidity = fill.Liquidity ?? (known && (order!.Command.PostOnly || order.Rested) ? Liquidity.Maker : Liquidity.Taker),
+                    Instrument = _ids[product],
+                    ClientOrderId = known ? order!.Command.ClientOrderId : ClientOrderId.None,
+                    VenueOrderId = new VenueOrderId(fill.OrderId),
+                    Side = fill.Side,
+                    Price = price,
+                    Quantity = new Quantity(lots),
+                    LeavesQuantity = new Quantity(leaves),
+                    FilledQuantity = new Quantity(filled),
+                    Fee = fill.Fee,
+                    TradeId = Api == CoinbaseApi.Exchange && long.TryParse(fill.TradeId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var tradeId) ? tradeId : 0,
+                    ExchangeTimestampNanoseconds = (fill.Time - DateTimeOffset.UnixEpoch).Ticks * 100,
+                    ReceivedNanoseconds = now,
+                });
+            }
+        }
+
+        return events;
     }
 
     /// <summary>Disconnects the order channel, stops all delivery, releases HTTP connections and zeroes the key.</summary>
@@ -581,7 +690,7 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
         });
     }
 
-    /// <summary>Drops a finished order from every table. Call under the lock.</summary>
+    /// <summary>Drops a finished order from the live tables, remembering the last <see cref="FinishedOrderMemory"/> for the fill history. Call under the lock.</summary>
     private void Forget(LiveOrder order)
     {
         order.Closed = true;
@@ -589,8 +698,24 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
         _byClientOid.Remove(order.ClientOid);
         if (!order.VenueOrderId.IsNone)
         {
-            _byVenueId.Remove(order.VenueOrderId.Value);
+            var id = order.VenueOrderId.Value;
+            _byVenueId.Remove(id);
+            if (_finished.TryAdd(id, order))
+            {
+                _finishedOrder.Enqueue(id);
+                if (_finishedOrder.Count > FinishedOrderMemory)
+                {
+                    _finished.Remove(_finishedOrder.Dequeue());
+                }
+            }
         }
+    }
+
+    /// <summary>A listed fill's size in lots of its product; null for another product or an off-grid size.</summary>
+    private long? Lots(CoinbaseFill fill)
+    {
+        var product = _products.IndexOf(fill.ProductId);
+        return product >= 0 && _products.GetInstrument(product).TryGetQuantity(fill.Size, out var size, out _) ? size.Lots : null;
     }
 
     /// <summary>The REST client and order channel of the API the options name, with the vault's key.</summary>

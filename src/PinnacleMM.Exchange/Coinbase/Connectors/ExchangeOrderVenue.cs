@@ -46,6 +46,29 @@ internal sealed class ExchangeOrderVenue : ICoinbaseOrderVenue
 
     public Task<CoinbaseRestResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken) => Rest.GetBalancesAsync(cancellationToken);
 
+    public Task<CoinbaseRestResult<IReadOnlyList<CoinbaseFill>>> GetFillsAsync(string productId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Rest.GetFillsAsync(productId, null, since, cancellationToken);
+
+    public async Task<CoinbaseRestResult<IReadOnlyList<CoinbaseFill>>> GetOrderFillsAsync(IReadOnlyList<Guid> orderIds, CancellationToken cancellationToken)
+    {
+        // GET /fills takes one order_id per request.
+        var all = new List<CoinbaseFill>();
+        var status = 200;
+        foreach (var id in orderIds)
+        {
+            var result = await Rest.GetFillsAsync(null, id, DateTimeOffset.MinValue, cancellationToken).ConfigureAwait(false);
+            if (!result.IsSuccess)
+            {
+                return result;
+            }
+
+            all.AddRange(result.Value!);
+            status = result.StatusCode;
+        }
+
+        return CoinbaseRestResult<IReadOnlyList<CoinbaseFill>>.Success(all, status);
+    }
+
     public void Dispose()
     {
         Rest.Dispose();

@@ -30,4 +30,10 @@ internal interface ICoinbaseOrderVenue : IDisposable
     Task<CoinbaseRestResult<IReadOnlyList<CoinbaseOrder>>> GetOpenOrdersAsync(string? productId, CancellationToken cancellationToken);
 
     Task<CoinbaseRestResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Our fills of <paramref name="productId"/> at or after <paramref name="since"/>, oldest first.</summary>
+    Task<CoinbaseRestResult<IReadOnlyList<CoinbaseFill>>> GetFillsAsync(string productId, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>Every fill the venue keeps of the orders <paramref name="orderIds"/>, oldest first (to count each order's cumulative size).</summary>
+    Task<CoinbaseRestResult<IReadOnlyList<CoinbaseFill>>> GetOrderFillsAsync(IReadOnlyList<Guid> orderIds, CancellationToken cancellationToken);
 }

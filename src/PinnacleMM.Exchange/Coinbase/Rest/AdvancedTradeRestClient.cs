@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Coinbase.Authentication;
@@ -277,6 +278,72 @@ public sealed class AdvancedTradeRestClient : IDisposable
             if (page is not { HasNext: true } || string.IsNullOrEmpty(page.Cursor) || page.Cursor == cursor)
             {
                 return CoinbaseRestResult<IReadOnlyList<CoinbaseOrder>>.Success(orders, response.Status);
+            }
+
+            cursor = page.Cursor;
+        }
+    }
+
+    /// <summary>
+    /// Our fills, oldest first (<c>GET /api/v3/brokerage/orders/historical/fills</c>, following <c>cursor</c> until it
+    /// comes back empty): of <paramref name="productId"/> (<c>product_ids</c>) and/or of the orders
+    /// <paramref name="orderIds"/> (<c>order_ids</c>, repeated), at or after <paramref name="since"/>
+    /// (<c>start_sequence_timestamp</c>, and each fill's <c>trade_time</c> checked again here).
+    /// </summary>
+    /// <param name="productId">The product, or null for every product.</param>
+    /// <param name="orderIds">Only these orders' fills; null or empty for every order.</param>
+    /// <param name="since">The earliest fill time to list (inclusive); null for all the venue keeps.</param>
+    /// <param name="cancellationToken">Abandons waiting or the requests.</param>
+    /// <returns>The fills, or a failure: an invalid product (refused before sending) or the venue's error.</returns>
+    public async Task<CoinbaseRestResult<IReadOnlyList<CoinbaseFill>>> GetFillsAsync(string? productId, IReadOnlyCollection<Guid>? orderIds, DateTimeOffset? since, CancellationToken cancellationToken = default)
+    {
+        if (productId is not null && CoinbaseOrderChecks.CheckProduct(productId) is { } refused)
+        {
+            return refused.As<IReadOnlyList<CoinbaseFill>>();
+        }
+
+        var query = new StringBuilder(Base).Append("/orders/historical/fills?limit=").Append(_options.PageSize.ToString(CultureInfo.InvariantCulture));
+        if (productId is not null)
+        {
+            query.Append("&product_ids=").Append(productId);
+        }
+
+        foreach (var id in orderIds ?? [])
+        {
+            query.Append("&order_ids=").Append(id.ToString("D"));
+        }
+
+        if (since is { } start)
+        {
+            query.Append("&start_sequence_timestamp=").Append(Uri.EscapeDataString(start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)));
+        }
+
+        var fills = new List<CoinbaseFill>();
+        string? cursor = null;
+        while (true)
+        {
+            var path = cursor is null ? query.ToString() : query + "&cursor=" + Uri.EscapeDataString(cursor);
+            var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccess)
+            {
+                return response.Failure<IReadOnlyList<CoinbaseFill>>();
+            }
+
+            var page = JsonSerializer.Deserialize(response.Body, AdvancedTradeRestJsonContext.Default.AtFillPageDto);
+            foreach (var dto in page?.Fills ?? [])
+            {
+                if (dto.TradeId is { Length: > 0 } && Guid.TryParse(dto.OrderId, out var order) && dto.ProductId is not null && dto.Side is "BUY" or "SELL"
+                    && dto.TradeTime is { } time && (since is null || time >= since))
+                {
+                    var liquidity = dto.LiquidityIndicator switch { "MAKER" => Liquidity.Maker, "TAKER" => Liquidity.Taker, _ => (Liquidity?)null };
+                    fills.Add(new CoinbaseFill(dto.TradeId, order, dto.ProductId, dto.Side == "BUY" ? Side.Buy : Side.Sell, Number(dto.Price), Number(dto.Size), Number(dto.Commission), liquidity, time));
+                }
+            }
+
+            if (string.IsNullOrEmpty(page?.Cursor) || page.Cursor == cursor)
+            {
+                fills.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : string.CompareOrdinal(a.TradeId, b.TradeId));
+                return CoinbaseRestResult<IReadOnlyList<CoinbaseFill>>.Success(fills, response.Status);
             }
 
             cursor = page.Cursor;

@@ -106,6 +106,36 @@ internal sealed class AtOrderConfigurationDto
     public bool PostOnly { get; set; }
 }
 
+/// <summary>A page of <c>GET /api/v3/brokerage/orders/historical/fills</c>: the fills and the next page's <c>cursor</c> (empty on the last).</summary>
+internal sealed class AtFillPageDto
+{
+    public List<AtFillDto>? Fills { get; set; }
+
+    public string? Cursor { get; set; }
+}
+
+/// <summary>A fill as listed; numbers are quoted strings.</summary>
+internal sealed class AtFillDto
+{
+    public string? TradeId { get; set; }
+
+    public string? OrderId { get; set; }
+
+    public DateTimeOffset? TradeTime { get; set; }
+
+    public string? Price { get; set; }
+
+    public string? Size { get; set; }
+
+    public string? Commission { get; set; }
+
+    public string? ProductId { get; set; }
+
+    public string? LiquidityIndicator { get; set; }
+
+    public string? Side { get; set; }
+}
+
 /// <summary>A page of <c>GET /api/v3/brokerage/accounts</c>.</summary>
 internal sealed class AtAccountPageDto
 {
@@ -148,5 +178,6 @@ internal sealed class AtHttpErrorDto
 [JsonSerializable(typeof(AtCancelResponseDto))]
 [JsonSerializable(typeof(AtOrderPageDto))]
 [JsonSerializable(typeof(AtAccountPageDto))]
+[JsonSerializable(typeof(AtFillPageDto))]
 [JsonSerializable(typeof(AtHttpErrorDto))]
 internal sealed partial class AdvancedTradeRestJsonContext : JsonSerializerContext;

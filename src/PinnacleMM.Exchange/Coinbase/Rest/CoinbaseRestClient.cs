@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Coinbase.Authentication;
@@ -160,6 +161,74 @@ public sealed class CoinbaseRestClient : IDisposable
             if (page.Count < _options.PageSize || response.After is null || response.After == after)
             {
                 return CoinbaseRestResult<IReadOnlyList<CoinbaseOrder>>.Success(orders, response.Status);
+            }
+
+            after = response.After;
+        }
+    }
+
+    /// <summary>
+    /// Our fills of <paramref name="productId"/> or of order <paramref name="orderId"/> (the venue wants exactly one of
+    /// them) at or after <paramref name="since"/>, oldest first (<c>GET /fills</c>). The venue lists newest first by
+    /// <c>trade_id</c>; pages are followed with the <c>CB-AFTER</c> cursor until a page reaches back before
+    /// <paramref name="since"/> or is the last.
+    /// </summary>
+    /// <param name="productId">The product, or null when <paramref name="orderId"/> is given.</param>
+    /// <param name="orderId">The venue's order id, or null when <paramref name="productId"/> is given.</param>
+    /// <param name="since">The earliest fill time to list (inclusive); <see cref="DateTimeOffset.MinValue"/> for all the venue keeps.</param>
+    /// <param name="cancellationToken">Abandons waiting or the requests.</param>
+    /// <returns>The fills, or a failure: both or neither filter given, an invalid product (refused before sending), or the venue's error.</returns>
+    public async Task<CoinbaseRestResult<IReadOnlyList<CoinbaseFill>>> GetFillsAsync(string? productId, Guid? orderId, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        if ((productId is null) == (orderId is null))
+        {
+            return CoinbaseRestResult<IReadOnlyList<CoinbaseFill>>.Failure(RejectReason.VenueRejected, 0, "GET /fills: exactly one of product_id and order_id must be given.");
+        }
+
+        if (productId is not null && CheckProduct(productId) is { } refused)
+        {
+            return refused.As<IReadOnlyList<CoinbaseFill>>();
+        }
+
+        var fills = new List<CoinbaseFill>();
+        string? after = null;
+        while (true)
+        {
+            var path = new StringBuilder("/fills?").Append(productId is not null ? "product_id=" + productId : "order_id=" + orderId!.Value.ToString("D"))
+                .Append("&limit=").Append(_options.PageSize.ToString(CultureInfo.InvariantCulture));
+            if (after is not null)
+            {
+                path.Append("&after=").Append(Uri.EscapeDataString(after));
+            }
+
+            var response = await SendAsync(HttpMethod.Get, path.ToString(), null, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccess)
+            {
+                return response.Failure<IReadOnlyList<CoinbaseFill>>();
+            }
+
+            var page = JsonSerializer.Deserialize(response.Body, CoinbaseRestJsonContext.Default.ListFillDto) ?? [];
+            var reachedSince = false;
+            foreach (var dto in page)
+            {
+                if (dto.CreatedAt < since)
+                {
+                    reachedSince = true;
+                    continue;
+                }
+
+                if (Guid.TryParse(dto.OrderId, out var order) && dto.ProductId is not null && dto.Side is "buy" or "sell")
+                {
+                    var liquidity = dto.Liquidity switch { "M" => Liquidity.Maker, "T" => Liquidity.Taker, _ => (Liquidity?)null };
+                    fills.Add(new CoinbaseFill(dto.TradeId.ToString(CultureInfo.InvariantCulture), order, dto.ProductId, dto.Side == "buy" ? Side.Buy : Side.Sell, dto.Price, dto.Size, dto.Fee, liquidity, dto.CreatedAt));
+                }
+            }
+
+            if (reachedSince || page.Count < _options.PageSize || response.After is null || response.After == after)
+            {
+                // Newest first from the venue; the caller wants them in the order they happened.
+                fills.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : long.Parse(a.TradeId, CultureInfo.InvariantCulture).CompareTo(long.Parse(b.TradeId, CultureInfo.InvariantCulture)));
+                return CoinbaseRestResult<IReadOnlyList<CoinbaseFill>>.Success(fills, response.Status);
             }
 
             after = response.After;

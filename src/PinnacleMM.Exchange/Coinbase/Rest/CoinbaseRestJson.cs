@@ -38,6 +38,28 @@ internal sealed class AccountDto
     public decimal Hold { get; set; }
 }
 
+/// <summary>A fill of <c>GET /fills</c>; <c>trade_id</c> is a JSON integer, the decimals quoted strings.</summary>
+internal sealed class FillDto
+{
+    public long TradeId { get; set; }
+
+    public string? ProductId { get; set; }
+
+    public string? OrderId { get; set; }
+
+    public decimal Price { get; set; }
+
+    public decimal Size { get; set; }
+
+    public decimal Fee { get; set; }
+
+    public string? Liquidity { get; set; }
+
+    public string? Side { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
 /// <summary>An error body: <c>{"message":"..."}</c>.</summary>
 internal sealed class ErrorDto
 {
@@ -51,6 +73,7 @@ internal sealed class ErrorDto
 [JsonSerializable(typeof(OrderDto))]
 [JsonSerializable(typeof(List<OrderDto>))]
 [JsonSerializable(typeof(List<AccountDto>))]
+[JsonSerializable(typeof(List<FillDto>))]
 [JsonSerializable(typeof(ErrorDto))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(string))]
