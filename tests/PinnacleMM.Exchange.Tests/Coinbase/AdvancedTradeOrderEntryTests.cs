@@ -226,6 +226,48 @@ public sealed class AdvancedTradeOrderEntryTests
     }
 
     [TestMethod]
+    public async Task Amend_edits_the_resting_order_price_and_total_size_and_bad_amends_change_nothing()
+    {
+        await using var f = await Fixture.StartAsync();
+        Assert.IsTrue(f.Connector.SupportsAmend);
+        await f.Connector.SendAsync(f.Limit(1, Side.Buy, 99.00m, 0.5m, postOnly: true));
+        await EventuallyAsync("accepted", () => f.Sink.Of(1).Any(e => e.Kind == ExecutionEventKind.Accepted));
+        await f.Server.TradeAgainstAsync("BTC-USD", Side.Buy, 0.1m);
+        await EventuallyAsync("partial fill", () => f.Sink.Of(1).Any(e => e.IsFill));
+        var venue = f.Server.Orders.Single();
+
+        // Refused before sending, and nothing changes: off-grid price, zero size, unknown order, an IOC (Coinbase edits GTC limits only).
+        var posts = f.Server.RestRequests.Count(r => r.Method == "POST");
+        await f.Connector.SendAsync(OrderCommand.Amend(f.Instrument, new ClientOrderId(1), new Price(9_850), Quantity.Zero));
+        await f.Connector.SendAsync(OrderCommand.Amend(f.Instrument, new ClientOrderId(99), Btc.GetPrice(98.50m), Q(0.2m)));
+        await f.Connector.SendAsync(f.Limit(2, Side.Buy, 90.00m, 0.1m, TimeInForce.ImmediateOrCancel));
+        await EventuallyAsync("IOC done", () => f.Sink.Of(2).Any(e => e.Kind == ExecutionEventKind.Cancelled));
+        await f.Connector.SendAsync(OrderCommand.Amend(f.Instrument, new ClientOrderId(2), Btc.GetPrice(98.50m), Q(0.2m)));
+        var refused = f.Sink.Events.Where(e => e.Kind == ExecutionEventKind.AmendRejected).Select(e => (e.ClientOrderId.Value, e.RejectReason)).ToArray();
+        CollectionAssert.AreEqual(new[] { (1L, RejectReason.InvalidQuantity), (99L, RejectReason.UnknownOrder), (2L, RejectReason.UnknownOrder) }, refused);
+        Assert.AreEqual(posts + 1, f.Server.RestRequests.Count(r => r.Method == "POST"), "only the IOC order was sent");
+        Assert.AreEqual((99.00m, 0.5m), (venue.Price, venue.Size));
+
+        // New price 98.50 and open size 0.2: the venue's total becomes 0.1 filled + 0.2.
+        await f.Connector.SendAsync(OrderCommand.Amend(f.Instrument, new ClientOrderId(1), Btc.GetPrice(98.50m), Q(0.2m)));
+        var amended = f.Sink.Of(1).Single(e => e.Kind == ExecutionEventKind.Amended);
+        Assert.AreEqual((Btc.GetPrice(98.50m), Q(0.2m), Q(0.2m), Q(0.1m)), (amended.Price, amended.Quantity, amended.LeavesQuantity, amended.FilledQuantity));
+        Assert.AreEqual((98.50m, 0.3m), (venue.Price, venue.Size));
+        Assert.IsTrue(f.Server.RestRequests.Any(r => r.Target.EndsWith("/orders/edit", StringComparison.Ordinal) && r.Status == 200));
+
+        // Fills count against the new size: 0.3 offered, 0.2 taken, the order is filled.
+        await f.Server.TradeAgainstAsync("BTC-USD", Side.Buy, 0.3m);
+        await EventuallyAsync("filled", () => f.Sink.Of(1).Any(e => e.Kind == ExecutionEventKind.Filled));
+        var last = f.Sink.Of(1).Last(e => e.IsFill);
+        Assert.AreEqual((Q(0.2m), Q(0.3m), Quantity.Zero, Btc.GetPrice(98.50m)), (last.Quantity, last.FilledQuantity, last.LeavesQuantity, last.Price));
+
+        // The order is finished: an amend is refused without asking the venue.
+        await f.Connector.SendAsync(OrderCommand.Amend(f.Instrument, new ClientOrderId(1), Btc.GetPrice(98.00m), Q(0.1m)));
+        Assert.AreEqual((ExecutionEventKind.AmendRejected, RejectReason.UnknownOrder), (f.Sink.Of(1).Last().Kind, f.Sink.Of(1).Last().RejectReason));
+        Assert.AreEqual(1, f.Server.RestRequests.Count(r => r.Target.EndsWith("/orders/edit", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
     public async Task Venue_refusals_map_by_code_and_bad_commands_are_refused_before_sending()
     {
         await using var f = await Fixture.StartAsync();
@@ -241,7 +283,7 @@ public sealed class AdvancedTradeOrderEntryTests
             (2, ExecutionEventKind.Rejected, RejectReason.InsufficientBalance),
             (5, ExecutionEventKind.Rejected, RejectReason.PostOnlyRequiresGoodTillCancelLimit),
             (6, ExecutionEventKind.Rejected, RejectReason.QuantityBelowMinimum),
-            (1, ExecutionEventKind.AmendRejected, RejectReason.AmendNotSupported),
+            (1, ExecutionEventKind.AmendRejected, RejectReason.UnknownOrder),
         };
         var rejections = f.Sink.Events.Where(e => e.IsRejection).Select(e => (e.ClientOrderId.Value, e.Kind, e.RejectReason)).ToArray();
         CollectionAssert.AreEqual(expected, rejections, string.Join("\n", rejections));

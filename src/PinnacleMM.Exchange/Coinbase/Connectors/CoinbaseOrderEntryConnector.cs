@@ -42,8 +42,8 @@ namespace PinnacleMM.Exchange.Coinbase.Connectors;
 /// it waits for the client-side rate limit and after a 429 for the venue's <c>Retry-After</c>. New orders are refused
 /// with <see cref="RejectReason.NotConnected"/> while the order channel is not subscribed: fills would go unseen.
 /// After the channel reconnects, <see cref="ExecutionEventKind.ConnectionChanged"/> events tell the order manager to
-/// reconcile with <see cref="GetOpenOrdersAsync"/> and <see cref="GetFillsAsync"/> (the fills missed meanwhile). Amend is not supported: Coinbase Exchange has no amend, and Advanced
-/// Trade's edit (<see cref="AdvancedTradeRestClient.EditOrderAsync"/>) is not wired into the connector yet.
+/// reconcile with <see cref="GetOpenOrdersAsync"/> and <see cref="GetFillsAsync"/> (the fills missed meanwhile). Amend: Coinbase Exchange has none (rejected with
+/// <see cref="RejectReason.AmendNotSupported"/>); Advanced Trade edits resting GTC limit orders (<see cref="SupportsAmend"/>).
 /// </para>
 /// <para>
 /// The sink is called under one lock, never concurrently, from the channel's receive loop or the thread that awaited
@@ -122,8 +122,13 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
     /// <summary>How many finished orders the connector remembers (by the venue's id) so that <see cref="GetFillsAsync"/> still resolves their client order ids and sizes.</summary>
     public const int FinishedOrderMemory = 4096;
 
-    /// <inheritdoc />
-    public bool SupportsAmend => false;
+    /// <summary>
+    /// True for Advanced Trade: an <see cref="OrderCommandKind.Amend"/> of a resting GTC limit order becomes an edit
+    /// (<see cref="AdvancedTradeRestClient.EditOrderAsync"/>: new price and new total size = filled + the command's open
+    /// size), answered with <see cref="ExecutionEventKind.Amended"/> or <see cref="ExecutionEventKind.AmendRejected"/>.
+    /// False for Coinbase Exchange, which has no amend (cancel and place instead).
+    /// </summary>
+    public bool SupportsAmend => Api == CoinbaseApi.AdvancedTrade;
 
     /// <summary>True: both APIs list our past fills over REST (see <see cref="GetFillsAsync"/>).</summary>
     public bool SupportsFillHistory => true;
@@ -198,7 +203,7 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
                 await CancelAllAsync(command, cancellationToken).ConfigureAwait(false);
                 break;
             case OrderCommandKind.Amend:
-                RejectCommand(ExecutionEventKind.AmendRejected, command, RejectReason.AmendNotSupported);
+                await AmendAsync(command, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 RejectCommand(ExecutionEventKind.Rejected, command, RejectReason.InvalidEnumValue);
@@ -471,6 +476,66 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
                 // The channel's done message (filled) may have closed the order meanwhile; a live order stays as it was.
                 order.CancelRequested = false;
                 Emit(new ExecutionEvent { Kind = ExecutionEventKind.CancelRejected, RejectReason = result.Reason, Instrument = command.Instrument, ClientOrderId = command.ClientOrderId, VenueOrderId = order.VenueOrderId, Side = order.Command.Side, Price = order.Command.Price, LeavesQuantity = order.Leaves, FilledQuantity = order.Filled });
+            }
+        }
+    }
+
+    /// <summary>Advanced Trade's edit of a resting GTC limit order: the new price and the new total size (filled part included).</summary>
+    private async Task AmendAsync(OrderCommand command, CancellationToken cancellationToken)
+    {
+        if (_venue is not AdvancedTradeOrderVenue advanced)
+        {
+            RejectCommand(ExecutionEventKind.AmendRejected, command, RejectReason.AmendNotSupported);
+            return;
+        }
+
+        LiveOrder? order;
+        decimal newTotal;
+        lock (_lock)
+        {
+            order = _byClientId.GetValueOrDefault(command.ClientOrderId.Value);
+            var reason = State != ConnectionState.Synced ? RejectReason.NotConnected
+                : order is null || order.Closed || order.CancelRequested || order.Command.Instrument != command.Instrument ? RejectReason.UnknownOrder
+                : order.Command.Type != OrderType.Limit || order.Command.TimeInForce != TimeInForce.GoodTillCancel ? RejectReason.AmendNotSupported // Coinbase edits GTC limit orders only
+                : order.VenueOrderId.IsNone ? RejectReason.UnknownOrder // not acknowledged yet: the edit needs the venue's id
+                : command.Quantity.Lots <= 0 ? RejectReason.InvalidQuantity
+                : RejectReason.None;
+            if (reason != RejectReason.None)
+            {
+                Emit(new ExecutionEvent { Kind = ExecutionEventKind.AmendRejected, RejectReason = reason, Instrument = command.Instrument, ClientOrderId = command.ClientOrderId, Side = order?.Command.Side ?? command.Side, Price = command.Price, Quantity = command.Quantity });
+                return;
+            }
+
+            newTotal = _products.GetInstrument(Array.IndexOf(_ids, command.Instrument)).ToDecimal(new Quantity(order!.FilledLots + command.Quantity.Lots));
+        }
+
+        var spec = _products.GetInstrument(Array.IndexOf(_ids, command.Instrument));
+        var result = await advanced.Rest.EditOrderAsync(order.VenueOrderId.Value, spec, spec.ToDecimal(command.Price), newTotal, cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            if (!result.IsSuccess)
+            {
+                Emit(new ExecutionEvent { Kind = ExecutionEventKind.AmendRejected, RejectReason = result.Reason, Instrument = command.Instrument, ClientOrderId = command.ClientOrderId, VenueOrderId = order.VenueOrderId, Side = order.Command.Side, Price = command.Price, Quantity = command.Quantity, LeavesQuantity = order.Leaves, FilledQuantity = order.Filled });
+                return;
+            }
+
+            // Fills that arrived while the edit was in flight count against the new total, as at the venue.
+            order.Command = order.Command with { Price = command.Price, Quantity = spec.GetQuantity(newTotal) };
+            Emit(new ExecutionEvent
+            {
+                Kind = ExecutionEventKind.Amended,
+                Instrument = command.Instrument,
+                ClientOrderId = command.ClientOrderId,
+                VenueOrderId = order.VenueOrderId,
+                Side = order.Command.Side,
+                Price = command.Price,
+                Quantity = command.Quantity,
+                LeavesQuantity = order.Leaves,
+                FilledQuantity = order.Filled,
+            });
+            if (order.Leaves.Lots <= 0)
+            {
+                Forget(order);
             }
         }
     }
@@ -818,7 +883,8 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
     /// <summary>Our view of one live order; guarded by the connector's lock.</summary>
     private sealed class LiveOrder(OrderCommand command, Guid clientOid)
     {
-        public OrderCommand Command { get; } = command;
+        /// <summary>The order as placed; an amend replaces its price and size (the new total, filled part included).</summary>
+        public OrderCommand Command { get; set; } = command;
 
         public Guid ClientOid { get; } = clientOid;
 
