@@ -25,7 +25,9 @@ namespace PinnacleMM.Benchmarks.Engine;
 /// it to its hand-over to the simulator ("market event in → order command out").
 /// The <c>Inline</c> mode runs every stage on the market data thread: the work without the hand-offs.
 /// A mode <c>S/E</c> sets the strategy thread's and the execution thread's wait strategies; <c>BusySpin</c> alone means
-/// <c>BusySpin/Yielding</c>. Usage: <c>engine-latency [events] [BusySpin|Yielding|Blocking|S/E|Inline|all] [eventsPerSecond] [runs]</c>.
+/// <c>BusySpin/Yielding</c>. <c>S/Direct</c> is <see cref="EngineThreading.ThreadedDirectSend"/>: no execution thread, the
+/// strategy thread (waiting with S) sends itself.
+/// Usage: <c>engine-latency [events] [BusySpin|Yielding|Blocking|S/E|S/Direct|Inline|all] [eventsPerSecond] [runs]</c>.
 /// </summary>
 public static partial class EngineLatencyHarness
 {
@@ -35,17 +37,20 @@ public static partial class EngineLatencyHarness
     /// <summary>The reference mode: every stage on the market data thread (no hand-off, only the work).</summary>
     private const string InlineMode = "Inline";
 
+    /// <summary>The execution part of a mode that has no execution thread (the strategy thread sends).</summary>
+    private const string DirectSend = "Direct";
+
     public static int Run(string[] args)
     {
         var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
         var modes = args.Length > 1 && !args[1].Equals("all", StringComparison.OrdinalIgnoreCase)
             ? [Normalize(args[1])]
-            : new[] { Normalize("BusySpin"), Normalize("Yielding"), Normalize("Blocking"), InlineMode };
+            : new[] { Normalize("BusySpin"), Normalize("Yielding"), Normalize("Blocking"), Normalize("BusySpin/Direct"), Normalize("Yielding/Direct"), InlineMode };
         var rate = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 20_000;
         var runs = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
         if (events <= 0 || rate <= 0 || runs <= 0)
         {
-            Console.Error.WriteLine("usage: engine-latency [events > 0] [BusySpin|Yielding|Blocking|<strategy>/<execution>|Inline|all] [eventsPerSecond > 0] [runs > 0]");
+            Console.Error.WriteLine("usage: engine-latency [events > 0] [BusySpin|Yielding|Blocking|<strategy>/<execution>|<strategy>/Direct|Inline|all] [eventsPerSecond > 0] [runs > 0]");
             return 2;
         }
 
@@ -77,6 +82,8 @@ public static partial class EngineLatencyHarness
     private static string RunOnce(int events, string mode, double rate, bool print, int run = 0)
     {
         var inline = mode == InlineMode;
+        var parts = mode.Split('/');
+        var direct = !inline && parts[1] == DirectSend;
         var load = LoadAverage();
         var directory = Path.Combine(Path.GetTempPath(), "pinnaclemm-engine-latency-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -100,9 +107,9 @@ public static partial class EngineLatencyHarness
             var engine = new TradingEngine(
                 new TradingEngineOptions
                 {
-                    Threading = inline ? EngineThreading.Inline : EngineThreading.Threaded,
-                    WaitStrategy = inline ? WaitStrategy.Yielding : Enum.Parse<WaitStrategy>(mode.Split('/')[0]),
-                    ExecutionWaitStrategy = inline ? null : Enum.Parse<WaitStrategy>(mode.Split('/')[1]),
+                    Threading = inline ? EngineThreading.Inline : direct ? EngineThreading.ThreadedDirectSend : EngineThreading.Threaded,
+                    WaitStrategy = inline ? WaitStrategy.Yielding : Enum.Parse<WaitStrategy>(parts[0]),
+                    ExecutionWaitStrategy = inline || direct ? null : Enum.Parse<WaitStrategy>(parts[1]),
                     SnapshotInterval = TimeSpan.Zero,
                     Orders = new OrderManagerOptions { Reconciler = strategyOptions.ToReconcilerOptions() },
                 },
@@ -224,6 +231,11 @@ public static partial class EngineLatencyHarness
 
         var parts = mode.Split('/');
         var strategy = Enum.Parse<WaitStrategy>(parts[0], ignoreCase: true);
+        if (parts.Length > 1 && parts[1].Equals(DirectSend, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"{strategy}/{DirectSend}";
+        }
+
         var execution = parts.Length > 1 ? Enum.Parse<WaitStrategy>(parts[1], ignoreCase: true)
             : strategy == WaitStrategy.BusySpin ? WaitStrategy.Yielding : strategy;
         return $"{strategy}/{execution}";

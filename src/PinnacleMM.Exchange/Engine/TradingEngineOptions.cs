@@ -10,7 +10,12 @@ namespace PinnacleMM.Exchange.Engine;
 /// </summary>
 public sealed class TradingEngineOptions
 {
-    /// <summary>Dedicated threads (live) or everything on the connector's thread (deterministic research). Default <see cref="EngineThreading.Threaded"/>.</summary>
+    /// <summary>
+    /// Dedicated threads with an execution thread (<see cref="EngineThreading.Threaded"/>, default: for connectors whose
+    /// send does I/O, with 4 or more cores), dedicated threads where the strategy thread sends itself
+    /// (<see cref="EngineThreading.ThreadedDirectSend"/>: 2-core machines, connectors that send synchronously), or
+    /// everything on the connector's thread (<see cref="EngineThreading.Inline"/>: deterministic research).
+    /// </summary>
     public EngineThreading Threading { get; set; } = EngineThreading.Threaded;
 
     /// <summary>
@@ -22,7 +27,8 @@ public sealed class TradingEngineOptions
     public WaitStrategy WaitStrategy { get; set; } = WaitStrategy.Yielding;
 
     /// <summary>
-    /// How the execution thread waits for commands; null (default) means the same as <see cref="WaitStrategy"/>.
+    /// How the execution thread waits for commands; null (default) means the same as <see cref="WaitStrategy"/>. Only
+    /// <see cref="EngineThreading.Threaded"/> has an execution thread: set with another layout it is refused.
     /// On a machine with fewer cores than spinning threads (2 cores: the market data thread, the strategy thread
     /// and the execution thread), pair <see cref="WaitStrategy"/> = <see cref="WaitStrategy.BusySpin"/> with
     /// <see cref="WaitStrategy.Yielding"/> here: only the strategy thread keeps a core, the execution thread still
@@ -89,6 +95,10 @@ public sealed class TradingEngineOptions
         if (ExecutionWaitStrategy is { } execution && !Enum.IsDefined(execution))
         {
             errors.Add($"ExecutionWaitStrategy: {execution} is not a defined value (BusySpin, Yielding, Blocking, or null for the WaitStrategy's).");
+        }
+        else if (ExecutionWaitStrategy is not null && Threading != EngineThreading.Threaded)
+        {
+            errors.Add($"ExecutionWaitStrategy: must be null with Threading = {Threading} (only Threaded has an execution thread).");
         }
 
         if (!Enum.IsDefined(PersistenceWaitStrategy))
