@@ -752,6 +752,11 @@ public sealed class TradingEngine : IAsyncDisposable
         Func<bool> hasWork = () => _marketRing!.Count > 0 || _executionRing!.Count > 0 || !_control.IsEmpty;
         try
         {
+            if (_options.StrategyThreadCpu is { } cpu)
+            {
+                ThreadAffinity.PinCurrentThread(cpu);
+            }
+
             while (true)
             {
                 var work = _executionRing!.Drain(ref executions, 256);

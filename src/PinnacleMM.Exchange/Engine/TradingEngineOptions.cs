@@ -44,6 +44,14 @@ public sealed class TradingEngineOptions
     /// </summary>
     public WaitStrategy PersistenceWaitStrategy { get; set; } = WaitStrategy.Blocking;
 
+    /// <summary>
+    /// The CPU the strategy thread is pinned to (Linux only); null (default) lets the scheduler place it. On a small
+    /// machine a busy-spinning strategy thread is otherwise often preempted by the market data thread waking up on
+    /// its core, and each market event then waits for that thread's burst to end: pin the strategy thread to one CPU
+    /// and keep the market data thread off it. Threaded layouts only.
+    /// </summary>
+    public int? StrategyThreadCpu { get; set; }
+
     /// <summary>Slots of the market data ring (a power of two, 16 to 1,048,576). Default 65,536.</summary>
     public int MarketDataRingCapacity { get; set; } = 65_536;
 
@@ -104,6 +112,22 @@ public sealed class TradingEngineOptions
         if (!Enum.IsDefined(PersistenceWaitStrategy))
         {
             errors.Add($"PersistenceWaitStrategy: {PersistenceWaitStrategy} is not a defined value.");
+        }
+
+        if (StrategyThreadCpu is { } cpu)
+        {
+            if (Threading == EngineThreading.Inline)
+            {
+                errors.Add("StrategyThreadCpu: must be null with Threading = Inline (there is no strategy thread).");
+            }
+            else if (!OperatingSystem.IsLinux())
+            {
+                errors.Add("StrategyThreadCpu: pinning a thread is supported on Linux only.");
+            }
+            else if (cpu < 0 || cpu >= Math.Min(Environment.ProcessorCount, ThreadAffinity.MaxCpus))
+            {
+                errors.Add($"StrategyThreadCpu: {cpu} must be from 0 to {Math.Min(Environment.ProcessorCount, ThreadAffinity.MaxCpus) - 1} (the CPUs of this machine).");
+            }
         }
 
         Capacity(errors, nameof(MarketDataRingCapacity), MarketDataRingCapacity);

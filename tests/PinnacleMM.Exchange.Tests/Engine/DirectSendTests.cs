@@ -136,6 +136,35 @@ public sealed class DirectSendTests
         }
     }
 
+    [TestMethod]
+    public void A_strategy_thread_cpu_outside_the_machine_or_without_a_strategy_thread_is_refused_naming_the_field()
+    {
+        var last = Environment.ProcessorCount - 1;
+        Assert.AreEqual(0, new TradingEngineOptions { Threading = EngineThreading.ThreadedDirectSend, StrategyThreadCpu = last }.Validate().Count);
+        CollectionAssert.AreEqual(
+            new[] { $"StrategyThreadCpu: {last + 1} must be from 0 to {last} (the CPUs of this machine)." },
+            new TradingEngineOptions { StrategyThreadCpu = last + 1 }.Validate().ToArray());
+        CollectionAssert.AreEqual(
+            new[] { "StrategyThreadCpu: must be null with Threading = Inline (there is no strategy thread)." },
+            new TradingEngineOptions { Threading = EngineThreading.Inline, StrategyThreadCpu = 0 }.Validate().ToArray());
+    }
+
+    [TestMethod]
+    public async Task A_pinned_strategy_thread_quotes_fills_and_stops_cleanly()
+    {
+        await using var simulator = RealTimeSimulator(21);
+        var (engine, strategy) = DirectEngine(simulator, simulator, cpu: Environment.ProcessorCount - 1);
+        await using (engine)
+        {
+            await engine.StartAsync();
+            await WaitUntilAsync(() => engine.Status.FillCount >= 1, "a fill");
+            await engine.StopAsync();
+            Assert.IsNull(engine.Fault);
+            Assert.AreEqual(0, (await simulator.GetOpenOrdersAsync(SimulatorTestKit.Id)).Count);
+            Assert.AreEqual(await VenuePositionLotsAsync(simulator), strategy.Position.PositionLots);
+        }
+    }
+
     private static ExchangeSimulator RealTimeSimulator(long seed)
     {
         var options = SimulatorTestKit.Options(seed);
@@ -148,7 +177,7 @@ public sealed class DirectSendTests
         return new ExchangeSimulator(options);
     }
 
-    private static (TradingEngine Engine, BasicMarketMaker Strategy) DirectEngine(ExchangeSimulator simulator, IOrderEntryConnector orderEntry)
+    private static (TradingEngine Engine, BasicMarketMaker Strategy) DirectEngine(ExchangeSimulator simulator, IOrderEntryConnector orderEntry, int? cpu = null)
     {
         var strategyOptions = EngineRun.StrategyOptions();
         var strategy = new BasicMarketMaker(SimulatorTestKit.Instrument, strategyOptions, MonotonicClock.System, position: new PositionTracker(SimulatorTestKit.Instrument, 0.001m, 0.002m));
@@ -157,6 +186,7 @@ public sealed class DirectSendTests
             Threading = EngineThreading.ThreadedDirectSend,
             WaitStrategy = WaitStrategy.Yielding,
             StopTimeout = TimeSpan.FromSeconds(10),
+            StrategyThreadCpu = cpu,
             Orders = new PinnacleMM.Exchange.Execution.OrderManagerOptions { Reconciler = strategyOptions.ToReconcilerOptions() },
         };
         return (new TradingEngine(options, strategy, SimulatorTestKit.Id, simulator, orderEntry), strategy);
