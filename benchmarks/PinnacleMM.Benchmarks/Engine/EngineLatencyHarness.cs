@@ -25,7 +25,10 @@ namespace PinnacleMM.Benchmarks.Engine;
 /// it to its hand-over to the simulator ("market event in → order command out").
 /// The <c>Inline</c> mode runs every stage on the market data thread: the work without the hand-offs.
 /// A mode <c>S/E</c> sets the strategy thread's and the execution thread's wait strategies; <c>BusySpin</c> alone means
-/// <c>BusySpin/Yielding</c>. Usage: <c>engine-latency [events] [BusySpin|Yielding|Blocking|S/E|Inline|all] [eventsPerSecond] [runs]</c>.
+/// <c>BusySpin/Yielding</c>. <c>S/Direct</c> is <see cref="EngineThreading.ThreadedDirectSend"/>: no execution thread, the
+/// strategy thread (waiting with S) sends itself. A <c>+pin</c> suffix pins the strategy thread to the last CPU
+/// (<see cref="TradingEngineOptions.StrategyThreadCpu"/>) and the market data thread to CPU 0.
+/// Usage: <c>engine-latency [events] [BusySpin|Yielding|Blocking|S/E|S/Direct|Inline|all] [eventsPerSecond] [runs]</c>.
 /// </summary>
 public static partial class EngineLatencyHarness
 {
@@ -35,17 +38,23 @@ public static partial class EngineLatencyHarness
     /// <summary>The reference mode: every stage on the market data thread (no hand-off, only the work).</summary>
     private const string InlineMode = "Inline";
 
+    /// <summary>The execution part of a mode that has no execution thread (the strategy thread sends).</summary>
+    private const string DirectSend = "Direct";
+
+    /// <summary>The suffix of a mode whose strategy thread and market data thread are pinned to CPUs of their own.</summary>
+    private const string PinSuffix = "+pin";
+
     public static int Run(string[] args)
     {
         var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
         var modes = args.Length > 1 && !args[1].Equals("all", StringComparison.OrdinalIgnoreCase)
             ? [Normalize(args[1])]
-            : new[] { Normalize("BusySpin"), Normalize("Yielding"), Normalize("Blocking"), InlineMode };
+            : new[] { Normalize("BusySpin"), Normalize("Yielding"), Normalize("Blocking"), Normalize("BusySpin/Direct"), Normalize("BusySpin/Direct+pin"), Normalize("Yielding/Direct"), InlineMode };
         var rate = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 20_000;
         var runs = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
         if (events <= 0 || rate <= 0 || runs <= 0)
         {
-            Console.Error.WriteLine("usage: engine-latency [events > 0] [BusySpin|Yielding|Blocking|<strategy>/<execution>|Inline|all] [eventsPerSecond > 0] [runs > 0]");
+            Console.Error.WriteLine("usage: engine-latency [events > 0] [BusySpin|Yielding|Blocking|<strategy>/<execution>|<strategy>/Direct|Inline|all] [eventsPerSecond > 0] [runs > 0]");
             return 2;
         }
 
@@ -77,6 +86,9 @@ public static partial class EngineLatencyHarness
     private static string RunOnce(int events, string mode, double rate, bool print, int run = 0)
     {
         var inline = mode == InlineMode;
+        var pinned = mode.EndsWith(PinSuffix, StringComparison.Ordinal);
+        var parts = mode.Replace(PinSuffix, "", StringComparison.Ordinal).Split('/');
+        var direct = !inline && parts[1] == DirectSend;
         var load = LoadAverage();
         var directory = Path.Combine(Path.GetTempPath(), "pinnaclemm-engine-latency-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -100,10 +112,11 @@ public static partial class EngineLatencyHarness
             var engine = new TradingEngine(
                 new TradingEngineOptions
                 {
-                    Threading = inline ? EngineThreading.Inline : EngineThreading.Threaded,
-                    WaitStrategy = inline ? WaitStrategy.Yielding : Enum.Parse<WaitStrategy>(mode.Split('/')[0]),
-                    ExecutionWaitStrategy = inline ? null : Enum.Parse<WaitStrategy>(mode.Split('/')[1]),
+                    Threading = inline ? EngineThreading.Inline : direct ? EngineThreading.ThreadedDirectSend : EngineThreading.Threaded,
+                    WaitStrategy = inline ? WaitStrategy.Yielding : Enum.Parse<WaitStrategy>(parts[0]),
+                    ExecutionWaitStrategy = inline || direct ? null : Enum.Parse<WaitStrategy>(parts[1]),
                     SnapshotInterval = TimeSpan.Zero,
+                    StrategyThreadCpu = pinned ? Environment.ProcessorCount - 1 : null,
                     Orders = new OrderManagerOptions { Reconciler = strategyOptions.ToReconcilerOptions() },
                 },
                 strategy,
@@ -117,7 +130,7 @@ public static partial class EngineLatencyHarness
             var cpuBefore = process.TotalProcessorTime;
             var gcBefore = GC.CollectionCount(0);
             var started = Stopwatch.GetTimestamp();
-            var producer = new Thread(() => Produce(simulator, engine, events)) { Name = "market data (harness)", IsBackground = true };
+            var producer = new Thread(() => Produce(simulator, engine, events, pinned)) { Name = "market data (harness)", IsBackground = true };
             producer.Start();
             producer.Join();
             var elapsed = Stopwatch.GetElapsedTime(started);
@@ -158,8 +171,13 @@ public static partial class EngineLatencyHarness
     /// The market data thread: keeps the simulator's virtual time at the real elapsed time, delivering whatever is
     /// due, and sleeps between steps instead of spinning, until the engine has processed <paramref name="events"/>.
     /// </summary>
-    private static void Produce(ExchangeSimulator simulator, TradingEngine engine, int events)
+    private static void Produce(ExchangeSimulator simulator, TradingEngine engine, int events, bool pinned)
     {
+        if (pinned)
+        {
+            PinToCpu0();
+        }
+
         var clock = MonotonicClock.System;
         var virtualStart = simulator.NowNanoseconds;
         var realStart = clock.NowNanoseconds;
@@ -183,6 +201,18 @@ public static partial class EngineLatencyHarness
             Thread.Sleep(1);
         }
     }
+
+    private static void PinToCpu0()
+    {
+        var mask = 1UL;
+        if (SchedSetAffinity(0, sizeof(ulong), ref mask) != 0)
+        {
+            throw new InvalidOperationException("sched_setaffinity(CPU 0) failed for the market data thread.");
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "sched_setaffinity")]
+    private static partial int SchedSetAffinity(int pid, nuint size, ref ulong mask);
 
     [LibraryImport("libc", EntryPoint = "usleep")]
     private static partial int Usleep(uint microseconds);
@@ -222,8 +252,18 @@ public static partial class EngineLatencyHarness
             return InlineMode;
         }
 
+        if (mode.EndsWith(PinSuffix, StringComparison.OrdinalIgnoreCase))
+        {
+            return Normalize(mode[..^PinSuffix.Length]) + PinSuffix;
+        }
+
         var parts = mode.Split('/');
         var strategy = Enum.Parse<WaitStrategy>(parts[0], ignoreCase: true);
+        if (parts.Length > 1 && parts[1].Equals(DirectSend, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"{strategy}/{DirectSend}";
+        }
+
         var execution = parts.Length > 1 ? Enum.Parse<WaitStrategy>(parts[1], ignoreCase: true)
             : strategy == WaitStrategy.BusySpin ? WaitStrategy.Yielding : strategy;
         return $"{strategy}/{execution}";

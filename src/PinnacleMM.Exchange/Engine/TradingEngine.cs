@@ -27,10 +27,11 @@ namespace PinnacleMM.Exchange.Engine;
 /// ring to the execution thread, which hands them to the order-entry connector. Every market event and order
 /// activity goes through a fourth ring to the persistence and monitoring thread, which journals and audits them.
 /// The strategy thread waits according to <see cref="TradingEngineOptions.WaitStrategy"/>, the execution thread
-/// according to <see cref="TradingEngineOptions.ExecutionWaitStrategy"/> (on 2 cores: a busy-spinning strategy
-/// thread and a yielding execution thread). The strategy is only ever called on
-/// the strategy thread. In <see cref="EngineThreading.Inline"/> mode the same stages run inside the connector's
-/// sink calls (deterministic with the simulator in virtual time).
+/// according to <see cref="TradingEngineOptions.ExecutionWaitStrategy"/>. The strategy is only ever called on
+/// the strategy thread. <see cref="EngineThreading.ThreadedDirectSend"/> (2-core machines) has no execution thread:
+/// the strategy thread hands each command to the connector itself and never waits for a send that does not complete
+/// at once (later commands queue behind it, in order). In <see cref="EngineThreading.Inline"/> mode the same stages
+/// run inside the connector's sink calls (deterministic with the simulator in virtual time) and send the same way.
 /// </para>
 /// <para>
 /// <b>Start</b> recovers the strategy's state (position, P&amp;L, kill switch, operator state) and our orders from
@@ -60,6 +61,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private readonly ManualMonotonicClock? _eventClock;
     private readonly OrderAuditor? _auditor;
     private readonly bool _inline;
+
+    /// <summary>Whether commands go through the command ring to an execution thread (<see cref="EngineThreading.Threaded"/>); otherwise the strategy stage sends them itself.</summary>
+    private readonly bool _executionStage;
     private readonly long _timerInterval;
     private readonly long _snapshotInterval;
     /// <summary>The longest a sleeping execution thread waits without a signal (a safety net; every command and the stop signal it).</summary>
@@ -68,6 +72,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private readonly Lock _inlineGate = new();
     private readonly ConcurrentQueue<Action> _control = new();
     private readonly LatencyHistogram _tickToQuote = new();
+
+    /// <summary>Direct sending: commands waiting behind a send that did not complete synchronously (slow path only).</summary>
+    private readonly ConcurrentQueue<OutboundCommand> _deferredSends = new();
     private readonly DepthBook _venueBook;
     private readonly byte[] _encodeBuffer = new byte[Math.Max(EngineRecordCodec.MaxActivitySize, EngineRecordCodec.MarketEventSize)];
 
@@ -97,6 +104,12 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private long _marketEvents;
     private long _bookGaps;
     private long _journalFailures;
+
+    /// <summary>Direct sending: the send in flight plus the commands queued behind it; 0 while sends complete synchronously.</summary>
+    private int _sendBacklog;
+    private long _eventsHandled;
+    private long _commandsIssued;
+    private long _commandsHandedOver;
 
     /// <summary>Creates an engine; nothing runs until <see cref="StartAsync"/>.</summary>
     /// <param name="options">Threads, rings, timers, order management; validated here.</param>
@@ -155,6 +168,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         _orderEntry = orderEntry;
         _persistenceManager = persistence;
         _inline = options.Threading == EngineThreading.Inline;
+        _executionStage = options.Threading == EngineThreading.Threaded;
         _timerInterval = options.TimerInterval.Ticks * TimeSpan.NanosecondsPerTick;
         _snapshotInterval = options.SnapshotInterval.Ticks * TimeSpan.NanosecondsPerTick;
         _wake = new EngineSignal(options.WaitStrategy);
@@ -172,7 +186,11 @@ public sealed partial class TradingEngine : IAsyncDisposable
             // strategy only says how its producer waits when it is full (back-pressure, not the normal case).
             _marketRing = new SpscRing<MarketEvent>(options.MarketDataRingCapacity, NonSignalling(options.WaitStrategy));
             _executionRing = new SpscRing<ExecutionEvent>(options.OrderRingCapacity, NonSignalling(options.WaitStrategy));
-            _commandRing = new SpscRing<OutboundCommand>(options.OrderRingCapacity, NonSignalling(options.WaitStrategy));
+            if (_executionStage)
+            {
+                _commandRing = new SpscRing<OutboundCommand>(options.OrderRingCapacity, NonSignalling(options.WaitStrategy));
+            }
+
             _journalRing = new SpscRing<JournalItem>(options.JournalRingCapacity, NonSignalling(options.PersistenceWaitStrategy));
         }
 
@@ -217,6 +235,12 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     /// <summary>The execution sink the engine connects with.</summary>
     internal IExecutionSink ExecutionSink { get; }
+
+    /// <summary>Market and execution events whose handling by the strategy stage has finished (tests step a threaded engine with it).</summary>
+    internal long EventsHandled => Volatile.Read(ref _eventsHandled);
+
+    /// <summary>Commands the order manager issued minus those handed over to the order-entry connector: 0 when none is on its way.</summary>
+    internal long CommandsInTransit => Volatile.Read(ref _commandsIssued) - Volatile.Read(ref _commandsHandedOver);
 
     /// <summary>
     /// Recovers, connects, reconciles the recovered orders with the venue, starts the threads (threaded mode) and
@@ -396,6 +420,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
         // Journaled after the decision it caused, which keeps the journal write off the tick-to-quote path.
         Journal(JournalItem.ForMarket(e));
+        Volatile.Write(ref _eventsHandled, _eventsHandled + 1);
     }
 
     private void HandleMarketCore(in MarketEvent e)
@@ -553,6 +578,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
         {
             Finish(takeSnapshot: true);
         }
+
+        Volatile.Write(ref _eventsHandled, _eventsHandled + 1);
     }
 
     private void RunTimer(long now)
@@ -712,10 +739,14 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private void StartThreads()
     {
         _persistenceThread = new Thread(PersistenceLoop) { IsBackground = true, Name = "PinnacleMM persistence" };
-        _executionThread = new Thread(ExecutionLoop) { IsBackground = true, Name = "PinnacleMM execution" };
         _strategyThread = new Thread(StrategyLoop) { IsBackground = true, Name = "PinnacleMM strategy" };
         _persistenceThread.Start();
-        _executionThread.Start();
+        if (_executionStage)
+        {
+            _executionThread = new Thread(ExecutionLoop) { IsBackground = true, Name = "PinnacleMM execution" };
+            _executionThread.Start();
+        }
+
         _strategyThread.Start();
     }
 
@@ -727,6 +758,11 @@ public sealed partial class TradingEngine : IAsyncDisposable
         Func<bool> hasWork = () => _marketRing!.Count > 0 || _executionRing!.Count > 0 || !_control.IsEmpty;
         try
         {
+            if (_options.StrategyThreadCpu is { } cpu)
+            {
+                ThreadAffinity.PinCurrentThread(cpu);
+            }
+
             while (true)
             {
                 var work = _executionRing!.Drain(ref executions, 256);
@@ -774,7 +810,15 @@ public sealed partial class TradingEngine : IAsyncDisposable
                 if (ring.TryRead(out var outbound))
                 {
                     idle = 0;
-                    SendNow(outbound);
+
+                    // This thread exists to wait for the venue: a send that does not complete at once is waited for
+                    // here, so the commands reach the connector one after the other, in order.
+                    var pending = HandOver(outbound);
+                    if (!pending.IsCompletedSuccessfully)
+                    {
+                        pending.AsTask().GetAwaiter().GetResult();
+                    }
+
                     continue;
                 }
 
@@ -796,7 +840,12 @@ public sealed partial class TradingEngine : IAsyncDisposable
     /// <summary>The end of the command stream (strategy thread): the execution thread sends what is left and ends.</summary>
     private void CompleteCommands()
     {
-        _commandRing!.Complete();
+        if (_commandRing is null)
+        {
+            return;
+        }
+
+        _commandRing.Complete();
         _executionWake.WakeNow();
     }
 
@@ -854,12 +903,26 @@ public sealed partial class TradingEngine : IAsyncDisposable
         }
     }
 
-    private void SendNow(in OutboundCommand outbound)
+    /// <summary>
+    /// Hands one command to the order-entry connector and records its tick-to-quote. Called by one thread at a time:
+    /// the execution thread, or (direct sending) the strategy stage and the deferred-send loop, which take turns
+    /// through <see cref="_sendBacklog"/>.
+    /// </summary>
+    private ValueTask HandOver(in OutboundCommand outbound)
     {
         // The hand-over time is read before the call and recorded after it: the histogram and any metrics listener
-        // then delay neither this command nor the next one in the ring.
+        // then delay neither this command nor the next one.
         var handedOver = outbound.TriggerNanoseconds > 0 ? _clock.NowNanoseconds : 0;
-        var pending = _orderEntry.SendAsync(outbound.Command);
+        ValueTask pending;
+        try
+        {
+            pending = _orderEntry.SendAsync(outbound.Command);
+        }
+        finally
+        {
+            Volatile.Write(ref _commandsHandedOver, _commandsHandedOver + 1);
+        }
+
         if (handedOver > 0)
         {
             var latency = handedOver - outbound.TriggerNanoseconds;
@@ -867,9 +930,84 @@ public sealed partial class TradingEngine : IAsyncDisposable
             Metrics.RecordTickToQuote(latency);
         }
 
-        if (!pending.IsCompletedSuccessfully)
+        return pending;
+    }
+
+    /// <summary>
+    /// Direct sending (<see cref="EngineThreading.ThreadedDirectSend"/>, <see cref="EngineThreading.Inline"/>): the
+    /// strategy stage hands the command over itself. The hot path is one call that completes synchronously. A send
+    /// that does not is never waited for here: it is watched by <see cref="SendDeferredAsync"/>, and the commands
+    /// issued meanwhile queue behind it and go out in order as the sends before them complete (allocation only on
+    /// this slow path). A send that throws or faults goes to <see cref="Fail"/>, and sending goes on (the stop that
+    /// follows still tries to cancel).
+    /// </summary>
+    private void SendDirect(in OutboundCommand outbound)
+    {
+        var next = outbound;
+        if (Volatile.Read(ref _sendBacklog) != 0)
         {
-            pending.AsTask().GetAwaiter().GetResult();
+            // Queued first and counted after, so that the loop finds it whenever it sees the count.
+            _deferredSends.Enqueue(next);
+            if (Interlocked.Increment(ref _sendBacklog) != 1)
+            {
+                return;
+            }
+
+            // The loop emptied the queue and ended in between: the queue holds only this command, and sending is ours.
+            _deferredSends.TryDequeue(out next);
+            Interlocked.Decrement(ref _sendBacklog);
+        }
+
+        ValueTask pending;
+        try
+        {
+            pending = HandOver(next);
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            return;
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _sendBacklog);
+        _ = SendDeferredAsync(pending);
+    }
+
+    /// <summary>Waits for a send in flight, then sends the commands queued behind it one by one; ends when none is left.</summary>
+    private async Task SendDeferredAsync(ValueTask pending)
+    {
+        while (true)
+        {
+            try
+            {
+                await pending.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+            }
+
+            if (Interlocked.Decrement(ref _sendBacklog) == 0)
+            {
+                return;
+            }
+
+            // Present: a command is queued before it is counted.
+            _deferredSends.TryDequeue(out var next);
+            try
+            {
+                pending = HandOver(next);
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+                pending = default;
+            }
         }
     }
 
@@ -980,7 +1118,13 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     private void Fail(Exception e)
     {
-        _fault ??= e;
+        // The first failure stops the engine; later ones are usually its consequences (a dead connection fails every
+        // cancel of the stop) and must not start the stop again, which would push its deadline back each time.
+        if (Interlocked.CompareExchange(ref _fault, e, null) is not null)
+        {
+            return;
+        }
+
         if (_inline)
         {
             _stopRequested = true;
@@ -1050,14 +1194,15 @@ public sealed partial class TradingEngine : IAsyncDisposable
     {
         public void Send(in OrderCommand command, long triggerNanoseconds)
         {
-            if (engine._inline)
+            Volatile.Write(ref engine._commandsIssued, engine._commandsIssued + 1);
+            if (engine._commandRing is { } ring)
             {
-                engine.SendNow(new OutboundCommand(command, triggerNanoseconds));
+                ring.Write(new OutboundCommand(command, triggerNanoseconds));
+                engine._executionWake.Signal();
             }
             else
             {
-                engine._commandRing!.Write(new OutboundCommand(command, triggerNanoseconds));
-                engine._executionWake.Signal();
+                engine.SendDirect(new OutboundCommand(command, triggerNanoseconds));
             }
         }
     }

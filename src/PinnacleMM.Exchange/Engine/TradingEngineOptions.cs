@@ -10,7 +10,12 @@ namespace PinnacleMM.Exchange.Engine;
 /// </summary>
 public sealed class TradingEngineOptions
 {
-    /// <summary>Dedicated threads (live) or everything on the connector's thread (deterministic research). Default <see cref="EngineThreading.Threaded"/>.</summary>
+    /// <summary>
+    /// Dedicated threads with an execution thread (<see cref="EngineThreading.Threaded"/>, default: for connectors whose
+    /// send does I/O, with 4 or more cores), dedicated threads where the strategy thread sends itself
+    /// (<see cref="EngineThreading.ThreadedDirectSend"/>: 2-core machines, connectors that send synchronously), or
+    /// everything on the connector's thread (<see cref="EngineThreading.Inline"/>: deterministic research).
+    /// </summary>
     public EngineThreading Threading { get; set; } = EngineThreading.Threaded;
 
     /// <summary>
@@ -22,7 +27,8 @@ public sealed class TradingEngineOptions
     public WaitStrategy WaitStrategy { get; set; } = WaitStrategy.Yielding;
 
     /// <summary>
-    /// How the execution thread waits for commands; null (default) means the same as <see cref="WaitStrategy"/>.
+    /// How the execution thread waits for commands; null (default) means the same as <see cref="WaitStrategy"/>. Only
+    /// <see cref="EngineThreading.Threaded"/> has an execution thread: set with another layout it is refused.
     /// On a machine with fewer cores than spinning threads (2 cores: the market data thread, the strategy thread
     /// and the execution thread), pair <see cref="WaitStrategy"/> = <see cref="WaitStrategy.BusySpin"/> with
     /// <see cref="WaitStrategy.Yielding"/> here: only the strategy thread keeps a core, the execution thread still
@@ -37,6 +43,14 @@ public sealed class TradingEngineOptions
     /// (default) polls every millisecond without being signalled, so the strategy thread never pays for waking it.
     /// </summary>
     public WaitStrategy PersistenceWaitStrategy { get; set; } = WaitStrategy.Blocking;
+
+    /// <summary>
+    /// The CPU the strategy thread is pinned to (Linux only); null (default) lets the scheduler place it. On a small
+    /// machine a busy-spinning strategy thread is otherwise often preempted by the market data thread waking up on
+    /// its core, and each market event then waits for that thread's burst to end: pin the strategy thread to one CPU
+    /// and keep the market data thread off it. Threaded layouts only.
+    /// </summary>
+    public int? StrategyThreadCpu { get; set; }
 
     /// <summary>Slots of the market data ring (a power of two, 16 to 1,048,576). Default 65,536.</summary>
     public int MarketDataRingCapacity { get; set; } = 65_536;
@@ -93,10 +107,30 @@ public sealed class TradingEngineOptions
         {
             errors.Add($"ExecutionWaitStrategy: {execution} is not a defined value (BusySpin, Yielding, Blocking, or null for the WaitStrategy's).");
         }
+        else if (ExecutionWaitStrategy is not null && Threading != EngineThreading.Threaded)
+        {
+            errors.Add($"ExecutionWaitStrategy: must be null with Threading = {Threading} (only Threaded has an execution thread).");
+        }
 
         if (!Enum.IsDefined(PersistenceWaitStrategy))
         {
             errors.Add($"PersistenceWaitStrategy: {PersistenceWaitStrategy} is not a defined value.");
+        }
+
+        if (StrategyThreadCpu is { } cpu)
+        {
+            if (Threading == EngineThreading.Inline)
+            {
+                errors.Add("StrategyThreadCpu: must be null with Threading = Inline (there is no strategy thread).");
+            }
+            else if (!OperatingSystem.IsLinux())
+            {
+                errors.Add("StrategyThreadCpu: pinning a thread is supported on Linux only.");
+            }
+            else if (cpu < 0 || cpu >= Math.Min(Environment.ProcessorCount, ThreadAffinity.MaxCpus))
+            {
+                errors.Add($"StrategyThreadCpu: {cpu} must be from 0 to {Math.Min(Environment.ProcessorCount, ThreadAffinity.MaxCpus) - 1} (the CPUs of this machine).");
+            }
         }
 
         Capacity(errors, nameof(MarketDataRingCapacity), MarketDataRingCapacity);

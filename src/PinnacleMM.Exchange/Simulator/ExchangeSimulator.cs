@@ -1,4 +1,5 @@
 using PinnacleMM.Core.Books;
+using PinnacleMM.Core.Concurrency;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Core.Time;
 using PinnacleMM.Exchange.Abstractions;
@@ -28,9 +29,9 @@ namespace PinnacleMM.Exchange.Simulator;
 /// <para>
 /// <b>Time.</b> In <see cref="SimulatorTimeMode.Virtual"/> mode the caller drives the simulation with
 /// <see cref="RunFor"/> or <see cref="RunUntil"/>; events are delivered to the sinks on the caller's thread,
-/// in time order. A command sent from a sink callback is stamped with the virtual time of the event being
-/// delivered, so reactions are exact: the simulator never runs the venue past the earliest time a reaction
-/// could arrive. In <see cref="SimulatorTimeMode.RealTime"/> mode a background loop, started by the first
+/// in time order. A command sent while an event is being delivered (from the sink callback, or from a thread the
+/// sink handed the event to) is stamped with the virtual time of that event, so reactions are exact: the simulator
+/// never runs the venue past the earliest time a reaction could arrive. In <see cref="SimulatorTimeMode.RealTime"/> mode a background loop, started by the first
 /// connect, keeps virtual time at real elapsed time × <see cref="ExchangeSimulatorOptions.Speed"/> and
 /// delivers on its own thread.
 /// </para>
@@ -42,7 +43,9 @@ namespace PinnacleMM.Exchange.Simulator;
 /// </para>
 /// <para>
 /// Sinks are called outside the simulator's lock; <see cref="SendAsync"/>, subscriptions and queries may be
-/// called from any thread, including from a sink. Once running, simulation steps allocate nothing.
+/// called from any thread, including from a sink. <see cref="SendAsync"/> takes no lock: it writes the command into a
+/// lock-free multi-producer ring that the simulation drains in order, so a sender never waits for the driver to finish
+/// a batch. Once running, simulation steps allocate nothing.
 /// </para>
 /// </remarks>
 public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntryConnector
@@ -51,6 +54,9 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
     public const long OwnOwnerId = 1;
 
     private const int DeliveryBatchSize = 256;
+
+    /// <summary>Slots of the command intake; a burst beyond it goes through the lock instead (never lost, never reordered for its sender).</summary>
+    private const int IntakeCapacity = 1024;
 
     private readonly Lock _gate = new();
     private readonly InstrumentSpec _instrument;
@@ -68,6 +74,7 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
     private readonly Queue<MarketEvent> _marketData = new(1024);
     private readonly Queue<ExecutionEvent> _executions = new(256);
     private readonly Queue<PendingCommand> _toVenue = new(256);
+    private readonly MpscRing<CommandIntake> _intake = new(IntakeCapacity, WaitStrategy.Yielding);
     private long _lastMarketDataAt;
     private long _lastExecutionAt;
     private long _lastCommandAt;
@@ -93,7 +100,6 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
     private volatile ConnectionState _orderEntryState;
 
     private int _running;
-    private int _driverThread;
     private long _deliveringAt = -1;
     private bool _disposed;
     private CancellationTokenSource? _pacerStop;
@@ -157,6 +163,9 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
             }
         }
     }
+
+    /// <summary>The lock the driver holds while it simulates a batch (tests hold it to stand for a driver in mid-batch).</summary>
+    internal Lock Gate => _gate;
 
     /// <summary>The market data connection state: synced once connected, disconnected after disposal.</summary>
     public ConnectionState MarketDataState => _marketDataState;
@@ -290,6 +299,8 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
 
             if (!_subscribed)
             {
+                // Commands sent before come first: their latency draws precede the snapshot's, as they were sent.
+                DrainIntake();
                 _subscribed = true;
                 EnqueueSnapshot();
             }
@@ -308,6 +319,7 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
         {
             if (_subscribed)
             {
+                DrainIntake();
                 var at = NextMarketDataTime();
                 _marketData.Enqueue(MarketEvent.Status(_instrumentId, ConnectionState.Disconnected, _bookSequence, _now, at));
                 _subscribed = false;
@@ -320,31 +332,37 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
     /// <inheritdoc />
     /// <remarks>
     /// The command reaches the matching engine after the order-entry delay; its answers reach the execution
-    /// sink after the same delay back. Never waits and never allocates.
+    /// sink after the same delay back. Never waits and never allocates: the command goes into a lock-free ring that
+    /// the simulation drains, in order, before its next step (only when that ring is full does the sender take the
+    /// simulator's lock). A command sent while an event is being delivered was sent at that event's virtual time;
+    /// otherwise at the virtual time the simulation has reached when it takes the command in. While order entry is
+    /// dropped (<see cref="DisconnectOrderEntry"/>) a command is lost on the way: it never reaches the venue and
+    /// nothing answers it.
     /// </remarks>
     /// <exception cref="InvalidOperationException">Order entry is not connected (call <see cref="ConnectAsync(IExecutionSink, CancellationToken)"/> first): there would be nowhere to send the answer.</exception>
-    /// <remarks>While order entry is dropped (<see cref="DisconnectOrderEntry"/>) a command is lost on the way: it never reaches the venue and nothing answers it.</remarks>
     public ValueTask SendAsync(OrderCommand command, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        lock (_gate)
+        if (Volatile.Read(ref _executionSink) is null)
         {
-            if (_executionSink is null)
-            {
-                throw new InvalidOperationException("SendAsync: order entry is not connected; call ConnectAsync(IExecutionSink) first.");
-            }
+            throw new InvalidOperationException("SendAsync: order entry is not connected; call ConnectAsync(IExecutionSink) first.");
+        }
 
-            if (_orderEntryState != ConnectionState.Synced)
-            {
-                _commandsLost++;
-                return ValueTask.CompletedTask;
-            }
+        if (_orderEntryState != ConnectionState.Synced)
+        {
+            Interlocked.Increment(ref _commandsLost);
+            return ValueTask.CompletedTask;
+        }
 
-            // A command sent while an event is being delivered was sent at that event's time.
-            var sentAt = _deliveringAt >= 0 && Environment.CurrentManagedThreadId == _driverThread ? _deliveringAt : _now;
-            var arrival = Math.Max(Math.Max(sentAt + _orderEntryLatency + NextJitter(), _lastCommandAt), _now);
-            _lastCommandAt = arrival;
-            _toVenue.Enqueue(new PendingCommand(arrival, command));
+        var intake = new CommandIntake(Volatile.Read(ref _deliveringAt), command);
+        if (!_intake.TryWrite(intake))
+        {
+            // Full (a burst, or nobody is running the simulation): take the ring's backlog in first, then this one.
+            lock (_gate)
+            {
+                DrainIntake();
+                Admit(intake);
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -416,7 +434,6 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
             throw new InvalidOperationException("RunUntil: another thread is running the simulation; one driver at a time.");
         }
 
-        _driverThread = Environment.CurrentManagedThreadId;
         try
         {
             long delivered = 0;
@@ -436,7 +453,6 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
         }
         finally
         {
-            _driverThread = 0;
             Volatile.Write(ref _running, 0);
         }
     }
@@ -451,9 +467,21 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
         var horizon = target;
         while (true)
         {
+            if (_intake.Count > 0)
+            {
+                DrainIntake();
+            }
+
             var time = NextEventTime(out var kind);
             if (time > horizon)
             {
+                if (horizon < target)
+                {
+                    // Stopped at the earliest time a reaction to this batch's deliveries could arrive: deliver them and
+                    // go on from here, before time moves past that point (even if nothing else is due by the target).
+                    return true;
+                }
+
                 if (time > target && _now < target)
                 {
                     _now = target;
@@ -599,6 +627,7 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
             long next;
             lock (_gate)
             {
+                DrainIntake();
                 next = NextEventTime(out _);
             }
 
@@ -619,6 +648,24 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
     // ------------------------------------------------------------------ helpers
 
     private long NextJitter() => _jitter == 0 ? 0 : _random.NextInt64(_jitter + 1);
+
+    /// <summary>Under the lock: moves the commands sent so far from the intake ring to the venue's queue, in order.</summary>
+    private void DrainIntake()
+    {
+        while (_intake.TryRead(out var intake))
+        {
+            Admit(intake);
+        }
+    }
+
+    /// <summary>Under the lock: schedules a command's arrival at the matching engine (order-entry delay, FIFO, never in the past).</summary>
+    private void Admit(in CommandIntake intake)
+    {
+        var sentAt = intake.SentAtNanoseconds >= 0 ? intake.SentAtNanoseconds : _now;
+        var arrival = Math.Max(Math.Max(sentAt + _orderEntryLatency + NextJitter(), _lastCommandAt), _now);
+        _lastCommandAt = arrival;
+        _toVenue.Enqueue(new PendingCommand(arrival, intake.Command));
+    }
 
     private long NextMarketDataTime()
     {
@@ -692,4 +739,7 @@ public sealed partial class ExchangeSimulator : IMarketDataConnector, IOrderEntr
     }
 
     private readonly record struct PendingCommand(long ArrivalNanoseconds, OrderCommand Command);
+
+    /// <summary>A command as sent: the virtual time of the event being delivered then, or -1 when none was.</summary>
+    private readonly record struct CommandIntake(long SentAtNanoseconds, OrderCommand Command);
 }

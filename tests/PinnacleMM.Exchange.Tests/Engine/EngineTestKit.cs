@@ -15,14 +15,18 @@ internal sealed class EngineRun : IAsyncDisposable
     public const decimal InitialBase = 1_000m;
     public const decimal InitialQuote = 1_000_000m;
 
-    private EngineRun(ExchangeSimulator simulator, BasicMarketMaker strategy, TradingEngine engine, PersistenceManager? persistence, ManualMonotonicClock? clock)
+    private EngineRun(ExchangeSimulator simulator, BasicMarketMaker strategy, TradingEngine engine, PersistenceManager? persistence, ManualMonotonicClock? clock, LockstepVenue? lockstep)
     {
         Simulator = simulator;
         Strategy = strategy;
         Engine = engine;
         Persistence = persistence;
         Clock = clock;
+        Lockstep = lockstep;
     }
+
+    /// <summary>The wrapper that steps a threaded engine through the virtual venue one event at a time; null inline.</summary>
+    public LockstepVenue? Lockstep { get; }
 
     public ExchangeSimulator Simulator { get; }
 
@@ -52,7 +56,15 @@ internal sealed class EngineRun : IAsyncDisposable
     };
 
     /// <summary>An inline engine in the simulator's virtual time: the same seed gives the same run.</summary>
-    public static async Task<EngineRun> StartInlineAsync(long seed, string? dataDirectory = null, TimeSpan? snapshotInterval = null, Action<ExchangeSimulatorOptions>? configure = null, Func<ExchangeSimulator, (IMarketDataConnector, IOrderEntryConnector)>? wrap = null, Security.Audit.IAuditLog? audit = null)
+    public static Task<EngineRun> StartInlineAsync(long seed, string? dataDirectory = null, TimeSpan? snapshotInterval = null, Action<ExchangeSimulatorOptions>? configure = null, Func<ExchangeSimulator, (IMarketDataConnector, IOrderEntryConnector)>? wrap = null, Security.Audit.IAuditLog? audit = null) =>
+        StartAsync(seed, EngineThreading.Inline, dataDirectory, snapshotInterval, configure, wrap, audit);
+
+    /// <summary>
+    /// An engine in the simulator's virtual time. Inline, the same seed gives the same run. Threaded layouts run
+    /// their real threads, stepped by a <see cref="LockstepVenue"/>: each event is handed over only when the engine
+    /// has finished the one before (and sent what it decided), with the clock at the event's time, as inline.
+    /// </summary>
+    public static async Task<EngineRun> StartAsync(long seed, EngineThreading threading, string? dataDirectory = null, TimeSpan? snapshotInterval = null, Action<ExchangeSimulatorOptions>? configure = null, Func<ExchangeSimulator, (IMarketDataConnector, IOrderEntryConnector)>? wrap = null, Security.Audit.IAuditLog? audit = null, TimeSpan? timerInterval = null)
     {
         var simulatorOptions = SimulatorTestKit.Options(seed);
         simulatorOptions.Takers.RatePerSecond = 10;
@@ -63,18 +75,24 @@ internal sealed class EngineRun : IAsyncDisposable
         var clock = new ManualMonotonicClock();
         var strategyOptions = StrategyOptions();
         var strategy = new BasicMarketMaker(SimulatorTestKit.Instrument, strategyOptions, clock, position: new PositionTracker(SimulatorTestKit.Instrument, 0.001m, 0.002m));
+        var inline = threading == EngineThreading.Inline;
         var engineOptions = new TradingEngineOptions
         {
-            Threading = EngineThreading.Inline,
-            ClockFollowsEvents = true,
+            Threading = threading,
+            ClockFollowsEvents = inline,
+            TimerInterval = timerInterval ?? TimeSpan.FromMilliseconds(100),
             SnapshotInterval = snapshotInterval ?? TimeSpan.Zero,
             StopTimeout = TimeSpan.FromSeconds(30),
             Orders = new PinnacleMM.Exchange.Execution.OrderManagerOptions { Reconciler = strategyOptions.ToReconcilerOptions(), AcknowledgementTimeout = TimeSpan.FromSeconds(1) },
         };
         var persistence = dataDirectory is null ? null : new PersistenceManager(new PersistenceOptions { DataDirectory = dataDirectory, SnapshotIntervalMin = 0, JournalSegmentSize = 1 << 20 });
         var (marketData, orderEntry) = wrap?.Invoke(simulator) ?? (simulator, simulator);
-        var engine = new TradingEngine(engineOptions, strategy, SimulatorTestKit.Id, marketData, orderEntry, persistence, audit, clock: clock);
-        var run = new EngineRun(simulator, strategy, engine, persistence, clock);
+        var lockstep = inline ? null : new LockstepVenue(marketData, orderEntry, clock);
+        var engine = lockstep is null
+            ? new TradingEngine(engineOptions, strategy, SimulatorTestKit.Id, marketData, orderEntry, persistence, audit, clock: clock)
+            : new TradingEngine(engineOptions, strategy, SimulatorTestKit.Id, lockstep, lockstep, persistence, audit, clock: clock);
+        lockstep?.Attach(engine);
+        var run = new EngineRun(simulator, strategy, engine, persistence, clock, lockstep);
         run.Recovery = await engine.StartAsync();
         return run;
     }
@@ -83,6 +101,7 @@ internal sealed class EngineRun : IAsyncDisposable
     public async Task StopAsync()
     {
         var stop = Engine.StopAsync();
+        Lockstep?.Stopping(stop);
         for (var i = 0; i < 100 && !stop.IsCompleted; i++)
         {
             Simulator.RunFor(TimeSpan.FromMilliseconds(100));

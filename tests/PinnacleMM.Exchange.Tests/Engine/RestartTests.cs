@@ -14,7 +14,9 @@ public sealed class RestartTests
         (p.PositionLots, p.RealizedPnlAverageCost, p.RealizedPnlFifo, p.Fees, p.FillCount, p.TradedQuantity.Lots, p.EquityPeak);
 
     [TestMethod]
-    public async Task Stop_then_restart_recovers_position_pnl_and_order_ids_exactly_from_the_final_snapshot()
+    [DataRow(EngineThreading.Inline)]
+    [DataRow(EngineThreading.ThreadedDirectSend)]
+    public async Task Stop_then_restart_recovers_position_pnl_and_order_ids_exactly_from_the_final_snapshot(EngineThreading threading)
     {
         var directory = TempDirectory.Create();
         try
@@ -22,7 +24,7 @@ public sealed class RestartTests
             (long, decimal, decimal, decimal, int, long, decimal) before;
             long highestId;
             long marketEvents;
-            await using (var first = await EngineRun.StartInlineAsync(31, directory))
+            await using (var first = await EngineRun.StartAsync(31, threading, directory))
             {
                 Assert.IsFalse(first.Recovery!.RecoveredAnything);
                 first.Simulator.RunFor(TimeSpan.FromSeconds(12));
@@ -60,7 +62,7 @@ public sealed class RestartTests
             Assert.AreEqual(before.Item4, replay.Position.Fees);
             Assert.AreEqual(0, replay.OpenCount);
 
-            await using var second = await EngineRun.StartInlineAsync(32, directory);
+            await using var second = await EngineRun.StartAsync(32, threading, directory);
             var report = second.Recovery!;
             Assert.IsTrue(report.StrategyStateRestored, report.ToString());
             Assert.AreEqual(0, report.ActivitiesReplayed, "the final snapshot includes everything");

@@ -12,11 +12,13 @@ namespace PinnacleMM.Exchange.Tests.Engine;
 public sealed class ThreadedEngineTests
 {
     [TestMethod]
-    [DataRow(WaitStrategy.Blocking, null)]
-    [DataRow(WaitStrategy.Yielding, null)]
-    [DataRow(WaitStrategy.Yielding, WaitStrategy.Blocking)]
-    [DataRow(WaitStrategy.BusySpin, WaitStrategy.Yielding)]
-    public async Task Threads_quote_fill_and_stop_with_no_order_left_and_the_position_the_venue_reports(WaitStrategy wait, WaitStrategy? executionWait)
+    [DataRow(WaitStrategy.Blocking, null, EngineThreading.Threaded)]
+    [DataRow(WaitStrategy.Yielding, null, EngineThreading.Threaded)]
+    [DataRow(WaitStrategy.Yielding, WaitStrategy.Blocking, EngineThreading.Threaded)]
+    [DataRow(WaitStrategy.BusySpin, WaitStrategy.Yielding, EngineThreading.Threaded)]
+    [DataRow(WaitStrategy.BusySpin, null, EngineThreading.ThreadedDirectSend)]
+    [DataRow(WaitStrategy.Blocking, null, EngineThreading.ThreadedDirectSend)]
+    public async Task Threads_quote_fill_and_stop_with_no_order_left_and_the_position_the_venue_reports(WaitStrategy wait, WaitStrategy? executionWait, EngineThreading threading)
     {
         var options = SimulatorTestKit.Options(21);
         options.TimeMode = SimulatorTimeMode.RealTime;
@@ -27,7 +29,7 @@ public sealed class ThreadedEngineTests
         options.Makers.Size = new SizeDistribution { Kind = SizeDistributionKind.Uniform, MinLots = 20, MaxLots = 200 };
         await using var simulator = new ExchangeSimulator(options);
         var strategy = new BasicMarketMaker(SimulatorTestKit.Instrument, EngineRun.StrategyOptions(), MonotonicClock.System, position: new PositionTracker(SimulatorTestKit.Instrument, 0.001m, 0.002m));
-        await using var engine = new TradingEngine(new TradingEngineOptions { WaitStrategy = wait, ExecutionWaitStrategy = executionWait, TimerInterval = TimeSpan.FromMilliseconds(100) }, strategy, SimulatorTestKit.Id, simulator, simulator);
+        await using var engine = new TradingEngine(new TradingEngineOptions { Threading = threading, WaitStrategy = wait, ExecutionWaitStrategy = executionWait, TimerInterval = TimeSpan.FromMilliseconds(100) }, strategy, SimulatorTestKit.Id, simulator, simulator);
         var report = await engine.StartAsync();
         Assert.IsFalse(report.RecoveredAnything);
         Assert.IsTrue(report.Venue!.WasInSync);

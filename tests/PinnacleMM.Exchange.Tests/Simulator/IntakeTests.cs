@@ -1,0 +1,119 @@
+using PinnacleMM.Core.Primitives;
+using PinnacleMM.Exchange.Abstractions;
+using static PinnacleMM.Exchange.Tests.Simulator.SimulatorTestKit;
+
+namespace PinnacleMM.Exchange.Tests.Simulator;
+
+/// <summary>How commands get into the simulator: lock-free, in order, stamped with the time they were sent at.</summary>
+[TestClass]
+public sealed class IntakeTests
+{
+    private static OrderCommand Bid(long id, long ticks = 9_000) =>
+        OrderCommand.Place(Id, new ClientOrderId(id), Side.Buy, new Price(ticks), new Quantity(10));
+
+    [TestMethod]
+    public async Task A_send_does_not_wait_for_a_driver_in_the_middle_of_a_batch()
+    {
+        var (simulator, sink) = await StartAsync(Quiet());
+        await using var disposeSimulator = simulator;
+        simulator.RunFor(TimeSpan.FromMilliseconds(10));
+        Task send;
+        using (simulator.Gate.EnterScope())
+        {
+            // Another thread sends while the simulation's lock is taken, as it is while the driver simulates a batch.
+            send = Task.Run(async () => await simulator.SendAsync(Bid(1)));
+            Assert.IsTrue(send.Wait(TimeSpan.FromSeconds(10)), "SendAsync returned while the lock was held");
+            Assert.AreEqual(0, sink.Executions.Count, "the command has not reached the venue yet");
+        }
+
+        await send;
+        simulator.RunFor(TimeSpan.FromMilliseconds(10));
+        var accepted = sink.Executions.Single();
+        Assert.AreEqual(ExecutionEventKind.Accepted, accepted.Kind);
+        Assert.AreEqual(new ClientOrderId(1), accepted.ClientOrderId);
+    }
+
+    [TestMethod]
+    public async Task A_command_sent_from_another_thread_during_a_delivery_is_stamped_with_that_events_time()
+    {
+        var options = Quiet();
+        options.Latency.OrderEntry = TimeSpan.FromMilliseconds(5);
+        options.Latency.MarketData = TimeSpan.FromMilliseconds(3);
+        var (simulator, sink) = await StartAsync(options, subscribe: false);
+        await using var disposeSimulator = simulator;
+        simulator.RunFor(TimeSpan.FromMilliseconds(100));
+        var subscribedAt = simulator.NowNanoseconds;
+        long deliveredAt = -1;
+        sink.OnMarket = e =>
+        {
+            if (e.Kind == MarketEventKind.SnapshotEnd)
+            {
+                // Handed to another thread, which sends while this delivery is still going on (as an engine's strategy thread does).
+                deliveredAt = e.ReceivedNanoseconds;
+                Task.Run(async () => await simulator.SendAsync(Bid(7))).Wait();
+            }
+        };
+        await simulator.SubscribeAsync(Id);
+        simulator.RunFor(TimeSpan.FromMilliseconds(50));
+
+        Assert.AreEqual(subscribedAt + Ms(3), deliveredAt);
+        var accepted = sink.Executions.Single();
+        Assert.AreEqual(deliveredAt + Ms(5), accepted.ExchangeTimestampNanoseconds, "reached the venue one entry delay after the event it reacted to");
+        Assert.AreEqual(deliveredAt + Ms(10), accepted.ReceivedNanoseconds);
+    }
+
+    [TestMethod]
+    public async Task A_command_sent_between_runs_is_sent_at_the_time_the_simulation_has_reached()
+    {
+        var options = Quiet();
+        options.Latency.OrderEntry = TimeSpan.FromMilliseconds(5);
+        var (simulator, sink) = await StartAsync(options);
+        await using var disposeSimulator = simulator;
+        simulator.RunFor(TimeSpan.FromMilliseconds(250));
+        await Task.Run(async () => await simulator.SendAsync(Bid(3)));
+        simulator.RunFor(TimeSpan.FromMilliseconds(20));
+        Assert.AreEqual(Ms(250) + Ms(5), sink.Executions.Single().ExchangeTimestampNanoseconds);
+    }
+
+    [TestMethod]
+    public async Task A_burst_larger_than_the_intake_ring_is_taken_in_whole_and_in_order()
+    {
+        var (simulator, sink) = await StartAsync(Quiet());
+        await using var disposeSimulator = simulator;
+        simulator.RunFor(TimeSpan.FromMilliseconds(10));
+        const int Burst = 2_500; // more than the ring's 1,024 slots: the rest goes through the lock
+        for (var i = 1; i <= Burst; i++)
+        {
+            await simulator.SendAsync(Bid(i, 9_000 - (i % 50)));
+        }
+
+        simulator.RunFor(TimeSpan.FromMilliseconds(100));
+        var ids = sink.Executions.Where(e => e.Kind == ExecutionEventKind.Accepted).Select(e => e.ClientOrderId.Value).ToArray();
+        CollectionAssert.AreEqual(Enumerable.Range(1, Burst).Select(i => (long)i).ToArray(), ids);
+        Assert.AreEqual(Burst, (await simulator.GetOpenOrdersAsync(Id)).Count);
+    }
+
+    [TestMethod]
+    public async Task Sending_allocates_nothing()
+    {
+        var (simulator, _) = await StartAsync(Quiet());
+        await using var disposeSimulator = simulator;
+        for (var round = 0; round < 3; round++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 1; i <= 200; i++)
+            {
+                var pending = simulator.SendAsync(Bid((round * 1_000) + i));
+                Assert.IsTrue(pending.IsCompletedSuccessfully);
+            }
+
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (round > 0)
+            {
+                Assert.AreEqual(0, allocated, $"round {round}: bytes allocated by 200 sends");
+            }
+
+            simulator.RunFor(TimeSpan.FromMilliseconds(10));
+        }
+    }
+}
