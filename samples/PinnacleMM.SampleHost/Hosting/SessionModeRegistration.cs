@@ -50,9 +50,13 @@ internal static class SessionModeRegistration
                 }
 
                 // Virtual time: every stage on the simulator's thread, the clock moved by the events (deterministic).
-                // Real time: the strategy, execution and persistence threads of a live engine.
+                // Real time: the threads of a live engine. On a machine with two cores or fewer the strategy thread
+                // sends the commands itself: a separate execution thread would share a core with the market data
+                // thread, and the hand-off to it was most of the tick-to-quote time (benchmarks/results/engine.md).
                 var virtualTime = EventsDriveClock(commandLine, simulator.Value);
-                engine.Threading = virtualTime ? EngineThreading.Inline : EngineThreading.Threaded;
+                engine.Threading = virtualTime
+                    ? EngineThreading.Inline
+                    : Environment.ProcessorCount <= 2 ? EngineThreading.ThreadedDirectSend : EngineThreading.Threaded;
                 engine.ClockFollowsEvents = virtualTime;
 
                 // Rate limits count wall-clock time; in virtual time a market minute passes in a fraction of a second,
