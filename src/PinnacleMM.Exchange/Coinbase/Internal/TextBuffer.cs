@@ -33,6 +33,19 @@ internal sealed class TextBuffer(int capacity)
         return text;
     }
 
+    /// <summary>Copies text that needs no unescaping (a plain string read by <see cref="PlainJsonScanner"/>).</summary>
+    public TextRef Append(ReadOnlySpan<byte> plain)
+    {
+        if (_length + plain.Length > _bytes.Length)
+        {
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _length + plain.Length));
+        }
+
+        var text = new TextRef(_length, Copy(plain));
+        _length += plain.Length;
+        return text;
+    }
+
     public ReadOnlySpan<byte> this[TextRef text] => text.IsSet ? _bytes.AsSpan(text.Start, text.Length) : default;
 
     /// <summary>The text as a string, for error messages only.</summary>
