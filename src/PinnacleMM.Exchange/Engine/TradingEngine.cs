@@ -86,6 +86,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private readonly EngineSignal _executionWake;
 
     private DepthLevel[] _levels = new DepthLevel[256];
+    private readonly OwnFeedShares _ownShares = new();
+    private readonly long _ownFeedGraceNanoseconds;
     private EngineStateSections? _sections;
     private InstrumentPersistence? _persistence;
     private Thread? _strategyThread;
@@ -174,6 +176,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         _wake = new EngineSignal(options.WaitStrategy);
         _executionWake = new EngineSignal(options.ExecutionWaitStrategy ?? options.WaitStrategy);
         _venueBook = new DepthBook(strategy.Instrument);
+        _ownFeedGraceNanoseconds = options.OwnOrderFeedGrace.Ticks * TimeSpan.NanosecondsPerTick;
         if (audit is not null)
         {
             _auditor = new OrderAuditor(audit, strategy.Instrument, options.AuditActor, orderEntry.Venue);
@@ -463,6 +466,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
                 OnSnapshotApplied();
                 break;
             case MarketEventKind.LevelUpdate:
+                var before = venue.GetQuantity(e.Side, e.Price).Lots;
                 var code = venue.IsSequenced ? venue.SetLevel(e.Sequence, e.Side, e.Price, e.Quantity) : venue.SetLevel(e.Side, e.Price, e.Quantity);
                 if (code == DepthBookResultCode.Gap)
                 {
@@ -473,7 +477,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
                 }
                 else if (code is DepthBookResultCode.Applied or DepthBookResultCode.NothingToRemove)
                 {
-                    updated = MirrorLevel(e.Side, e.Price);
+                    updated = MirrorLevel(e.Side, e.Price, before, e.ReceivedNanoseconds);
                 }
 
                 break;
@@ -514,25 +518,42 @@ public sealed partial class TradingEngine : IAsyncDisposable
     /// <summary>
     /// The strategy sees the market without our own resting orders (their size is taken out of each level), so
     /// that it does not quote against itself: otherwise every move of our own quote moves the mid it quotes around.
+    /// Our part of a level follows the feed's own updates (<see cref="OwnFeedShares"/>), never our order events
+    /// alone: the feed and the answers race each other.
     /// </summary>
-    private bool MirrorLevel(Side side, Price price)
+    private bool MirrorLevel(Side side, Price price, long venueLotsBefore, long now)
     {
         var venueLots = _venueBook.GetQuantity(side, price).Lots;
-        var others = Math.Max(0, venueLots - Orders.Tracker.AcknowledgedLeavesAt(side, price));
+        var ours = _ownShares.OnFeedChange(side, price.Ticks, venueLotsBefore, venueLots, now);
+        return SetStrategyLevel(side, price, venueLots - ours);
+    }
+
+    /// <summary>What a command will add to or take from the venue's levels (before it is handed over: the answers can follow at once).</summary>
+    private void OnCommandSent(in OrderCommand command)
+    {
+        TrackedOrder order = default;
+        if (command.Kind == OrderCommandKind.Place || Orders.Tracker.TryGet(command.ClientOrderId, out order))
+        {
+            _ownShares.OnSent(command, order, _clock.NowNanoseconds);
+        }
+    }
+
+    private bool SetStrategyLevel(Side side, Price price, long others)
+    {
         var book = _strategy.Book;
-        var before = book.GetQuantity(side, price).Lots;
-        if (before == others)
+        if (book.GetQuantity(side, price).Lots == others)
         {
             return false;
         }
 
-        var code = book.SetLevel(side, price, new Quantity(others));
-        return code is DepthBookResultCode.Applied;
+        return book.SetLevel(side, price, new Quantity(others)) is DepthBookResultCode.Applied;
     }
 
     private bool RebuildStrategyBook()
     {
         var book = _strategy.Book;
+        var now = _clock.NowNanoseconds;
+        _ownShares.Clear();
         book.BeginSnapshot();
         foreach (var side in (ReadOnlySpan<Side>)[Side.Buy, Side.Sell])
         {
@@ -546,12 +567,53 @@ public sealed partial class TradingEngine : IAsyncDisposable
             for (var i = 0; i < count; i++)
             {
                 var level = _levels[i];
-                var others = Math.Max(0, level.Quantity.Lots - Orders.Tracker.AcknowledgedLeavesAt(side, level.Price));
-                book.AddSnapshotLevel(side, level.Price, new Quantity(others));
+                var ours = _ownShares.OnSnapshotLevel(side, level.Price.Ticks, level.Quantity.Lots, Orders.Tracker.RestingTargetLotsAt(side, level.Price), now);
+                book.AddSnapshotLevel(side, level.Price, new Quantity(level.Quantity.Lots - ours));
             }
         }
 
         return book.EndSnapshot() == DepthBookResultCode.Applied;
+    }
+
+    /// <summary>
+    /// Levels whose feed never showed one of our changes on its own (see <see cref="TradingEngineOptions.OwnOrderFeedGrace"/>):
+    /// our part of them is set to what our orders there should be.
+    /// </summary>
+    private void SettleOwnShares(long now)
+    {
+        if (_ownShares.Count == 0 || !_venueBook.IsSynced || _venueBook.IsBuildingSnapshot)
+        {
+            return;
+        }
+
+        Span<(Side Side, long PriceTicks)> expired = stackalloc (Side, long)[16];
+        var count = _ownShares.CopyExpired(now - _ownFeedGraceNanoseconds, expired);
+        var changed = false;
+        for (var i = 0; i < count; i++)
+        {
+            var (side, ticks) = expired[i];
+            var price = new Price(ticks);
+            var venueLots = _venueBook.GetQuantity(side, price).Lots;
+            var ours = _ownShares.Settle(side, ticks, venueLots, Orders.Tracker.RestingTargetLotsAt(side, price), now);
+            changed |= SetStrategyLevel(side, price, venueLots - ours);
+        }
+
+        // Levels with nothing expected whose share differs from our orders there (an error no update explained).
+        for (var i = _ownShares.Count - 1; i >= 0; i--)
+        {
+            var (side, ticks) = _ownShares.LevelAt(i);
+            var price = new Price(ticks);
+            var venueLots = _venueBook.GetQuantity(side, price).Lots;
+            if (_ownShares.Check(side, ticks, venueLots, Orders.Tracker.RestingTargetLotsAt(side, price), now, _ownFeedGraceNanoseconds))
+            {
+                changed |= SetStrategyLevel(side, price, venueLots - _ownShares.ShownAt(side, ticks));
+            }
+        }
+
+        if (changed)
+        {
+            OnStrategyBookChanged(0);
+        }
     }
 
     private void HandleExecution(in ExecutionEvent e)
@@ -562,15 +624,16 @@ public sealed partial class TradingEngine : IAsyncDisposable
         ObserveExecution(e);
         if (_venueBook.IsSynced && !_venueBook.IsBuildingSnapshot && e.Kind != ExecutionEventKind.ConnectionChanged)
         {
-            var changed = known && MirrorLevel(before.Side, before.Price);
-            if (Orders.Tracker.TryGet(e.ClientOrderId, out var after) && (!known || after.Price != before.Price))
+            // What our orders will add or take away changed; the strategy's book changes only when the feed shows
+            // it (or the grace period ends).
+            if (known && _ownShares.OnAnswer(e, before, _clock.NowNanoseconds))
             {
-                changed |= MirrorLevel(after.Side, after.Price);
-            }
-
-            if (changed)
-            {
-                OnStrategyBookChanged(e.ReceivedNanoseconds);
+                // The feed had already shown the fill: our part of the level is smaller now.
+                var venueLots = _venueBook.GetQuantity(before.Side, before.Price).Lots;
+                if (SetStrategyLevel(before.Side, before.Price, venueLots - _ownShares.ShownAt(before.Side, before.Price.Ticks)))
+                {
+                    OnStrategyBookChanged(e.ReceivedNanoseconds);
+                }
             }
         }
 
@@ -597,6 +660,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         }
 
         Orders.CheckTimeouts();
+        SettleOwnShares(now);
         RunResilienceTimer(now);
         if (now >= _nextSnapshot && !_stopRequested)
         {
@@ -1194,6 +1258,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
     {
         public void Send(in OrderCommand command, long triggerNanoseconds)
         {
+            engine.OnCommandSent(command);
             Volatile.Write(ref engine._commandsIssued, engine._commandsIssued + 1);
             if (engine._commandRing is { } ring)
             {

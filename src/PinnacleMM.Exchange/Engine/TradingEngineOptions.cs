@@ -52,6 +52,16 @@ public sealed class TradingEngineOptions
     /// </summary>
     public int? StrategyThreadCpu { get; set; }
 
+    /// <summary>
+    /// How long a venue level may disagree with what our orders there should show before the engine takes our part of
+    /// it as settled (1 ms to 1 minute; default 1 s). The strategy sees each level without our own orders; the engine
+    /// follows our part of a level through the feed's own updates, which is exact when the feed shows each of our
+    /// changes separately. A change the feed never shows on its own (netted with other participants' changes in one
+    /// batched update) is taken as shown after this time. Longer than the feed's batching interval and its lag behind
+    /// the order-entry answers.
+    /// </summary>
+    public TimeSpan OwnOrderFeedGrace { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Slots of the market data ring (a power of two, 16 to 1,048,576). Default 65,536.</summary>
     public int MarketDataRingCapacity { get; set; } = 65_536;
 
@@ -131,6 +141,11 @@ public sealed class TradingEngineOptions
             {
                 errors.Add($"StrategyThreadCpu: {cpu} must be from 0 to {Math.Min(Environment.ProcessorCount, ThreadAffinity.MaxCpus) - 1} (the CPUs of this machine).");
             }
+        }
+
+        if (OwnOrderFeedGrace < TimeSpan.FromMilliseconds(1) || OwnOrderFeedGrace > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"OwnOrderFeedGrace: {OwnOrderFeedGrace} must be from 1 ms to 1 minute.");
         }
 
         Capacity(errors, nameof(MarketDataRingCapacity), MarketDataRingCapacity);

@@ -398,17 +398,24 @@ public sealed class OrderTracker
     }
 
     /// <summary>
-    /// The open size of our acknowledged orders resting at <paramref name="price"/> on <paramref name="side"/> (at
-    /// their confirmed price): what the venue's book shows of us there. Orders not yet acknowledged are left out.
+    /// The open size our orders will have at <paramref name="price"/> on <paramref name="side"/> once the venue has
+    /// applied every command sent: open and not yet acknowledged orders count their open size, an order with an
+    /// amend in flight counts at its new price with its new open size, an order with a cancel in flight counts
+    /// nothing. What the engine expects the venue's feed to show of ours there (see <c>OwnFeedShares</c>).
     /// </summary>
-    public long AcknowledgedLeavesAt(Side side, Price price)
+    public long RestingTargetLotsAt(Side side, Price price)
     {
         long lots = 0;
         foreach (var (_, slot) in _active)
         {
-            if (slot.Acked && slot.Side == side && slot.PriceTicks == price.Ticks)
+            if (slot.Side != side || slot.State == OrderState.PendingCancel)
             {
-                lots += slot.LeavesLots;
+                continue;
+            }
+
+            if (slot.AmendPending ? slot.AmendPriceTicks == price.Ticks : slot.PriceTicks == price.Ticks)
+            {
+                lots += slot.AmendPending ? slot.AmendLeavesLots : slot.LeavesLots;
             }
         }
 
