@@ -246,14 +246,20 @@ internal sealed class OwnFeedShares
     /// <returns>Whether the shown lots changed.</returns>
     public bool Check(Side side, long priceTicks, long levelLots, long ownLots, long nowNanoseconds, long graceNanoseconds)
     {
+        var expected = Math.Clamp(ownLots, 0, Math.Max(0, levelLots));
         var i = Find(side, priceTicks);
         if (i < 0)
         {
-            return false;
+            if (expected == 0)
+            {
+                return false;
+            }
+
+            // Our orders rest there, yet nothing of ours is believed shown.
+            i = Add(side, priceTicks);
         }
 
         ref var entry = ref _entries[i];
-        var expected = Math.Clamp(ownLots, 0, Math.Max(0, levelLots));
         if (entry.ArrivingLots != 0 || entry.LeavingLots != 0 || entry.ShownLots == expected)
         {
             entry.DivergedSince = 0;

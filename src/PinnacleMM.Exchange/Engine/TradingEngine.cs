@@ -87,6 +87,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     private DepthLevel[] _levels = new DepthLevel[256];
     private readonly OwnFeedShares _ownShares = new();
+    private LiveOrder[] _ownCheckOrders = new LiveOrder[16];
     private readonly long _ownFeedGraceNanoseconds;
     private EngineStateSections? _sections;
     private InstrumentPersistence? _persistence;
@@ -528,6 +529,13 @@ public sealed partial class TradingEngine : IAsyncDisposable
         return SetStrategyLevel(side, price, venueLots - ours);
     }
 
+    private bool CheckOwnShare(Side side, Price price, long now)
+    {
+        var venueLots = _venueBook.GetQuantity(side, price).Lots;
+        return _ownShares.Check(side, price.Ticks, venueLots, Orders.Tracker.RestingTargetLotsAt(side, price), now, _ownFeedGraceNanoseconds)
+            && SetStrategyLevel(side, price, venueLots - _ownShares.ShownAt(side, price.Ticks));
+    }
+
     /// <summary>What a command will add to or take from the venue's levels (before it is handed over: the answers can follow at once).</summary>
     private void OnCommandSent(in OrderCommand command)
     {
@@ -598,16 +606,23 @@ public sealed partial class TradingEngine : IAsyncDisposable
             changed |= SetStrategyLevel(side, price, venueLots - ours);
         }
 
-        // Levels with nothing expected whose share differs from our orders there (an error no update explained).
+        // Levels with nothing expected whose share differs from our orders there (an error no update explained):
+        // the levels we keep a share for, and those where our orders rest.
         for (var i = _ownShares.Count - 1; i >= 0; i--)
         {
             var (side, ticks) = _ownShares.LevelAt(i);
-            var price = new Price(ticks);
-            var venueLots = _venueBook.GetQuantity(side, price).Lots;
-            if (_ownShares.Check(side, ticks, venueLots, Orders.Tracker.RestingTargetLotsAt(side, price), now, _ownFeedGraceNanoseconds))
-            {
-                changed |= SetStrategyLevel(side, price, venueLots - _ownShares.ShownAt(side, ticks));
-            }
+            changed |= CheckOwnShare(side, new Price(ticks), now);
+        }
+
+        if (Orders.Tracker.OpenCount > _ownCheckOrders.Length)
+        {
+            _ownCheckOrders = new LiveOrder[Orders.Tracker.OpenCount * 2];
+        }
+
+        var live = Orders.Tracker.CopyLiveOrders(_ownCheckOrders, includeManual: true);
+        for (var i = 0; i < live; i++)
+        {
+            changed |= CheckOwnShare(_ownCheckOrders[i].Side, _ownCheckOrders[i].Price, now);
         }
 
         if (changed)
