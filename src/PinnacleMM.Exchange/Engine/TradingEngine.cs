@@ -584,12 +584,13 @@ public sealed partial class TradingEngine : IAsyncDisposable
     }
 
     /// <summary>
-    /// Levels whose feed never showed one of our changes on its own (see <see cref="TradingEngineOptions.OwnOrderFeedGrace"/>):
-    /// our part of them is set to what our orders there should be.
+    /// Levels whose feed never showed one of our changes on its own (see <see cref="TradingEngineOptions.OwnOrderFeedGrace"/>),
+    /// and levels whose share has differed from our orders there for that long: our part of them is set to what our
+    /// orders there are. Runs on the timer, off the tick-to-quote path.
     /// </summary>
     private void SettleOwnShares(long now)
     {
-        if (_ownShares.Count == 0 || !_venueBook.IsSynced || _venueBook.IsBuildingSnapshot)
+        if (!_venueBook.IsSynced || _venueBook.IsBuildingSnapshot)
         {
             return;
         }
