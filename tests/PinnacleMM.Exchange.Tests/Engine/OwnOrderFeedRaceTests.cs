@@ -13,6 +13,19 @@ namespace PinnacleMM.Exchange.Tests.Engine;
 public sealed class OwnOrderFeedRaceTests
 {
     [TestMethod]
+    public void A_grace_period_outside_1_ms_to_1_minute_is_refused_naming_the_field()
+    {
+        Assert.AreEqual(0, new TradingEngineOptions { OwnOrderFeedGrace = TimeSpan.FromMilliseconds(1) }.Validate().Count);
+        Assert.AreEqual(0, new TradingEngineOptions { OwnOrderFeedGrace = TimeSpan.FromMinutes(1) }.Validate().Count);
+        CollectionAssert.AreEqual(
+            new[] { "OwnOrderFeedGrace: 00:00:00 must be from 1 ms to 1 minute." },
+            new TradingEngineOptions { OwnOrderFeedGrace = TimeSpan.Zero }.Validate().ToArray());
+        CollectionAssert.AreEqual(
+            new[] { "OwnOrderFeedGrace: 00:01:00.0010000 must be from 1 ms to 1 minute." },
+            new TradingEngineOptions { OwnOrderFeedGrace = TimeSpan.FromMilliseconds(60_001) }.Validate().ToArray());
+    }
+
+    [TestMethod]
     [DataRow(1.0, 1.0, DisplayName = "feed and answers at the same time")]
     [DataRow(0.2, 5.0, DisplayName = "the feed shows our orders long before the answers")]
     [DataRow(5.0, 0.2, DisplayName = "the answers come long before the feed")]
