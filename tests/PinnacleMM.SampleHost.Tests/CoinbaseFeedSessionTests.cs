@@ -161,7 +161,7 @@ public sealed partial class CoinbaseFeedSessionTests
         {
             result = await Task.Run(() => SampleHostProcess.Run(cwd, string.Empty, Session(server, 6, data)));
             Assert.AreEqual(2, server.Connections, "the host reconnected once");
-            Assert.AreEqual(2, server.Received.Count(m => m.Contains("\"type\":\"subscribe\"", StringComparison.Ordinal)), "and subscribed again");
+            Assert.AreEqual(2, server.Received.Count(m => m.Contains("\"type\":\"subscribe\"", StringComparison.Ordinal)), "and subscribed again:\n" + result.Output + result.Error);
         }
 
         Assert.AreEqual(0, result.ExitCode, result.Output + result.Error);

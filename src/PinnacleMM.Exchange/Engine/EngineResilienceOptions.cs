@@ -35,7 +35,8 @@ public sealed class EngineResilienceOptions
     public TimeSpan ResyncBackoffMaximum { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long the engine leaves a resync to a connector that said it is resyncing (status connecting or syncing)
+    /// How long the engine leaves a resync to a connector that said its book is coming back (status disconnected,
+    /// connecting or syncing: a connector reconnects and subscribes afresh by itself)
     /// before it asks for a snapshot itself. 0 to 10 min. Default 5 s.
     /// </summary>
     public TimeSpan ConnectorResyncGrace { get; set; } = TimeSpan.FromSeconds(5);

@@ -219,21 +219,20 @@ public sealed partial class TradingEngine
         var now = _clock.NowNanoseconds;
         switch (state)
         {
-            case ConnectionState.Connecting or ConnectionState.Syncing:
+            case ConnectionState.Synced:
+                _connectorResyncing = false;
+                break;
+            default:
+                // Connecting, syncing or disconnected: the connector is bringing the book back (a dropped connection's
+                // next one subscribes afresh, and a request while it is down is declined anyway). Asking now would
+                // race its own snapshot: a request that reaches it just after it synced costs a second resubscribe.
+                // The timer asks if it has not managed within ConnectorResyncGrace.
                 if (!_connectorResyncing)
                 {
                     _connectorResyncing = true;
                     _connectorResyncSince = now;
                 }
 
-                break;
-            case ConnectionState.Synced:
-                _connectorResyncing = false;
-                break;
-            default:
-                // Disconnected: the connector does not say it will bring the book back.
-                _connectorResyncing = false;
-                MaybeRequestResync(now);
                 break;
         }
     }

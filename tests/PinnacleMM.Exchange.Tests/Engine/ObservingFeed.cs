@@ -2,18 +2,22 @@ using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Engine;
 using PinnacleMM.Exchange.Execution;
 using PinnacleMM.Exchange.Simulator;
+using PinnacleMM.Exchange.Tests.Simulator;
 
 namespace PinnacleMM.Exchange.Tests.Engine;
 
 /// <summary>
 /// The simulator's market data, passed to the engine unchanged; after each event the engine handled (inline), it checks
 /// that while the engine's book of the venue is out of sync no quote of ours is live (each is cancelled or being
-/// cancelled) and no order is placed, and it counts the resync requests that pass through.
+/// cancelled) and no order is placed, and it counts the resync requests that pass through. It can also play a dropped
+/// connection as a reconnecting connector reports it: <see cref="Drop"/>, failed attempts (<see cref="FailedAttempt"/>)
+/// and <see cref="Reconnect"/>, which subscribes afresh.
 /// </summary>
 internal sealed class ObservingFeed(ExchangeSimulator simulator) : IMarketDataConnector
 {
     private IMarketDataSink? _sink;
     private long _placesWhenLost = -1;
+    private bool _down;
 
     public TradingEngine? Engine { get; set; }
 
@@ -47,6 +51,34 @@ internal sealed class ObservingFeed(ExchangeSimulator simulator) : IMarketDataCo
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>The connection drops: a disconnected status, then nothing from the venue until <see cref="Reconnect"/>.</summary>
+    public void Drop()
+    {
+        Deliver(MarketEvent.Status(SimulatorTestKit.Id, ConnectionState.Disconnected, 0, 0, simulator.NowNanoseconds));
+        _down = true;
+    }
+
+    /// <summary>A reconnect attempt that fails, as the connector reports it: connecting, then disconnected again.</summary>
+    public void FailedAttempt()
+    {
+        Deliver(MarketEvent.Status(SimulatorTestKit.Id, ConnectionState.Connecting, 0, 0, simulator.NowNanoseconds));
+        Deliver(MarketEvent.Status(SimulatorTestKit.Id, ConnectionState.Disconnected, 0, 0, simulator.NowNanoseconds));
+    }
+
+    /// <summary>The connector is back and subscribes afresh: connecting, then the venue's syncing, snapshot and synced.</summary>
+    public async ValueTask Reconnect()
+    {
+        _down = false;
+        Deliver(MarketEvent.Status(SimulatorTestKit.Id, ConnectionState.Connecting, 0, 0, simulator.NowNanoseconds));
+        await simulator.ResyncAsync(SimulatorTestKit.Id);
+    }
+
+    private void Deliver(in MarketEvent e)
+    {
+        _sink!.OnMarketEvent(e);
+        After(e);
+    }
 
     private void After(in MarketEvent e)
     {
@@ -94,8 +126,10 @@ internal sealed class ObservingFeed(ExchangeSimulator simulator) : IMarketDataCo
     {
         public void OnMarketEvent(in MarketEvent marketEvent)
         {
-            feed._sink!.OnMarketEvent(marketEvent);
-            feed.After(marketEvent);
+            if (!feed._down)
+            {
+                feed.Deliver(marketEvent);
+            }
         }
     }
 }

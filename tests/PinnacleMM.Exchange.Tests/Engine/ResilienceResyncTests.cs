@@ -95,4 +95,49 @@ public sealed class ResilienceResyncTests
             CollectionAssert.AreEqual(ResilienceKit.VenueLevels(run.Simulator), ResilienceKit.EngineLevels(run.Engine));
         }
     }
+
+    [TestMethod]
+    public async Task A_dropped_feed_is_left_to_the_connector_for_the_grace_then_the_engine_asks()
+    {
+        var (run, feed) = await StartAsync(74, _ => { });
+        await using (run)
+        {
+            run.Simulator.RunFor(TimeSpan.FromSeconds(2));
+            Assert.IsTrue(run.Engine.VenueBook.IsSynced && run.Strategy.QuotingEnabled, "quoting before the drop");
+
+            // Dropped: quotes pulled, and no request while the connector reconnects (it subscribes afresh; a request
+            // racing its snapshot would only subscribe twice).
+            feed.Drop();
+            Assert.IsFalse(run.Strategy.QuotingEnabled, "quotes pulled at the drop");
+            for (var attempt = 0; attempt < 4; attempt++)
+            {
+                run.Simulator.RunFor(TimeSpan.FromSeconds(1));
+                feed.FailedAttempt();
+            }
+
+            Assert.AreEqual(0, run.Engine.ResyncRequests, "4 s into the outage: within ConnectorResyncGrace (5 s)");
+            Assert.AreEqual(0, feed.Resyncs);
+
+            await feed.Reconnect();
+            run.Simulator.RunFor(TimeSpan.FromSeconds(2));
+            Assert.AreEqual(0, run.Engine.ResyncRequests, "the connector's own snapshot brought the book back");
+            Assert.AreEqual(0, feed.Resyncs);
+            Assert.IsTrue(run.Engine.VenueBook.IsSynced && run.Strategy.QuotingEnabled, "quoting again");
+            Assert.IsTrue(run.Engine.Orders.PlacesSent > feed.PlacesAtLastResume, "orders placed after the reconnect");
+            CollectionAssert.AreEqual(ResilienceKit.VenueLevels(run.Simulator), ResilienceKit.EngineLevels(run.Engine), "the engine's book is the venue's");
+
+            // A second outage the connector does not come back from: after the grace the engine asks itself.
+            feed.Drop();
+            for (var attempt = 0; attempt < 5; attempt++)
+            {
+                Assert.AreEqual(0, run.Engine.ResyncRequests, $"{attempt} s into the second outage");
+                run.Simulator.RunFor(TimeSpan.FromSeconds(1));
+                feed.FailedAttempt();
+            }
+
+            Assert.AreEqual(1, run.Engine.ResyncRequests, "one request once the grace (5 s) had passed");
+            Assert.AreEqual(1, feed.Resyncs, "and it reached the connector");
+            Assert.AreEqual(0, feed.Violations.Count, string.Join(Environment.NewLine, feed.Violations.Take(5)));
+        }
+    }
 }
