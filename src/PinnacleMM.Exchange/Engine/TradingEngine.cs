@@ -104,6 +104,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private long _nextTimer;
     private long _nextSnapshot;
     private bool _pulled;
+    private bool _bookChangePending;
+    private bool _requotePending;
+    private long _pendingTrigger;
     private long _marketEvents;
     private long _bookGaps;
     private long _journalFailures;
@@ -417,14 +420,67 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     // ------------------------------------------------------------------ the strategy stage (strategy thread, or inline)
 
-    private void HandleMarket(in MarketEvent e)
+    /// <summary>
+    /// One market event. The strategy decides once per batch, after the last event of what the ring held when the
+    /// strategy thread took it (every event inline): a burst of updates gives one decision on the book after all of
+    /// them, not one stale decision per update, each of which would have waited for the commands of the one before.
+    /// </summary>
+    private void HandleMarket(in MarketEvent e, bool endOfBatch)
     {
         _marketEvents++;
         HandleMarketCore(e);
+        if (endOfBatch)
+        {
+            DecidePending();
+        }
 
-        // Journaled after the decision it caused, which keeps the journal write off the tick-to-quote path.
+        // Journaled after the decision (for the last event of a batch), which keeps the journal write off the
+        // tick-to-quote path.
         Journal(JournalItem.ForMarket(e));
         Volatile.Write(ref _eventsHandled, _eventsHandled + 1);
+    }
+
+    /// <summary>Notes that the strategy's inputs changed; the decision follows at the end of the batch.</summary>
+    private void NoteDecisionPending(long trigger, bool bookChanged)
+    {
+        if (!_bookChangePending && !_requotePending)
+        {
+            // The first change of the batch: its latency counts from the earliest event that asked for the decision.
+            _pendingTrigger = trigger;
+        }
+
+        if (bookChanged)
+        {
+            _bookChangePending = true;
+        }
+        else
+        {
+            _requotePending = true;
+        }
+    }
+
+    /// <summary>The decision the batch's events asked for: the strategy's book update, a requote after a trade.</summary>
+    private void DecidePending()
+    {
+        if (!_bookChangePending && !_requotePending)
+        {
+            return;
+        }
+
+        var trigger = _pendingTrigger;
+        var requote = _requotePending && _venueBook.IsSynced;
+        var bookChanged = _bookChangePending;
+        _bookChangePending = false;
+        _requotePending = false;
+        if (bookChanged && OnStrategyBookChanged(trigger, requote: false))
+        {
+            requote = true;
+        }
+
+        if (requote)
+        {
+            Orders.Requote(trigger);
+        }
     }
 
     private void HandleMarketCore(in MarketEvent e)
@@ -483,9 +539,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
                 break;
             case MarketEventKind.Trade:
-                if (_strategy.OnTrade(new MarketTrade(e.Price, e.Quantity, e.Side, e.ReceivedNanoseconds)) && venue.IsSynced)
+                if (_strategy.OnTrade(new MarketTrade(e.Price, e.Quantity, e.Side, e.ReceivedNanoseconds)))
                 {
-                    Orders.Requote(e.ReceivedNanoseconds);
+                    NoteDecisionPending(e.ReceivedNanoseconds, bookChanged: false);
                 }
 
                 break;
@@ -493,15 +549,17 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
         if (updated)
         {
-            OnStrategyBookChanged(e.ReceivedNanoseconds);
+            NoteDecisionPending(e.ReceivedNanoseconds, bookChanged: true);
         }
     }
 
-    private void OnStrategyBookChanged(long trigger)
+    /// <summary>The strategy's book changed: resumes quoting after a pull, asks the strategy, and requotes when it decided again (unless <paramref name="requote"/> is false).</summary>
+    /// <returns>Whether the strategy decided again.</returns>
+    private bool OnStrategyBookChanged(long trigger, bool requote = true)
     {
         if (!_venueBook.IsSynced || _venueBook.IsBuildingSnapshot)
         {
-            return;
+            return false;
         }
 
         if (_pulled && !_stopRequested)
@@ -510,10 +568,17 @@ public sealed partial class TradingEngine : IAsyncDisposable
             _strategy.QuotingEnabled = true;
         }
 
-        if (_strategy.OnBookUpdated())
+        if (!_strategy.OnBookUpdated())
+        {
+            return false;
+        }
+
+        if (requote)
         {
             Orders.Requote(trigger);
         }
+
+        return true;
     }
 
     /// <summary>
@@ -1170,7 +1235,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         return count;
     }
 
-    private Task<T> OnStrategyThreadAsync<T>(Func<T> action)
+    internal Task<T> OnStrategyThreadAsync<T>(Func<T> action)
     {
         if (_inline)
         {
@@ -1229,7 +1294,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
                     if (Volatile.Read(ref engine._state) is 1 or 2)
                     {
                         engine.BeforeInlineEvent(marketEvent.ReceivedNanoseconds);
-                        engine.HandleMarket(marketEvent);
+                        engine.HandleMarket(marketEvent, endOfBatch: true);
                     }
                 }
 
@@ -1295,7 +1360,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     private struct MarketHandler(TradingEngine engine) : IRingHandler<MarketEvent>
     {
-        public readonly void OnItem(in MarketEvent item, long sequence, bool endOfBatch) => engine.HandleMarket(item);
+        public readonly void OnItem(in MarketEvent item, long sequence, bool endOfBatch) => engine.HandleMarket(item, endOfBatch);
     }
 
     private struct JournalHandler(TradingEngine engine) : IRingHandler<JournalItem>

@@ -1,0 +1,115 @@
+using PinnacleMM.Core.Concurrency;
+using PinnacleMM.Core.Primitives;
+using PinnacleMM.Core.Strategies;
+using PinnacleMM.Core.Time;
+using PinnacleMM.Exchange.Abstractions;
+using PinnacleMM.Exchange.Engine;
+using PinnacleMM.Exchange.Simulator;
+using PinnacleMM.Exchange.Tests.Paper;
+using PinnacleMM.Exchange.Tests.Simulator;
+
+namespace PinnacleMM.Exchange.Tests.Engine;
+
+/// <summary>The strategy thread decides once per batch of market events it takes from the ring, on the book after all of them.</summary>
+[TestClass]
+public sealed class BatchDecisionTests
+{
+    private static readonly long Ms = 1_000_000;
+
+    [TestMethod]
+    public async Task A_burst_taken_together_gets_one_decision_on_the_last_book_timed_from_its_first_event()
+    {
+        var clock = new ManualMonotonicClock(1 * Ms);
+        var feed = new ScriptedFeed();
+        await using var simulator = new ExchangeSimulator(SimulatorTestKit.Options(5));
+        var strategy = new MidQuoter(SimulatorTestKit.Instrument, clock);
+        var options = new TradingEngineOptions
+        {
+            Threading = EngineThreading.ThreadedDirectSend,
+            WaitStrategy = WaitStrategy.Yielding,
+            TimerInterval = TimeSpan.FromMinutes(1),
+            Orders = new PinnacleMM.Exchange.Execution.OrderManagerOptions { Reconciler = new QuoteReconcilerOptions() },
+        };
+        await using var engine = new TradingEngine(options, strategy, SimulatorTestKit.Id, feed, simulator, clock: clock);
+        await engine.StartAsync();
+
+        var id = SimulatorTestKit.Id;
+        feed.Send(MarketEvent.Status(id, ConnectionState.Syncing, 0, 0, clock.NowNanoseconds));
+        feed.Send(MarketEvent.SnapshotBegin(id, 0, 0, clock.NowNanoseconds));
+        feed.Send(MarketEvent.SnapshotLevel(id, Side.Buy, new Price(10_000), new Quantity(100), 1, 0, 0, clock.NowNanoseconds));
+        feed.Send(MarketEvent.SnapshotLevel(id, Side.Sell, new Price(10_100), new Quantity(100), 1, 0, 0, clock.NowNanoseconds));
+        feed.Send(MarketEvent.SnapshotEnd(id, 0, 0, clock.NowNanoseconds));
+        feed.Send(MarketEvent.Status(id, ConnectionState.Synced, 0, 0, clock.NowNanoseconds));
+        await WaitUntilAsync(() => engine.EventsHandled >= 6 && engine.Orders.PlacesSent == 2, "the first quotes");
+        var decisions = strategy.BookUpdates;
+
+        // The strategy thread is held while a burst of 10 updates arrives: the best bid steps up a tick at a time,
+        // stamped 1 ms apart from 10 ms on.
+        var entered = new ManualResetEventSlim();
+        var release = new ManualResetEventSlim();
+        var held = engine.OnStrategyThreadAsync(() =>
+        {
+            entered.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+            return 0;
+        });
+        Assert.IsTrue(entered.Wait(TimeSpan.FromSeconds(30)), "the strategy thread took the hold");
+        for (var i = 1; i <= 10; i++)
+        {
+            feed.Send(MarketEvent.LevelUpdate(id, Side.Buy, new Price(10_000 + i), new Quantity(100), 1, 0, 0, (9 + i) * Ms));
+        }
+
+        clock.Set(50 * Ms);
+        release.Set();
+        await held;
+        await WaitUntilAsync(() => engine.EventsHandled >= 16, "the burst handled");
+        var stopping = engine.StopAsync();
+        while (!stopping.IsCompleted)
+        {
+            // The venue is never run, so nothing answers the stop's cancels: the stop timeout ends it, on this clock.
+            clock.Set(clock.NowNanoseconds + (1000 * Ms));
+            await Task.Delay(5);
+        }
+
+        await stopping;
+        Assert.IsNull(engine.Fault);
+        Assert.AreEqual(1, strategy.BookUpdates - decisions, "one decision for the burst, not one per update");
+        Assert.AreEqual(10_010, strategy.BidSeen, "on the book after the last update");
+        Assert.AreEqual(2, engine.Orders.AmendsSent, "one requote: the bid and the ask amended to the new mid once");
+        Assert.AreEqual(40 * Ms, engine.TickToQuote.GetPercentiles().Max, 40 * Ms / 100, "timed from the burst's first event (10 ms) to the send (50 ms)");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.IsTrue(DateTime.UtcNow < deadline, "timed out waiting for " + what);
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>One bid and one ask a tick either side of the mid; counts its decisions on book updates.</summary>
+    private sealed class MidQuoter(InstrumentSpec instrument, MonotonicClock clock) : MarketMakerStrategy(instrument, 1, clock)
+    {
+        public int BookUpdates { get; private set; }
+
+        public long BidSeen { get; private set; }
+
+        protected override void OnBookUpdatedCore(long nowNanoseconds)
+        {
+            BookUpdates++;
+            BidSeen = Book.TryGetBestBid(out var bid, out _) ? bid.Ticks : 0;
+        }
+
+        protected override void ComputeQuotes(DesiredQuotes quotes)
+        {
+            if (TryGetTopOfBook(out var bid, out _, out var ask, out _))
+            {
+                var mid = (bid.Ticks + ask.Ticks) / 2;
+                quotes.TryAdd(Side.Buy, new Price(mid - 10), new Quantity(10));
+                quotes.TryAdd(Side.Sell, new Price(mid + 10), new Quantity(10));
+            }
+        }
+    }
+}
