@@ -11,7 +11,7 @@ namespace PinnacleMM.Exchange.Tests.Engine;
 /// that while the engine's book of the venue is out of sync no quote of ours is live (each is cancelled or being
 /// cancelled) and no order is placed, and it counts the resync requests that pass through. It can also play a dropped
 /// connection as a reconnecting connector reports it: <see cref="Drop"/>, failed attempts (<see cref="FailedAttempt"/>)
-/// and <see cref="Reconnect"/>, which subscribes afresh.
+/// and <see cref="ReconnectAsync"/>, which subscribes afresh.
 /// </summary>
 internal sealed class ObservingFeed(ExchangeSimulator simulator) : IMarketDataConnector
 {
@@ -52,7 +52,7 @@ internal sealed class ObservingFeed(ExchangeSimulator simulator) : IMarketDataCo
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    /// <summary>The connection drops: a disconnected status, then nothing from the venue until <see cref="Reconnect"/>.</summary>
+    /// <summary>The connection drops: a disconnected status, then nothing from the venue until <see cref="ReconnectAsync"/>.</summary>
     public void Drop()
     {
         Deliver(MarketEvent.Status(SimulatorTestKit.Id, ConnectionState.Disconnected, 0, 0, simulator.NowNanoseconds));
@@ -67,7 +67,7 @@ internal sealed class ObservingFeed(ExchangeSimulator simulator) : IMarketDataCo
     }
 
     /// <summary>The connector is back and subscribes afresh: connecting, then the venue's syncing, snapshot and synced.</summary>
-    public async ValueTask Reconnect()
+    public async ValueTask ReconnectAsync()
     {
         _down = false;
         Deliver(MarketEvent.Status(SimulatorTestKit.Id, ConnectionState.Connecting, 0, 0, simulator.NowNanoseconds));

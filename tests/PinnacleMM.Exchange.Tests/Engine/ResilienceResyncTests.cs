@@ -118,7 +118,7 @@ public sealed class ResilienceResyncTests
             Assert.AreEqual(0, run.Engine.ResyncRequests, "4 s into the outage: within ConnectorResyncGrace (5 s)");
             Assert.AreEqual(0, feed.Resyncs);
 
-            await feed.Reconnect();
+            await feed.ReconnectAsync();
             run.Simulator.RunFor(TimeSpan.FromSeconds(2));
             Assert.AreEqual(0, run.Engine.ResyncRequests, "the connector's own snapshot brought the book back");
             Assert.AreEqual(0, feed.Resyncs);
