@@ -40,7 +40,7 @@ public sealed class BatchDecisionTests
         feed.Send(MarketEvent.SnapshotLevel(id, Side.Sell, new Price(10_100), new Quantity(100), 1, 0, 0, clock.NowNanoseconds));
         feed.Send(MarketEvent.SnapshotEnd(id, 0, 0, clock.NowNanoseconds));
         feed.Send(MarketEvent.Status(id, ConnectionState.Synced, 0, 0, clock.NowNanoseconds));
-        await WaitUntilAsync(() => engine.EventsHandled >= 6 && engine.Orders.PlacesSent == 2, "the first quotes");
+        await EngineWait.WaitUntilAsync(() => engine.EventsHandled >= 6 && engine.Orders.PlacesSent == 2, "the first quotes");
         var decisions = strategy.BookUpdates;
 
         // The strategy thread is held while a burst of 10 updates arrives: the best bid steps up a tick at a time,
@@ -62,7 +62,7 @@ public sealed class BatchDecisionTests
         clock.Set(50 * Ms);
         release.Set();
         await held;
-        await WaitUntilAsync(() => engine.EventsHandled >= 16, "the burst handled");
+        await EngineWait.WaitUntilAsync(() => engine.EventsHandled >= 16, "the burst handled");
         var stopping = engine.StopAsync();
         while (!stopping.IsCompleted)
         {
@@ -77,16 +77,6 @@ public sealed class BatchDecisionTests
         Assert.AreEqual(10_010, strategy.BidSeen, "on the book after the last update");
         Assert.AreEqual(2, engine.Orders.AmendsSent, "one requote: the bid and the ask amended to the new mid once");
         Assert.AreEqual(40 * Ms, engine.TickToQuote.GetPercentiles().Max, 40 * Ms / 100, "timed from the burst's first event (10 ms) to the send (50 ms)");
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            Assert.IsTrue(DateTime.UtcNow < deadline, "timed out waiting for " + what);
-            await Task.Delay(5);
-        }
     }
 
     /// <summary>One bid and one ask a tick either side of the mid; counts its decisions on book updates.</summary>

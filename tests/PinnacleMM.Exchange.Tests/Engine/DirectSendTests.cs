@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PinnacleMM.Core.Concurrency;
 using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Strategies;
@@ -67,7 +66,7 @@ public sealed class DirectSendTests
         await using (engine)
         {
             await engine.StartAsync();
-            await WaitUntilAsync(() => engine.Status.FillCount >= 3, "3 fills");
+            await EngineWait.WaitUntilAsync(() => engine.Status.FillCount >= 3, "3 fills");
             await engine.StopAsync();
 
             Assert.IsNull(engine.Fault);
@@ -94,14 +93,14 @@ public sealed class DirectSendTests
         await using (engine)
         {
             await engine.StartAsync();
-            await WaitUntilAsync(() => connector.Received.Length == 1 && engine.CommandsInTransit > 0, "the first send in flight, the next ones queued");
+            await EngineWait.WaitUntilAsync(() => connector.Received.Length == 1 && engine.CommandsInTransit > 0, "the first send in flight, the next ones queued");
             var eventsAtHold = engine.MarketEventsProcessed;
-            await WaitUntilAsync(() => engine.MarketEventsProcessed > eventsAtHold + 100, "market events handled meanwhile");
+            await EngineWait.WaitUntilAsync(() => engine.MarketEventsProcessed > eventsAtHold + 100, "market events handled meanwhile");
             Assert.AreEqual(1, connector.Received.Length, "nothing overtook the held send");
             Assert.AreEqual(1, connector.InFlight);
 
             connector.Release();
-            await WaitUntilAsync(() => engine.CommandsInTransit == 0 && connector.InFlight == 0 && engine.Orders.Tracker.OpenCount > 0, "the queued commands sent");
+            await EngineWait.WaitUntilAsync(() => engine.CommandsInTransit == 0 && connector.InFlight == 0 && engine.Orders.Tracker.OpenCount > 0, "the queued commands sent");
             var received = connector.Received;
             Assert.IsTrue(received.Length > 1);
             var placeIds = received.Where(c => c.Kind == OrderCommandKind.Place).Select(c => c.ClientOrderId.Value).ToArray();
@@ -125,7 +124,7 @@ public sealed class DirectSendTests
         await using (engine)
         {
             await engine.StartAsync();
-            await WaitUntilAsync(() => !engine.IsRunning, "the engine stopped by itself");
+            await EngineWait.WaitUntilAsync(() => !engine.IsRunning, "the engine stopped by itself");
 
             Assert.IsInstanceOfType<IOException>(engine.Fault);
             Assert.AreEqual("send 3: connection reset by the venue", engine.Fault.Message);
@@ -157,7 +156,7 @@ public sealed class DirectSendTests
         await using (engine)
         {
             await engine.StartAsync();
-            await WaitUntilAsync(() => engine.Status.FillCount >= 1, "a fill");
+            await EngineWait.WaitUntilAsync(() => engine.Status.FillCount >= 1, "a fill");
             await engine.StopAsync();
             Assert.IsNull(engine.Fault);
             Assert.AreEqual(0, (await simulator.GetOpenOrdersAsync(SimulatorTestKit.Id)).Count);
@@ -196,19 +195,5 @@ public sealed class DirectSendTests
     {
         var balances = await simulator.GetBalancesAsync();
         return (long)((balances.Single(b => b.Currency == "SIM").Total - EngineRun.InitialBase) / SimulatorTestKit.Instrument.LotSize);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var started = Stopwatch.GetTimestamp();
-        while (!condition())
-        {
-            if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(20))
-            {
-                Assert.Fail($"not within 20 s: {what}");
-            }
-
-            await Task.Delay(10);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Strategies;
 using PinnacleMM.Core.Time;
@@ -137,6 +138,25 @@ internal sealed class EngineRun : IAsyncDisposable
         await Engine.DisposeAsync();
         Persistence?.Dispose();
         await Simulator.DisposeAsync();
+    }
+}
+
+/// <summary>Waiting for a threaded engine in real time.</summary>
+internal static class EngineWait
+{
+    /// <summary>Polls <paramref name="condition"/> every 10 ms; fails the test after 20 s, naming <paramref name="what"/>.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (!condition())
+        {
+            if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(20))
+            {
+                Assert.Fail($"not within 20 s: {what}");
+            }
+
+            await Task.Delay(10);
+        }
     }
 }
 
