@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using PinnacleMM.Benchmarks.Engine;
 using PinnacleMM.Benchmarks.Latency;
 using PinnacleMM.Benchmarks.Persistence;
+using PinnacleMM.Benchmarks.Rings;
 
 // `latency [operations]` runs the order book's per-operation latency harness, `journal-latency [records]
 // [rate]` the paced journal append latency harness; anything else goes to BenchmarkDotNet.
@@ -26,6 +27,12 @@ if (args.Length > 0 && args[0] == "recovery-cpu")
 if (args.Length > 0 && args[0] == "engine-latency")
 {
     return EngineLatencyHarness.Run(args[1..]);
+}
+
+// `ring-hop [items] [rounds] [spins...]`: the hop between two pinned threads through an SpscRing, by idle pause length.
+if (args.Length > 0 && args[0] == "ring-hop")
+{
+    return RingHopHarness.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(LatencyHarness).Assembly).Run(args);

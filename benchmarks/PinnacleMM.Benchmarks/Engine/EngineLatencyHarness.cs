@@ -175,7 +175,7 @@ public static partial class EngineLatencyHarness
     {
         if (pinned)
         {
-            PinToCpu0();
+            PinToCpu(0);
         }
 
         var clock = MonotonicClock.System;
@@ -202,12 +202,13 @@ public static partial class EngineLatencyHarness
         }
     }
 
-    private static void PinToCpu0()
+    /// <summary>Pins the calling thread to <paramref name="cpu"/> (Linux).</summary>
+    internal static void PinToCpu(int cpu)
     {
-        var mask = 1UL;
+        var mask = 1UL << cpu;
         if (SchedSetAffinity(0, sizeof(ulong), ref mask) != 0)
         {
-            throw new InvalidOperationException("sched_setaffinity(CPU 0) failed for the market data thread.");
+            throw new InvalidOperationException($"sched_setaffinity(CPU {cpu}) failed.");
         }
     }
 
