@@ -42,6 +42,41 @@ public interface IOrderEntryConnector : IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The connector was disposed.</exception>
     ValueTask SendAsync(OrderCommand command, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sends several commands, in order, as one hand-over where the venue allows it (the simulator writes them into
+    /// its intake with one claim). The commands are copied before the call returns, so the caller may reuse the span
+    /// at once. Completes when every command has been handed to the venue, as <see cref="SendAsync"/> does for one.
+    /// The default sends them one by one with <see cref="SendAsync"/>, each after the one before has completed; it
+    /// allocates only when a send does not complete at once.
+    /// </summary>
+    /// <param name="commands">The commands, in the order the venue should see them.</param>
+    /// <param name="cancellationToken">Abandons sends that have to wait; the commands not sent by then are not sent.</param>
+    /// <exception cref="ObjectDisposedException">The connector was disposed.</exception>
+    ValueTask SendBatchAsync(ReadOnlySpan<OrderCommand> commands, CancellationToken cancellationToken = default)
+    {
+        for (var i = 0; i < commands.Length; i++)
+        {
+            var pending = SendAsync(commands[i], cancellationToken);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                return SendRestAsync(this, pending, commands[(i + 1)..].ToArray(), cancellationToken);
+            }
+
+            pending.GetAwaiter().GetResult();
+        }
+
+        return ValueTask.CompletedTask;
+
+        static async ValueTask SendRestAsync(IOrderEntryConnector connector, ValueTask pending, OrderCommand[] rest, CancellationToken cancellationToken)
+        {
+            await pending.ConfigureAwait(false);
+            foreach (var command in rest)
+            {
+                await connector.SendAsync(command, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Our orders open at the venue now, for <paramref name="instrument"/> or (<see cref="InstrumentId.None"/>) all instruments.</summary>
     /// <exception cref="InvalidOperationException">Not connected.</exception>
     ValueTask<IReadOnlyList<OpenOrder>> GetOpenOrdersAsync(InstrumentId instrument, CancellationToken cancellationToken = default);

@@ -51,6 +51,9 @@ namespace PinnacleMM.Exchange.Engine;
 /// </remarks>
 public sealed partial class TradingEngine : IAsyncDisposable
 {
+    /// <summary>The most market events the strategy thread takes from its ring at once (one decision per batch).</summary>
+    private const int MarketBatchSize = 256;
+
     private readonly TradingEngineOptions _options;
     private readonly MarketMakerStrategy _strategy;
     private readonly IMarketDataConnector _marketData;
@@ -107,6 +110,10 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private bool _bookChangePending;
     private bool _requotePending;
     private long _pendingTrigger;
+
+    /// <summary>The batch's market events before its last, journaled after its decision (strategy thread).</summary>
+    private readonly MarketEvent[] _unjournaled = new MarketEvent[MarketBatchSize];
+    private int _unjournaledCount;
     private long _marketEvents;
     private long _bookGaps;
     private long _journalFailures;
@@ -429,15 +436,35 @@ public sealed partial class TradingEngine : IAsyncDisposable
     {
         _marketEvents++;
         HandleMarketCore(e);
-        if (endOfBatch)
+        if (!endOfBatch)
         {
-            DecidePending();
+            // Journaled with the rest of the batch, after its decision: the journal writes stay off the tick-to-quote
+            // path. A copy here is a few nanoseconds; a journal item is several cache lines the persistence thread reads.
+            if (_unjournaledCount == _unjournaled.Length)
+            {
+                JournalUnjournaled();
+            }
+
+            _unjournaled[_unjournaledCount++] = e;
+            Volatile.Write(ref _eventsHandled, _eventsHandled + 1);
+            return;
         }
 
-        // Journaled after the decision (for the last event of a batch), which keeps the journal write off the
-        // tick-to-quote path.
+        DecidePending();
+        JournalUnjournaled();
         Journal(JournalItem.ForMarket(e));
         Volatile.Write(ref _eventsHandled, _eventsHandled + 1);
+    }
+
+    /// <summary>Journals the batch's market events held back for its decision, in the order they came.</summary>
+    private void JournalUnjournaled()
+    {
+        var count = _unjournaledCount;
+        _unjournaledCount = 0;
+        for (var i = 0; i < count; i++)
+        {
+            Journal(JournalItem.ForMarket(_unjournaled[i]));
+        }
     }
 
     /// <summary>Notes that the strategy's inputs changed; the decision follows at the end of the batch.</summary>
@@ -911,7 +938,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
             while (true)
             {
                 var work = _executionRing!.Drain(ref executions, 256);
-                work += _marketRing!.Drain(ref market, 256);
+                work += _marketRing!.Drain(ref market, MarketBatchSize);
                 work += DrainControl();
                 var now = _clock.NowNanoseconds;
                 if (now >= _nextTimer)
@@ -1055,24 +1082,34 @@ public sealed partial class TradingEngine : IAsyncDisposable
     /// </summary>
     private ValueTask HandOver(in OutboundCommand outbound)
     {
+        var command = outbound.Command;
+        return HandOver(new ReadOnlySpan<OrderCommand>(in command), outbound.TriggerNanoseconds);
+    }
+
+    /// <summary>Hands the commands of one decision to the connector at once (one command: <see cref="IOrderEntryConnector.SendAsync"/>), as <see cref="HandOver(in OutboundCommand)"/>.</summary>
+    private ValueTask HandOver(ReadOnlySpan<OrderCommand> commands, long triggerNanoseconds)
+    {
         // The hand-over time is read before the call and recorded after it: the histogram and any metrics listener
         // then delay neither this command nor the next one.
-        var handedOver = outbound.TriggerNanoseconds > 0 ? _clock.NowNanoseconds : 0;
+        var handedOver = triggerNanoseconds > 0 ? _clock.NowNanoseconds : 0;
         ValueTask pending;
         try
         {
-            pending = _orderEntry.SendAsync(outbound.Command);
+            pending = commands.Length == 1 ? _orderEntry.SendAsync(commands[0]) : _orderEntry.SendBatchAsync(commands);
         }
         finally
         {
-            Volatile.Write(ref _commandsHandedOver, _commandsHandedOver + 1);
+            Volatile.Write(ref _commandsHandedOver, _commandsHandedOver + commands.Length);
         }
 
         if (handedOver > 0)
         {
-            var latency = handedOver - outbound.TriggerNanoseconds;
-            _tickToQuote.Record(latency);
-            Metrics.RecordTickToQuote(latency);
+            var latency = handedOver - triggerNanoseconds;
+            for (var i = 0; i < commands.Length; i++)
+            {
+                _tickToQuote.Record(latency);
+                Metrics.RecordTickToQuote(latency);
+            }
         }
 
         return pending;
@@ -1107,6 +1144,42 @@ public sealed partial class TradingEngine : IAsyncDisposable
         try
         {
             pending = HandOver(next);
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            return;
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _sendBacklog);
+        _ = SendDeferredAsync(pending);
+    }
+
+    /// <summary>
+    /// Direct sending of the commands of one decision: one hand-over for all of them (<see cref="IOrderEntryConnector.SendBatchAsync"/>).
+    /// Behind a send still in flight they queue one by one, as <see cref="SendDirect(in OutboundCommand)"/> queues a single command.
+    /// </summary>
+    private void SendDirect(ReadOnlySpan<OrderCommand> commands, long triggerNanoseconds)
+    {
+        if (Volatile.Read(ref _sendBacklog) != 0)
+        {
+            foreach (ref readonly var command in commands)
+            {
+                SendDirect(new OutboundCommand(command, triggerNanoseconds));
+            }
+
+            return;
+        }
+
+        ValueTask pending;
+        try
+        {
+            pending = HandOver(commands, triggerNanoseconds);
         }
         catch (Exception e)
         {
@@ -1350,6 +1423,27 @@ public sealed partial class TradingEngine : IAsyncDisposable
             {
                 engine.SendDirect(new OutboundCommand(command, triggerNanoseconds));
             }
+        }
+
+        public void SendBatch(ReadOnlySpan<OrderCommand> commands, long triggerNanoseconds)
+        {
+            if (engine._commandRing is not null || commands.Length == 1)
+            {
+                foreach (ref readonly var command in commands)
+                {
+                    Send(command, triggerNanoseconds);
+                }
+
+                return;
+            }
+
+            foreach (ref readonly var command in commands)
+            {
+                engine.OnCommandSent(command);
+            }
+
+            Volatile.Write(ref engine._commandsIssued, engine._commandsIssued + commands.Length);
+            engine.SendDirect(commands, triggerNanoseconds);
         }
     }
 

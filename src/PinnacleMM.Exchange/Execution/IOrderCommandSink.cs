@@ -12,4 +12,19 @@ public interface IOrderCommandSink
     /// <param name="command">The command.</param>
     /// <param name="triggerNanoseconds">When the market event (or other input) that led to it was received, on the monotonic clock; 0 when none (the start of tick-to-quote latency).</param>
     void Send(in OrderCommand command, long triggerNanoseconds);
+
+    /// <summary>
+    /// Sends the commands of one decision (a requote, a cancel of everything) onwards together, in order, so that a
+    /// sink can hand them over at once (<see cref="IOrderEntryConnector.SendBatchAsync"/>). The default sends them one
+    /// by one with <see cref="Send"/>.
+    /// </summary>
+    /// <param name="commands">The commands, in the order they were decided (copy them; the span is valid only during the call).</param>
+    /// <param name="triggerNanoseconds">As for <see cref="Send"/>, shared by every command of the decision.</param>
+    void SendBatch(ReadOnlySpan<OrderCommand> commands, long triggerNanoseconds)
+    {
+        foreach (ref readonly var command in commands)
+        {
+            Send(command, triggerNanoseconds);
+        }
+    }
 }

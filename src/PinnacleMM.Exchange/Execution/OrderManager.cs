@@ -63,10 +63,14 @@ public sealed class OrderManager
     private QuoteAction[] _actions = new QuoteAction[512];
     private ClientOrderId[] _ids = new ClientOrderId[256];
 
+    /// <summary>The commands of the reconcile in progress, handed over together once all its actions are checked (see <see cref="Requote"/>).</summary>
+    private OrderCommand[] _outbox = new OrderCommand[16];
+    private int _outboxCount;
+
     /// <summary>The activities of the reconcile in progress, recorded once all its commands are out (see <see cref="Requote"/>).</summary>
     private OrderActivity[] _pendingRecords = new OrderActivity[16];
     private int _pendingRecordCount;
-    private bool _deferRecords;
+    private bool _batching;
     private long _nextClientOrderId;
     private long _places;
     private long _cancels;
@@ -205,17 +209,17 @@ public sealed class OrderManager
         var openOrders = Tracker.OpenCount;
         var sent = 0;
 
-        // Every command of this reconcile goes out before any of them is recorded (journal, audit): the second
-        // command does not wait for the recording of the first. The order of the records is kept.
-        _deferRecords = true;
+        // The commands of this reconcile are handed over together once every action is checked (one hand-over between
+        // threads, not one per command), and all of them go out before any is recorded (journal, audit). The order
+        // of the commands and of the records is kept.
+        _batching = true;
         try
         {
             sent = SendActions(count, now, triggerNanoseconds, openBuy, openSell, openOrders);
         }
         finally
         {
-            _deferRecords = false;
-            FlushRecords();
+            EndBatch(triggerNanoseconds);
         }
 
         return sent;
@@ -458,12 +462,20 @@ public sealed class OrderManager
 
         var count = Tracker.CopyLiveOrders(_live, includeManual: true);
         var sent = 0;
-        for (var i = 0; i < count; i++)
+        _batching = true;
+        try
         {
-            if (!_live[i].IsCancelPending && SendCancel(new ClientOrderId(_live[i].OrderId), now, 0))
+            for (var i = 0; i < count; i++)
             {
-                sent++;
+                if (!_live[i].IsCancelPending && SendCancel(new ClientOrderId(_live[i].OrderId), now, 0))
+                {
+                    sent++;
+                }
             }
+        }
+        finally
+        {
+            EndBatch(0);
         }
 
         return sent;
@@ -726,8 +738,40 @@ public sealed class OrderManager
     {
         // The command first: recording (journal, audit) is off the tick-to-quote path. The tracker already
         // knows the order, and both happen on this thread before any answer can be applied.
-        _commands.Send(command, trigger);
+        if (_batching)
+        {
+            if (_outboxCount == _outbox.Length)
+            {
+                Array.Resize(ref _outbox, _outbox.Length * 2);
+            }
+
+            _outbox[_outboxCount++] = command;
+        }
+        else
+        {
+            _commands.Send(command, trigger);
+        }
+
         Record(OrderActivity.Sent(command, now, manual));
+    }
+
+    /// <summary>Hands over the commands collected since <see cref="_batching"/> was set, all at once, then records them.</summary>
+    private void EndBatch(long trigger)
+    {
+        _batching = false;
+        var count = _outboxCount;
+        _outboxCount = 0;
+        try
+        {
+            if (count > 0)
+            {
+                _commands.SendBatch(_outbox.AsSpan(0, count), trigger);
+            }
+        }
+        finally
+        {
+            FlushRecords();
+        }
     }
 
     private void Record(in OrderActivity activity)
@@ -737,7 +781,7 @@ public sealed class OrderManager
             return;
         }
 
-        if (!_deferRecords)
+        if (!_batching)
         {
             _activity.OnActivity(activity);
             return;

@@ -4,6 +4,8 @@ using PinnacleMM.Core.Strategies;
 using PinnacleMM.Core.Time;
 using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Engine;
+using PinnacleMM.Persistence;
+using PinnacleMM.Persistence.Journal;
 using PinnacleMM.Exchange.Simulator;
 using PinnacleMM.Exchange.Tests.Paper;
 using PinnacleMM.Exchange.Tests.Simulator;
@@ -30,7 +32,10 @@ public sealed class BatchDecisionTests
             TimerInterval = TimeSpan.FromMinutes(1),
             Orders = new PinnacleMM.Exchange.Execution.OrderManagerOptions { Reconciler = new QuoteReconcilerOptions() },
         };
-        await using var engine = new TradingEngine(options, strategy, SimulatorTestKit.Id, feed, simulator, clock: clock);
+        var orderEntry = new BatchRecordingOrderEntry(simulator);
+        var directory = TempDirectory.Create();
+        using var persistence = new PersistenceManager(new PersistenceOptions { DataDirectory = directory, SnapshotIntervalMin = 0, JournalSegmentSize = 1 << 20 });
+        await using var engine = new TradingEngine(options, strategy, SimulatorTestKit.Id, feed, orderEntry, persistence, clock: clock);
         await engine.StartAsync();
 
         var id = SimulatorTestKit.Id;
@@ -42,6 +47,7 @@ public sealed class BatchDecisionTests
         feed.Send(MarketEvent.Status(id, ConnectionState.Synced, 0, 0, clock.NowNanoseconds));
         await EngineWait.WaitUntilAsync(() => engine.EventsHandled >= 6 && engine.Orders.PlacesSent == 2, "the first quotes");
         var decisions = strategy.BookUpdates;
+        var timedBefore = engine.TickToQuote.Count;
 
         // The strategy thread is held while a burst of 10 updates arrives: the best bid steps up a tick at a time,
         // stamped 1 ms apart from 10 ms on.
@@ -63,6 +69,7 @@ public sealed class BatchDecisionTests
         release.Set();
         await held;
         await EngineWait.WaitUntilAsync(() => engine.EventsHandled >= 16, "the burst handled");
+        var timed = engine.TickToQuote.Count - timedBefore;
         var stopping = engine.StopAsync();
         while (!stopping.IsCompleted)
         {
@@ -77,6 +84,38 @@ public sealed class BatchDecisionTests
         Assert.AreEqual(10_010, strategy.BidSeen, "on the book after the last update");
         Assert.AreEqual(2, engine.Orders.AmendsSent, "one requote: the bid and the ask amended to the new mid once");
         Assert.AreEqual(40 * Ms, engine.TickToQuote.GetPercentiles().Max, 40 * Ms / 100, "timed from the burst's first event (10 ms) to the send (50 ms)");
+        Assert.AreEqual(2, timed, "one tick-to-quote sample per command of the batch");
+
+        // Each decision's commands were handed to the venue at once: the first quotes, the burst's requote, the
+        // stop's cancels.
+        var handOvers = orderEntry.HandOvers;
+        CollectionAssert.AreEqual(
+            new[] { "Place,Place", "Amend,Amend", "Cancel,Cancel" },
+            handOvers.Select(h => string.Join(",", h.Select(c => c.Kind))).ToArray());
+
+        // The burst's updates are journaled after the decision they led to, all of them and in the order they came.
+        var journal = new List<string>();
+        using (var reader = JournalReader.Open(Path.Combine(directory, "SIM-USD", "journal")))
+        {
+            while (reader.TryRead(out var record))
+            {
+                if (record.Type == EngineRecordTypes.MarketEvent && EngineRecordCodec.TryDecodeMarketEvent(record.Payload, out var e) && e.Kind == MarketEventKind.LevelUpdate)
+                {
+                    journal.Add($"update {e.Price.Ticks}");
+                }
+                else if (record.Type >= JournalRecordType.ApplicationBase && record.Type != EngineRecordTypes.MarketEvent &&
+                         EngineRecordCodec.TryDecodeActivity(record.Type, record.Payload, out var activity) && activity.Command.Kind == OrderCommandKind.Amend)
+                {
+                    journal.Add($"amend {activity.Kind}");
+                }
+            }
+        }
+
+        CollectionAssert.AreEqual(
+            new[] { "amend CommandSent", "amend CommandSent" }.Concat(Enumerable.Range(1, 10).Select(i => $"update {10_000 + i}")).ToArray(),
+            journal.ToArray(),
+            string.Join(", ", journal));
+        TempDirectory.Delete(directory);
     }
 
     /// <summary>One bid and one ask a tick either side of the mid; counts its decisions on book updates.</summary>

@@ -29,6 +29,32 @@ public sealed class HotPathTests
     }
 
     [TestMethod]
+    public void A_reconcile_and_a_cancel_of_everything_each_hand_their_commands_over_in_one_batch()
+    {
+        var log = new List<string>();
+        var strategy = new ScriptedStrategy(OmsHarness.Instrument, new Core.Time.ManualMonotonicClock(1_000));
+        var manager = new OrderManager(OmsHarness.Id, strategy, new PreTradeRisk(new RiskLimits { PriceBandBps = 0 }), new BatchLoggingCommands(log), activity: new LoggingActivity(log));
+        strategy.Script((Side.Buy, 10_000, 5), (Side.Buy, 9_999, 5), (Side.Sell, 10_010, 5));
+        Assert.AreEqual(3, manager.Requote(triggerNanoseconds: 777));
+        CollectionAssert.AreEqual(
+            new[] { "batch@777 Place 1, Place 2, Place 3", "record CommandSent 1", "record CommandSent 2", "record CommandSent 3" },
+            log.ToArray());
+
+        // A manual order goes out alone; a cancel of everything is one batch again (the manual order included).
+        log.Clear();
+        Assert.IsTrue(manager.PlaceOrder(Side.Sell, 101m, 0.005m).IsSent);
+        Assert.AreEqual(4, manager.CancelAll());
+        CollectionAssert.AreEqual(
+            new[] { "send@0 Place 4", "record CommandSent 4", "batch@0 Cancel 1, Cancel 2, Cancel 3, Cancel 4", "record CommandSent 1", "record CommandSent 2", "record CommandSent 3", "record CommandSent 4" },
+            log.ToArray());
+
+        // Nothing to do: no batch at all.
+        log.Clear();
+        Assert.AreEqual(0, manager.CancelAll());
+        Assert.AreEqual(0, log.Count, string.Join(", ", log));
+    }
+
+    [TestMethod]
     public void An_amend_counts_its_larger_size_against_the_position_limit_for_the_actions_after_it()
     {
         var h = new OmsHarness(new RiskLimits { PriceBandBps = 0, MaxPositionLots = 9 });
@@ -53,6 +79,22 @@ public sealed class HotPathTests
     private sealed class LoggingCommands(List<string> log) : IOrderCommandSink
     {
         public void Send(in OrderCommand command, long triggerNanoseconds) => log.Add($"send {command.Kind} {command.ClientOrderId.Value}");
+    }
+
+    private sealed class BatchLoggingCommands(List<string> log) : IOrderCommandSink
+    {
+        public void Send(in OrderCommand command, long triggerNanoseconds) => log.Add($"send@{triggerNanoseconds} {command.Kind} {command.ClientOrderId.Value}");
+
+        public void SendBatch(ReadOnlySpan<OrderCommand> commands, long triggerNanoseconds)
+        {
+            var items = new List<string>();
+            foreach (var command in commands)
+            {
+                items.Add($"{command.Kind} {command.ClientOrderId.Value}");
+            }
+
+            log.Add($"batch@{triggerNanoseconds} " + string.Join(", ", items));
+        }
     }
 
     private sealed class LoggingActivity(List<string> log) : IOrderActivitySink

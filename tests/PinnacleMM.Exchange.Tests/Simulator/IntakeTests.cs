@@ -94,10 +94,57 @@ public sealed class IntakeTests
     }
 
     [TestMethod]
+    public async Task Batches_are_taken_in_whole_and_in_order_also_beyond_the_intake_ring_and_sent_at_one_time()
+    {
+        var options = Quiet();
+        options.Latency.OrderEntry = TimeSpan.FromMilliseconds(5);
+        var (simulator, sink) = await StartAsync(options);
+        await using var disposeSimulator = simulator;
+        simulator.RunFor(TimeSpan.FromMilliseconds(10));
+        const int Batch = 7;
+        const int Batches = 400; // 2,800 commands: more than the ring's 1,024 slots, so batches split between ring and lock
+        for (var b = 0; b < Batches; b++)
+        {
+            var commands = Enumerable.Range((b * Batch) + 1, Batch).Select(i => Bid(i, 9_000 - (i % 50))).ToArray();
+            Assert.IsTrue(simulator.SendBatchAsync(commands).IsCompletedSuccessfully);
+        }
+
+        simulator.RunFor(TimeSpan.FromMilliseconds(100));
+        var accepted = sink.Executions.Where(e => e.Kind == ExecutionEventKind.Accepted).ToArray();
+        CollectionAssert.AreEqual(Enumerable.Range(1, Batch * Batches).Select(i => (long)i).ToArray(), accepted.Select(e => e.ClientOrderId.Value).ToArray());
+        Assert.AreEqual(Ms(10) + Ms(5), accepted[0].ExchangeTimestampNanoseconds, "sent at the time the simulation had reached");
+        Assert.AreEqual(Batch * Batches, (await simulator.GetOpenOrdersAsync(Id)).Count);
+    }
+
+    [TestMethod]
+    public async Task A_batch_while_order_entry_is_down_is_lost_whole_and_an_empty_batch_is_nothing()
+    {
+        var (simulator, sink) = await StartAsync(Quiet());
+        await using var disposeSimulator = simulator;
+        simulator.RunFor(TimeSpan.FromMilliseconds(10));
+        Assert.IsTrue(simulator.SendBatchAsync([]).IsCompletedSuccessfully);
+        simulator.DisconnectOrderEntry();
+        await simulator.SendBatchAsync([Bid(1), Bid(2), Bid(3)]);
+        simulator.RunFor(TimeSpan.FromMilliseconds(50));
+        Assert.AreEqual(3, simulator.GetStatistics().CommandsLost, "all three lost on the way");
+        Assert.IsFalse(sink.Executions.Any(e => e.Kind == ExecutionEventKind.Accepted));
+    }
+
+    [TestMethod]
+    public async Task A_batch_before_connecting_is_refused_naming_the_call()
+    {
+        await using var simulator = new PinnacleMM.Exchange.Simulator.ExchangeSimulator(Quiet());
+        await Task.Yield();
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => simulator.SendBatchAsync([Bid(1)]));
+        StringAssert.Contains(error.Message, "order entry is not connected");
+    }
+
+    [TestMethod]
     public async Task Sending_allocates_nothing()
     {
         var (simulator, _) = await StartAsync(Quiet());
         await using var disposeSimulator = simulator;
+        var batch = new OrderCommand[4];
         for (var round = 0; round < 3; round++)
         {
             var before = GC.GetAllocatedBytesForCurrentThread();
@@ -107,10 +154,21 @@ public sealed class IntakeTests
                 Assert.IsTrue(pending.IsCompletedSuccessfully);
             }
 
+            // Batches of up to 16 commands too (a requote's).
+            for (var i = 0; i < 50; i++)
+            {
+                for (var k = 0; k < batch.Length; k++)
+                {
+                    batch[k] = Bid((round * 1_000) + 300 + (i * batch.Length) + k);
+                }
+
+                Assert.IsTrue(simulator.SendBatchAsync(batch).IsCompletedSuccessfully);
+            }
+
             var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             if (round > 0)
             {
-                Assert.AreEqual(0, allocated, $"round {round}: bytes allocated by 200 sends");
+                Assert.AreEqual(0, allocated, $"round {round}: bytes allocated by 200 sends and 50 batches of 4");
             }
 
             simulator.RunFor(TimeSpan.FromMilliseconds(10));
