@@ -628,7 +628,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
             && SetStrategyLevel(side, price, venueLots - _ownShares.ShownAt(side, price.Ticks));
     }
 
-    /// <summary>What a command will add to or take from the venue's levels (before it is handed over: the answers can follow at once).</summary>
+    /// <summary>What a command will add to or take from the venue's levels, noted before any answer to it or any echo of it in the feed is applied (see <see cref="CommandSink"/>).</summary>
     private void OnCommandSent(in OrderCommand command)
     {
         TrackedOrder order = default;
@@ -1408,11 +1408,21 @@ public sealed partial class TradingEngine : IAsyncDisposable
         }
     }
 
+    /// <remarks>
+    /// What a command will do to the venue's levels (<see cref="OnCommandSent"/>) is noted after the hand-over when
+    /// threaded: answers and the feed's echo reach the engine only through its rings, which this same thread drains
+    /// once it is done here, so the bookkeeping need not delay the command. Inline it comes first: a connector may
+    /// answer from inside its send, and inline an answer is applied at once.
+    /// </remarks>
     private sealed class CommandSink(TradingEngine engine) : IOrderCommandSink
     {
         public void Send(in OrderCommand command, long triggerNanoseconds)
         {
-            engine.OnCommandSent(command);
+            if (engine._inline)
+            {
+                engine.OnCommandSent(command);
+            }
+
             Volatile.Write(ref engine._commandsIssued, engine._commandsIssued + 1);
             if (engine._commandRing is { } ring)
             {
@@ -1422,6 +1432,11 @@ public sealed partial class TradingEngine : IAsyncDisposable
             else
             {
                 engine.SendDirect(new OutboundCommand(command, triggerNanoseconds));
+            }
+
+            if (!engine._inline)
+            {
+                engine.OnCommandSent(command);
             }
         }
 
@@ -1437,13 +1452,25 @@ public sealed partial class TradingEngine : IAsyncDisposable
                 return;
             }
 
-            foreach (ref readonly var command in commands)
+            if (engine._inline)
             {
-                engine.OnCommandSent(command);
+                NoteSent(commands);
             }
 
             Volatile.Write(ref engine._commandsIssued, engine._commandsIssued + commands.Length);
             engine.SendDirect(commands, triggerNanoseconds);
+            if (!engine._inline)
+            {
+                NoteSent(commands);
+            }
+        }
+
+        private void NoteSent(ReadOnlySpan<OrderCommand> commands)
+        {
+            foreach (ref readonly var command in commands)
+            {
+                engine.OnCommandSent(command);
+            }
         }
     }
 
