@@ -126,7 +126,7 @@ public sealed class PreTradeRisk
     /// <returns><see cref="RiskRejectReason.None"/> when the action may be sent; otherwise why not (and it is counted).</returns>
     public RiskRejectReason Check(in QuoteAction action, long positionLots, long openBuyLots, long openSellLots, int openOrders, long midHalfTicks, long nowNanoseconds)
     {
-        var reason = Evaluate(in action, positionLots, openBuyLots, openSellLots, openOrders, midHalfTicks, nowNanoseconds);
+        var reason = Evaluate(in action, positionLots, openBuyLots, openSellLots, openOrders, midHalfTicks, nowNanoseconds, commit: true);
         if (reason == RiskRejectReason.None)
         {
             AcceptedCount++;
@@ -140,7 +140,22 @@ public sealed class PreTradeRisk
         return reason;
     }
 
-    private RiskRejectReason Evaluate(in QuoteAction action, long position, long openBuy, long openSell, int openOrders, long midHalfTicks, long now)
+    /// <summary>
+    /// What <see cref="Check"/> would answer for this action now, without any effect: nothing is counted, and the
+    /// action does not use up the order rate. For dry runs and what-if questions.
+    /// </summary>
+    /// <param name="action">The action; cancels always pass.</param>
+    /// <param name="positionLots">The current signed position.</param>
+    /// <param name="openBuyLots">Remaining lots of our open buy orders (for an amend, without the amended order).</param>
+    /// <param name="openSellLots">Remaining lots of our open sell orders (for an amend, without the amended order).</param>
+    /// <param name="openOrders">How many orders are open now (for an amend, without the amended order).</param>
+    /// <param name="midHalfTicks">The mid in half-ticks (best bid + best ask); 0 when unknown, which fails the price band.</param>
+    /// <param name="nowNanoseconds">The monotonic time, for the order rate.</param>
+    /// <returns><see cref="RiskRejectReason.None"/> when the action could be sent; otherwise why not.</returns>
+    public RiskRejectReason Preview(in QuoteAction action, long positionLots, long openBuyLots, long openSellLots, int openOrders, long midHalfTicks, long nowNanoseconds) =>
+        Evaluate(in action, positionLots, openBuyLots, openSellLots, openOrders, midHalfTicks, nowNanoseconds, commit: false);
+
+    private RiskRejectReason Evaluate(in QuoteAction action, long position, long openBuy, long openSell, int openOrders, long midHalfTicks, long now, bool commit)
     {
         if (action.Kind == QuoteActionKind.Cancel)
         {
@@ -199,18 +214,23 @@ public sealed class PreTradeRisk
 
         if (Limits.MaxOrdersPerSecond > 0)
         {
-            if (_windowCount == 0 || now - _windowStart >= Second)
-            {
-                _windowStart = now;
-                _windowCount = 0;
-            }
-
-            if (_windowCount >= Limits.MaxOrdersPerSecond)
+            // A window that has run out (or never started) starts again with this action.
+            var fresh = _windowCount == 0 || now - _windowStart >= Second;
+            var inWindow = fresh ? 0 : _windowCount;
+            if (inWindow >= Limits.MaxOrdersPerSecond)
             {
                 return RiskRejectReason.OrderRate;
             }
 
-            _windowCount++;
+            if (commit)
+            {
+                if (fresh)
+                {
+                    _windowStart = now;
+                }
+
+                _windowCount = inWindow + 1;
+            }
         }
 
         return RiskRejectReason.None;

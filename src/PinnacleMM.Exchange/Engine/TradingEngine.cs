@@ -115,6 +115,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private readonly MarketEvent[] _unjournaled = new MarketEvent[MarketBatchSize];
     private int _unjournaledCount;
     private long _marketEvents;
+
+    /// <summary>Dry runs of the requote path by the idle strategy thread that checked at least one action (<see cref="TradingEngineOptions.WarmUpInterval"/>).</summary>
+    private long _warmUps;
     private long _bookGaps;
     private long _journalFailures;
 
@@ -252,6 +255,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     /// <summary>Market and execution events whose handling by the strategy stage has finished (tests step a threaded engine with it).</summary>
     internal long EventsHandled => Volatile.Read(ref _eventsHandled);
+
+    /// <summary>Dry runs of the requote path so far that checked at least one action (strategy thread; read for tests).</summary>
+    internal long WarmUps => Volatile.Read(ref _warmUps);
 
     /// <summary>Commands the order manager issued minus those handed over to the order-entry connector: 0 when none is on its way.</summary>
     internal long CommandsInTransit => Volatile.Read(ref _commandsIssued) - Volatile.Read(ref _commandsHandedOver);
@@ -928,6 +934,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
         var executions = new ExecutionHandler(this);
         var idle = 0;
         Func<bool> hasWork = () => _marketRing!.Count > 0 || _executionRing!.Count > 0 || !_control.IsEmpty;
+        var warmUpEvery = _options.WaitStrategy == WaitStrategy.BusySpin ? (long)_options.WarmUpInterval.TotalNanoseconds : 0;
+        var nextWarmUp = 0L;
         try
         {
             if (_options.StrategyThreadCpu is { } cpu)
@@ -958,6 +966,12 @@ public sealed partial class TradingEngine : IAsyncDisposable
                 }
                 else
                 {
+                    if (warmUpEvery > 0 && now >= nextWarmUp && !_stopRequested)
+                    {
+                        _warmUps += Orders.WarmUp() > 0 ? 1 : 0;
+                        nextWarmUp = now + warmUpEvery;
+                    }
+
                     _wake.Idle(ref idle, hasWork, TimeSpan.FromTicks(Math.Max(1, (_nextTimer - now) / TimeSpan.NanosecondsPerTick)));
                 }
             }

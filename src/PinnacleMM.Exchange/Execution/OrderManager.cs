@@ -63,6 +63,11 @@ public sealed class OrderManager
     private QuoteAction[] _actions = new QuoteAction[512];
     private ClientOrderId[] _ids = new ClientOrderId[256];
 
+    /// <summary>Scratch of <see cref="WarmUp"/>: its quotes and actions.</summary>
+    private readonly QuoteAction[] _warmActions = new QuoteAction[64];
+    private DesiredQuotes? _warmQuotes;
+    private bool _warmUpward;
+
     /// <summary>The commands of the reconcile in progress, handed over together once all its actions are checked (see <see cref="Requote"/>).</summary>
     private OrderCommand[] _outbox = new OrderCommand[16];
     private int _outboxCount;
@@ -174,6 +179,65 @@ public sealed class OrderManager
 
     /// <summary>Venue rejections (of places, cancels and amends) for <paramref name="reason"/>.</summary>
     public long VenueRejectionCount(RejectReason reason) => (uint)reason < (uint)_venueRejections.Length ? Volatile.Read(ref _venueRejections[(int)reason]) : 0;
+
+    /// <summary>
+    /// Runs the requote path dry, so that its code and data stay in the CPU's caches while the market is quiet: the
+    /// current quotes, moved a tick (up and down in turn), are reconciled with the live orders, and each resulting
+    /// action is built into a command and checked as <see cref="Requote"/> would check it. Nothing comes of it: nothing
+    /// is sent, tracked, counted, recorded or taken from a rate limit or the risk's order rate. The trading engine's
+    /// busy-spinning strategy thread calls it while idle (<see cref="Engine.TradingEngineOptions.WarmUpInterval"/>).
+    /// </summary>
+    /// <returns>How many actions the dry run checked.</returns>
+    public int WarmUp()
+    {
+        var quotes = _strategy.Quotes;
+        var open = Tracker.OpenCount;
+        if (quotes.IsEmpty || open > _live.Length)
+        {
+            return 0;
+        }
+
+        _warmQuotes ??= new DesiredQuotes(quotes.CapacityPerSide);
+        _warmQuotes.Clear();
+        _warmUpward = !_warmUpward;
+        var shift = _warmUpward ? 1 : -1;
+        foreach (var level in quotes.Bids)
+        {
+            _warmQuotes.TryAdd(Side.Buy, new Price(level.Price.Ticks + shift), level.Quantity);
+        }
+
+        foreach (var level in quotes.Asks)
+        {
+            _warmQuotes.TryAdd(Side.Sell, new Price(level.Price.Ticks + shift), level.Quantity);
+        }
+
+        var now = _clock.NowNanoseconds;
+        var liveCount = Tracker.CopyLiveOrders(_live);
+        if (QuoteReconciler.MaxActions(_warmQuotes, liveCount) > _warmActions.Length)
+        {
+            return 0;
+        }
+
+        var count = _reconciler.Reconcile(_warmQuotes, _live.AsSpan(0, liveCount), now, _warmActions);
+        Tracker.GetOpenLots(out var openBuy, out var openSell);
+        var position = _strategy.Position.PositionLots;
+        var mid = _strategy.MidHalfTicks;
+        for (var i = 0; i < count; i++)
+        {
+            ref readonly var action = ref _warmActions[i];
+            var id = new ClientOrderId(action.OrderId);
+            var known = Tracker.TryGet(id, out _);
+            var command = action.Kind == QuoteActionKind.Place
+                ? OrderCommand.Place(_instrumentId, id, action.Side, action.Price, action.Quantity, TimeInForce.GoodTillCancel, _postOnly, now)
+                : OrderCommand.Amend(_instrumentId, id, action.Price, action.Quantity, now);
+            if (RangeRefusal(action) == OrderRefusalReason.None && (known || action.Kind == QuoteActionKind.Place))
+            {
+                _ = _risk.Preview(action, position, openBuy, openSell, open, mid, command.CreatedNanoseconds);
+            }
+        }
+
+        return count;
+    }
 
     /// <summary>
     /// Reconciles the strategy's current <see cref="MarketMakerStrategy.Quotes"/> with the live orders and sends
@@ -699,16 +763,10 @@ public sealed class OrderManager
         // in fixed point: a strategy bug must never reach the venue. Prices and sizes in ticks and lots are on the grid
         // by construction, so only the ranges are left; decimal arithmetic would cost a few hundred nanoseconds per
         // command on the tick-to-quote path. Decimal input (manual orders) goes through InputValidator first.
-        var ticks = action.Price.Ticks;
-        if (ticks < 1 || ticks > _maxPriceTicks)
+        var range = RangeRefusal(action);
+        if (range != OrderRefusalReason.None)
         {
-            return Refuse(command, OrderRefusalReason.InvalidPrice, RiskRejectReason.None, now, manual);
-        }
-
-        var lots = action.Quantity.Lots;
-        if (lots < _minLots || lots > _maxLots)
-        {
-            return Refuse(command, OrderRefusalReason.InvalidQuantity, RiskRejectReason.None, now, manual);
+            return Refuse(command, range, RiskRejectReason.None, now, manual);
         }
 
         var risk = _risk.Check(action, _strategy.Position.PositionLots, openBuy, openSell, openOrders, _strategy.MidHalfTicks, now);
@@ -723,6 +781,18 @@ public sealed class OrderManager
         }
 
         return _rateLimits is null || _rateLimits.TryAcquire(category).IsAllowed || Refuse(command, OrderRefusalReason.RateLimited, RiskRejectReason.None, now, manual);
+    }
+
+    private OrderRefusalReason RangeRefusal(in QuoteAction action)
+    {
+        var ticks = action.Price.Ticks;
+        if (ticks < 1 || ticks > _maxPriceTicks)
+        {
+            return OrderRefusalReason.InvalidPrice;
+        }
+
+        var lots = action.Quantity.Lots;
+        return lots < _minLots || lots > _maxLots ? OrderRefusalReason.InvalidQuantity : OrderRefusalReason.None;
     }
 
     private bool Refuse(in OrderCommand command, OrderRefusalReason reason, RiskRejectReason risk, long now, bool manual = false)

@@ -59,6 +59,29 @@ public sealed class PreTradeRiskTests
     }
 
     [TestMethod]
+    public void Preview_answers_as_check_would_without_counting_or_using_up_the_order_rate()
+    {
+        var risk = new PreTradeRisk(Limits);
+        var buy = Place(Side.Buy, 1_000_000, 1);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.AreEqual(RiskRejectReason.None, risk.Preview(buy, 0, 0, 0, 0, Mid2, 10 + i));
+        }
+
+        Assert.AreEqual(RiskRejectReason.Position, risk.Preview(Place(Side.Buy, 1_000_000, 100), 450, 0, 0, 0, Mid2, 20));
+        Assert.AreEqual((0L, 0L), (risk.AcceptedCount, risk.RejectedCount), "nothing counted");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.AreEqual(RiskRejectReason.None, risk.Check(buy, 0, 0, 0, 0, Mid2, 30 + i), "the previews used none of the 3 orders a second");
+        }
+
+        Assert.AreEqual(RiskRejectReason.OrderRate, risk.Preview(buy, 0, 0, 0, 0, Mid2, 40));
+        Assert.AreEqual(RiskRejectReason.None, risk.Preview(buy, 0, 0, 0, 0, Mid2, 1_000_000_030), "a new window");
+        Assert.AreEqual(RiskRejectReason.OrderRate, risk.Check(buy, 0, 0, 0, 0, Mid2, 999_999_999), "the preview did not start the new window");
+        Assert.AreEqual((3L, 1L), (risk.AcceptedCount, risk.RejectedCount));
+    }
+
+    [TestMethod]
     public void Reducing_passes_only_orders_towards_flat_and_halted_only_cancels()
     {
         var risk = new PreTradeRisk(Limits);

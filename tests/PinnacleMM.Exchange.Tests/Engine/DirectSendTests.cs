@@ -164,6 +164,39 @@ public sealed class DirectSendTests
         }
     }
 
+    [TestMethod]
+    public async Task A_busy_spinning_strategy_thread_runs_the_requote_path_dry_while_idle_and_sends_nothing_more()
+    {
+        await using var simulator = RealTimeSimulator(23);
+        var connector = new BatchRecordingOrderEntry(simulator);
+        var (engine, strategy) = DirectEngine(simulator, connector, wait: WaitStrategy.BusySpin);
+        await using (engine)
+        {
+            await engine.StartAsync();
+            await EngineWait.WaitUntilAsync(() => engine.Status.FillCount >= 2 && engine.WarmUps >= 100, "fills and dry runs");
+            await engine.StopAsync();
+
+            Assert.IsNull(engine.Fault);
+            var handedOver = connector.HandOvers.Sum(h => h.Length);
+            Assert.AreEqual(engine.Orders.PlacesSent + engine.Orders.CancelsSent + engine.Orders.AmendsSent, handedOver, "every command handed over once; the dry runs sent none");
+            Assert.AreEqual(0, (await simulator.GetOpenOrdersAsync(SimulatorTestKit.Id)).Count);
+            Assert.AreEqual(await VenuePositionLotsAsync(simulator), strategy.Position.PositionLots);
+        }
+    }
+
+    [TestMethod]
+    [DataRow(-1L)]
+    [DataRow(5L)]
+    [DataRow(10_000_001L)]
+    public void A_warm_up_interval_out_of_range_is_refused_naming_the_field_and_the_rule(long ticks)
+    {
+        var interval = TimeSpan.FromTicks(ticks);
+        CollectionAssert.AreEqual(
+            new[] { $"WarmUpInterval: {interval} must be from 1 µs to 1 s, or zero (never)." },
+            new TradingEngineOptions { WarmUpInterval = interval }.Validate().ToArray());
+        Assert.AreEqual(0, new TradingEngineOptions { WarmUpInterval = TimeSpan.Zero }.Validate().Count);
+    }
+
     private static ExchangeSimulator RealTimeSimulator(long seed)
     {
         var options = SimulatorTestKit.Options(seed);
@@ -176,14 +209,14 @@ public sealed class DirectSendTests
         return new ExchangeSimulator(options);
     }
 
-    private static (TradingEngine Engine, BasicMarketMaker Strategy) DirectEngine(ExchangeSimulator simulator, IOrderEntryConnector orderEntry, int? cpu = null)
+    private static (TradingEngine Engine, BasicMarketMaker Strategy) DirectEngine(ExchangeSimulator simulator, IOrderEntryConnector orderEntry, int? cpu = null, WaitStrategy wait = WaitStrategy.Yielding)
     {
         var strategyOptions = EngineRun.StrategyOptions();
         var strategy = new BasicMarketMaker(SimulatorTestKit.Instrument, strategyOptions, MonotonicClock.System, position: new PositionTracker(SimulatorTestKit.Instrument, 0.001m, 0.002m));
         var options = new TradingEngineOptions
         {
             Threading = EngineThreading.ThreadedDirectSend,
-            WaitStrategy = WaitStrategy.Yielding,
+            WaitStrategy = wait,
             StopTimeout = TimeSpan.FromSeconds(10),
             StrategyThreadCpu = cpu,
             Orders = new PinnacleMM.Exchange.Execution.OrderManagerOptions { Reconciler = strategyOptions.ToReconcilerOptions() },
