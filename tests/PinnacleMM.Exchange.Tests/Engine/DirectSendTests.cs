@@ -188,13 +188,19 @@ public sealed class DirectSendTests
     [DataRow(-1L)]
     [DataRow(5L)]
     [DataRow(10_000_001L)]
-    public void A_warm_up_interval_out_of_range_is_refused_naming_the_field_and_the_rule(long ticks)
+    public async Task A_warm_up_interval_out_of_range_is_refused_naming_the_field_and_the_rule(long ticks)
     {
         var interval = TimeSpan.FromTicks(ticks);
-        CollectionAssert.AreEqual(
-            new[] { $"WarmUpInterval: {interval} must be from 1 µs to 1 s, or zero (never)." },
-            new TradingEngineOptions { WarmUpInterval = interval }.Validate().ToArray());
+        var options = new TradingEngineOptions { WarmUpInterval = interval };
+        var rule = $"WarmUpInterval: {interval} must be from 1 µs to 1 s, or zero (never).";
+        CollectionAssert.AreEqual(new[] { rule }, options.Validate().ToArray());
         Assert.AreEqual(0, new TradingEngineOptions { WarmUpInterval = TimeSpan.Zero }.Validate().Count);
+
+        var strategy = new BasicMarketMaker(SimulatorTestKit.Instrument, EngineRun.StrategyOptions(), MonotonicClock.System);
+        await using var simulator = new ExchangeSimulator(SimulatorTestKit.Options(1));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => new TradingEngine(options, strategy, SimulatorTestKit.Id, simulator, simulator));
+        StringAssert.Contains(error.Message, rule);
+        Assert.AreEqual(ConnectionState.Disconnected, simulator.OrderEntryState, "nothing was connected");
     }
 
     private static ExchangeSimulator RealTimeSimulator(long seed)
