@@ -46,6 +46,8 @@ public sealed class MpscRing<T>
         RingCapacity.Validate(capacity, nameof(capacity));
         RingCapacity.ValidateStrategy(waitStrategy, nameof(waitStrategy));
         _slots = new Slot[capacity];
+
+        // Also touches every page now, so that the first lap takes no page faults (see SpscRing's constructor).
         for (var i = 0; i < capacity; i++)
         {
             _slots[i].Sequence = i;
