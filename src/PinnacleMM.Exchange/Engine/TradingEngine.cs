@@ -54,6 +54,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
     /// <summary>The most market events the strategy thread takes from its ring at once (one decision per batch).</summary>
     private const int MarketBatchSize = 256;
 
+    /// <summary>The most journal items the strategy thread holds before handing them over even while busy.</summary>
+    private const int HeldJournalItems = 512;
+
     private readonly TradingEngineOptions _options;
     private readonly MarketMakerStrategy _strategy;
     private readonly IMarketDataConnector _marketData;
@@ -111,9 +114,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private bool _requotePending;
     private long _pendingTrigger;
 
-    /// <summary>The batch's market events before its last, journaled after its decision (strategy thread).</summary>
-    private readonly MarketEvent[] _unjournaled = new MarketEvent[MarketBatchSize];
-    private int _unjournaledCount;
+    /// <summary>The strategy stage's journal items, in order, not yet handed over (<see cref="Journal"/>).</summary>
+    private readonly JournalItem[] _held = new JournalItem[HeldJournalItems];
+    private int _heldCount;
     private long _marketEvents;
 
     /// <summary>Dry runs of the requote path by the idle strategy thread that checked at least one action (<see cref="TradingEngineOptions.WarmUpInterval"/>).</summary>
@@ -442,35 +445,13 @@ public sealed partial class TradingEngine : IAsyncDisposable
     {
         _marketEvents++;
         HandleMarketCore(e);
-        if (!endOfBatch)
-        {
-            // Journaled with the rest of the batch, after its decision: the journal writes stay off the tick-to-quote
-            // path. A copy here is a few nanoseconds; a journal item is several cache lines the persistence thread reads.
-            if (_unjournaledCount == _unjournaled.Length)
-            {
-                JournalUnjournaled();
-            }
-
-            _unjournaled[_unjournaledCount++] = e;
-            Volatile.Write(ref _eventsHandled, _eventsHandled + 1);
-            return;
-        }
-
-        DecidePending();
-        JournalUnjournaled();
         Journal(JournalItem.ForMarket(e));
-        Volatile.Write(ref _eventsHandled, _eventsHandled + 1);
-    }
-
-    /// <summary>Journals the batch's market events held back for its decision, in the order they came.</summary>
-    private void JournalUnjournaled()
-    {
-        var count = _unjournaledCount;
-        _unjournaledCount = 0;
-        for (var i = 0; i < count; i++)
+        if (endOfBatch)
         {
-            Journal(JournalItem.ForMarket(_unjournaled[i]));
+            DecidePending();
         }
+
+        Volatile.Write(ref _eventsHandled, _eventsHandled + 1);
     }
 
     /// <summary>Notes that the strategy's inputs changed; the decision follows at the end of the batch.</summary>
@@ -635,12 +616,12 @@ public sealed partial class TradingEngine : IAsyncDisposable
     }
 
     /// <summary>What a command will add to or take from the venue's levels, noted before any answer to it or any echo of it in the feed is applied (see <see cref="CommandSink"/>).</summary>
-    private void OnCommandSent(in OrderCommand command)
+    private void OnCommandSent(in OrderCommand command, long now)
     {
         TrackedOrder order = default;
         if (command.Kind == OrderCommandKind.Place || Orders.Tracker.TryGet(command.ClientOrderId, out order))
         {
-            _ownShares.OnSent(command, order, _clock.NowNanoseconds);
+            _ownShares.OnSent(command, order, now);
         }
     }
 
@@ -824,6 +805,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
             ? new PersistenceRequest(EngineStateSections.CaptureStrategy(_strategy), EngineStateSections.CaptureOrders(Orders.Tracker))
             : new PersistenceRequest(null, null);
         Journal(new JournalItem(kind, default, default, request));
+
+        // Whoever waits for the request must not wait for the strategy stage to run out of input.
+        HandJournalOver();
         return request;
     }
 
@@ -843,6 +827,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
         RequestPersistence(JournalItemKind.Flush);
         PublishStatus(_clock.NowNanoseconds);
         Volatile.Write(ref _state, 3);
+
+        // Without persistence nothing above handed the held items over (the audit log still wants the activities).
+        HandJournalOver();
         if (_inline)
         {
             ClosePersistence();
@@ -966,6 +953,11 @@ public sealed partial class TradingEngine : IAsyncDisposable
                 }
                 else
                 {
+                    if (_heldCount > 0)
+                    {
+                        HandJournalOver();
+                    }
+
                     if (warmUpEvery > 0 && now >= nextWarmUp && !_stopRequested)
                     {
                         _warmUps += Orders.WarmUp() > 0 ? 1 : 0;
@@ -980,7 +972,14 @@ public sealed partial class TradingEngine : IAsyncDisposable
         {
             Fail(e);
             CompleteCommands();
-            _journalRing!.Complete();
+            try
+            {
+                HandJournalOver();
+            }
+            finally
+            {
+                _journalRing!.Complete();
+            }
         }
     }
 
@@ -1290,23 +1289,55 @@ public sealed partial class TradingEngine : IAsyncDisposable
         persistence?.Dispose();
     }
 
+    /// <summary>
+    /// Journals an item: held, in order, until the strategy stage runs out of input (<see cref="HandJournalOver"/>).
+    /// Writing an item to the journal ring touches several cache lines that the persistence thread reads (inline:
+    /// encoding and appending it), which would otherwise delay the next market event of a burst.
+    /// </summary>
     private void Journal(in JournalItem item)
     {
-        if (_inline)
+        if (_heldCount == _held.Length)
         {
-            try
+            HandJournalOver();
+        }
+
+        _held[_heldCount++] = item;
+    }
+
+    /// <summary>
+    /// Hands the held journal items over, in order: to the journal ring (threaded: when the strategy thread is idle),
+    /// or to persistence at once (inline: at the end of each event). Also at once for a snapshot or flush request.
+    /// </summary>
+    private void HandJournalOver()
+    {
+        var count = _heldCount;
+        _heldCount = 0;
+        var held = _held.AsSpan(0, count);
+        try
+        {
+            if (!_inline)
             {
-                Persist(item);
+                _journalRing!.WriteBatch(held);
+                return;
             }
-            catch (IOException e)
+
+            foreach (ref readonly var item in held)
             {
-                _journalFailures++;
-                Fail(e);
+                try
+                {
+                    Persist(item);
+                }
+                catch (IOException e)
+                {
+                    _journalFailures++;
+                    Fail(e);
+                }
             }
         }
-        else
+        finally
         {
-            _journalRing!.Write(item);
+            // Drops the references to persistence requests.
+            held.Clear();
         }
     }
 
@@ -1328,7 +1359,14 @@ public sealed partial class TradingEngine : IAsyncDisposable
         {
             lock (_inlineGate)
             {
-                return Task.FromResult(action());
+                try
+                {
+                    return Task.FromResult(action());
+                }
+                finally
+                {
+                    HandJournalOver();
+                }
             }
         }
 
@@ -1382,6 +1420,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
                     {
                         engine.BeforeInlineEvent(marketEvent.ReceivedNanoseconds);
                         engine.HandleMarket(marketEvent, endOfBatch: true);
+                        engine.HandJournalOver();
                     }
                 }
 
@@ -1408,6 +1447,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
                     {
                         engine.BeforeInlineEvent(executionEvent.ReceivedNanoseconds);
                         engine.HandleExecution(executionEvent);
+                        engine.HandJournalOver();
                     }
                 }
 
@@ -1434,7 +1474,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         {
             if (engine._inline)
             {
-                engine.OnCommandSent(command);
+                engine.OnCommandSent(command, engine._clock.NowNanoseconds);
             }
 
             Volatile.Write(ref engine._commandsIssued, engine._commandsIssued + 1);
@@ -1450,7 +1490,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
             if (!engine._inline)
             {
-                engine.OnCommandSent(command);
+                engine.OnCommandSent(command, engine._clock.NowNanoseconds);
             }
         }
 
@@ -1481,9 +1521,10 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
         private void NoteSent(ReadOnlySpan<OrderCommand> commands)
         {
+            var now = engine._clock.NowNanoseconds;
             foreach (ref readonly var command in commands)
             {
-                engine.OnCommandSent(command);
+                engine.OnCommandSent(command, now);
             }
         }
     }

@@ -93,7 +93,8 @@ public sealed class BatchDecisionTests
             new[] { "Place,Place", "Amend,Amend", "Cancel,Cancel" },
             handOvers.Select(h => string.Join(",", h.Select(c => c.Kind))).ToArray());
 
-        // The burst's updates are journaled after the decision they led to, all of them and in the order they came.
+        // The burst's updates are journaled before the decision they led to, all of them and in the order they came
+        // (the journal is written when the strategy thread has nothing left to do, in the order things happened).
         var journal = new List<string>();
         using (var reader = JournalReader.Open(Path.Combine(directory, "SIM-USD", "journal")))
         {
@@ -112,7 +113,7 @@ public sealed class BatchDecisionTests
         }
 
         CollectionAssert.AreEqual(
-            new[] { "amend CommandSent", "amend CommandSent" }.Concat(Enumerable.Range(1, 10).Select(i => $"update {10_000 + i}")).ToArray(),
+            Enumerable.Range(1, 10).Select(i => $"update {10_000 + i}").Concat(["amend CommandSent", "amend CommandSent"]).ToArray(),
             journal.ToArray(),
             string.Join(", ", journal));
         TempDirectory.Delete(directory);
