@@ -32,7 +32,7 @@ public sealed class SpscRing<T>
     private int _completed;
     private SpscCursors _cursors;
 
-    /// <summary>Creates an empty ring.</summary>
+    /// <summary>Creates an empty ring. Its memory is written once here, so that the first lap takes no page faults.</summary>
     /// <param name="capacity">The number of slots: a power of two between 2 and 2^30.</param>
     /// <param name="waitStrategy">How the waiting operations wait; see <see cref="WaitStrategy"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="capacity"/> is not a power of two in range.</exception>
