@@ -1153,24 +1153,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
             Interlocked.Decrement(ref _sendBacklog);
         }
 
-        ValueTask pending;
-        try
-        {
-            pending = HandOver(next);
-        }
-        catch (Exception e)
-        {
-            Fail(e);
-            return;
-        }
-
-        if (pending.IsCompletedSuccessfully)
-        {
-            return;
-        }
-
-        Interlocked.Increment(ref _sendBacklog);
-        _ = SendDeferredAsync(pending);
+        var command = next.Command;
+        StartHandOver(new ReadOnlySpan<OrderCommand>(in command), next.TriggerNanoseconds);
     }
 
     /// <summary>
@@ -1189,6 +1173,12 @@ public sealed partial class TradingEngine : IAsyncDisposable
             return;
         }
 
+        StartHandOver(commands, triggerNanoseconds);
+    }
+
+    /// <summary>Direct sending with nothing in flight: hands the commands over; a send that does not complete at once is watched by <see cref="SendDeferredAsync"/>.</summary>
+    private void StartHandOver(ReadOnlySpan<OrderCommand> commands, long triggerNanoseconds)
+    {
         ValueTask pending;
         try
         {
