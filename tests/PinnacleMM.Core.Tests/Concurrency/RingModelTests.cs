@@ -46,6 +46,13 @@ public sealed class RingModelTests
     }
 
     [TestMethod]
+    public void SpscRing_with_a_slot_tag_behaves_like_a_bounded_queue()
+    {
+        Prop.ForAll(Arb.From(Scenarios), scenario => Run(scenario, new TaggedSpscAdapter(new SpscRing<TaggedLong>(scenario.Capacity, slotTagOffset: TaggedLong.TagOffset))))
+            .QuickCheckThrowOnFailure();
+    }
+
+    [TestMethod]
     public void MpscRing_behaves_like_a_bounded_queue()
     {
         Prop.ForAll(Arb.From(Scenarios), scenario => Run(scenario, new MpscAdapter(new MpscRing<long>(scenario.Capacity))))
@@ -69,6 +76,25 @@ public sealed class RingModelTests
         CollectionAssert.AreEqual(
             new[] { (0L, 0L, false), (10L, 1L, false), (20L, 2L, false), (30L, 3L, true), (40L, 4L, false), (50L, 5L, true) },
             handler.Seen);
+    }
+
+    [TestMethod]
+    public void Drain_with_a_slot_tag_ends_its_batch_at_the_last_published_item()
+    {
+        var ring = new SpscRing<TaggedLong>(8, slotTagOffset: TaggedLong.TagOffset);
+        for (long i = 0; i < 6; i++)
+        {
+            ring.Write(new TaggedLong(i * 10));
+        }
+
+        var handler = new TaggedRecordingHandler { Seen = [], Ends = [] };
+        Assert.AreEqual(4, ring.Drain(ref handler, 4));
+        Assert.AreEqual(2, ring.Drain(ref handler, 4));
+        Assert.AreEqual(0, ring.Drain(ref handler, 4));
+
+        CollectionAssert.AreEqual(new long[] { 0, 10, 20, 30, 40, 50 }, handler.Seen);
+        CollectionAssert.AreEqual(new[] { false, false, false, true, false, true }, handler.Ends);
+        Assert.AreEqual(0, ring.Count);
     }
 
     private static bool Run(Scenario scenario, IRingAdapter ring)
@@ -196,6 +222,62 @@ public sealed class RingModelTests
             var handler = new RecordingHandler { Seen = [] };
             var n = ring.Drain(ref handler, max);
             return n == handler.Seen.Count ? handler.Seen.Select(s => s.Item).ToArray() : [];
+        }
+    }
+
+    /// <summary>
+    /// An SpscRing with a slot tag, written with items whose tag byte is 0, 1 or 2 (what a published tag looks like), so
+    /// that a ring taking the caller's byte for its tag would hand out items that were never written.
+    /// </summary>
+    private sealed class TaggedSpscAdapter(SpscRing<TaggedLong> ring) : IRingAdapter
+    {
+        public int Count => ring.Count;
+
+        public bool TryWrite(long item) => ring.TryWrite(new TaggedLong(item));
+
+        public bool TryRead(out long item)
+        {
+            var read = ring.TryRead(out var tagged);
+            item = tagged.Value;
+            return read;
+        }
+
+        public int TryWriteBatch(long[] items) => ring.TryWriteBatch(items.Select(i => new TaggedLong(i)).ToArray());
+
+        public long[] ReadBatch(int max)
+        {
+            var buffer = new TaggedLong[max];
+            return buffer[..ring.ReadBatch(buffer)].Select(t => t.Value).ToArray();
+        }
+
+        public long[] Drain(int max)
+        {
+            var handler = new TaggedRecordingHandler { Seen = [] };
+            var n = ring.Drain(ref handler, max);
+            return n == handler.Seen.Count ? handler.Seen.ToArray() : [];
+        }
+    }
+
+    private readonly struct TaggedLong(long value)
+    {
+        public const int TagOffset = 8;
+
+        public readonly long Value = value;
+
+        // The tag byte; the ring changes it in the items it hands out.
+        public readonly byte Spare = (byte)(value % 3);
+    }
+
+    private struct TaggedRecordingHandler : IRingHandler<TaggedLong>
+    {
+        public List<long> Seen;
+
+        public List<bool>? Ends;
+
+        public readonly void OnItem(in TaggedLong item, long sequence, bool endOfBatch)
+        {
+            Seen.Add(item.Value);
+            Ends?.Add(endOfBatch);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PinnacleMM.Core.Concurrency;
 
 namespace PinnacleMM.Core.Tests.Concurrency;
@@ -17,18 +18,21 @@ public sealed class SpscRingTransferTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [TestMethod]
-    [DataRow(WaitStrategy.BusySpin)]
-    [DataRow(WaitStrategy.Yielding)]
-    [DataRow(WaitStrategy.Blocking)]
-    public void Single_items_arrive_once_intact_and_in_order(WaitStrategy strategy)
+    [DataRow(WaitStrategy.BusySpin, false)]
+    [DataRow(WaitStrategy.Yielding, false)]
+    [DataRow(WaitStrategy.Blocking, false)]
+    [DataRow(WaitStrategy.BusySpin, true)]
+    [DataRow(WaitStrategy.Yielding, true)]
+    [DataRow(WaitStrategy.Blocking, true)]
+    public void Single_items_arrive_once_intact_and_in_order(WaitStrategy strategy, bool slotTag)
     {
-        var ring = new SpscRing<SequencedItem>(1024, strategy);
+        var ring = NewRing(1024, strategy, slotTag);
         using var cts = new CancellationTokenSource(Deadline);
         var producer = StartThread(() =>
         {
             for (long i = 0; i < Items; i++)
             {
-                ring.Write(SequencedItem.Create(0, i), cts.Token);
+                ring.Write(WithTagByte(SequencedItem.Create(0, i), i), cts.Token);
             }
 
             ring.Complete();
@@ -47,12 +51,15 @@ public sealed class SpscRingTransferTests
     }
 
     [TestMethod]
-    [DataRow(WaitStrategy.BusySpin)]
-    [DataRow(WaitStrategy.Yielding)]
-    [DataRow(WaitStrategy.Blocking)]
-    public void Batches_and_drain_arrive_once_intact_and_in_order(WaitStrategy strategy)
+    [DataRow(WaitStrategy.BusySpin, false)]
+    [DataRow(WaitStrategy.Yielding, false)]
+    [DataRow(WaitStrategy.Blocking, false)]
+    [DataRow(WaitStrategy.BusySpin, true)]
+    [DataRow(WaitStrategy.Yielding, true)]
+    [DataRow(WaitStrategy.Blocking, true)]
+    public void Batches_and_drain_arrive_once_intact_and_in_order(WaitStrategy strategy, bool slotTag)
     {
-        var ring = new SpscRing<SequencedItem>(1024, strategy);
+        var ring = NewRing(1024, strategy, slotTag);
         using var cts = new CancellationTokenSource(Deadline);
         var producer = StartThread(() =>
         {
@@ -65,7 +72,7 @@ public sealed class SpscRingTransferTests
                 var n = (int)Math.Min(size, Items - next);
                 for (var i = 0; i < n; i++)
                 {
-                    batch[i] = SequencedItem.Create(0, next + i);
+                    batch[i] = WithTagByte(SequencedItem.Create(0, next + i), next + i);
                 }
 
                 ring.WriteBatch(batch.AsSpan(0, n), cts.Token);
@@ -133,6 +140,22 @@ public sealed class SpscRingTransferTests
         Assert.IsTrue(producer.Join(Deadline), "producer did not finish");
         Assert.IsNull(check.FirstError);
         Assert.AreEqual(items, check.Received);
+    }
+
+    /// <summary>The padding byte after <see cref="SequencedItem.Producer"/>: the slot tag in the tagged rows.</summary>
+    private const int TagOffset = 4;
+
+    private static SpscRing<SequencedItem> NewRing(int capacity, WaitStrategy strategy, bool slotTag) =>
+        new(capacity, strategy, slotTag ? TagOffset : null);
+
+    /// <summary>
+    /// Sets the item's padding byte that a tagged ring uses as its tag to 0, 1 or 2 in turn: the ring must never take
+    /// the caller's byte for a published tag, or a consumer could read an item before all of it is written.
+    /// </summary>
+    private static SequencedItem WithTagByte(SequencedItem item, long i)
+    {
+        Unsafe.AddByteOffset(ref Unsafe.As<SequencedItem, byte>(ref item), TagOffset) = (byte)(i % 3);
+        return item;
     }
 
     internal static Thread StartThread(Action body)
