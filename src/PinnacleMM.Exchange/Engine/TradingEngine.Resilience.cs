@@ -129,7 +129,7 @@ public sealed partial class TradingEngine
         _reconcileInFlight = true;
         var generation = _connectionGeneration;
         var since = _lastVenueExecutionTime;
-        if (_inline)
+        if (_gate.Inline)
         {
             // In virtual time the query completes at once (the simulator); the result is applied right here.
             _ = QueryVenueAsync(generation, since);
@@ -159,7 +159,7 @@ public sealed partial class TradingEngine
     private bool ApplyReconciliation(int generation, IReadOnlyList<OpenOrder> orders, IReadOnlyList<ExecutionEvent>? fills)
     {
         _reconcileInFlight = false;
-        if (generation != _connectionGeneration || _orderEntryDown || Volatile.Read(ref _state) == 3)
+        if (generation != _connectionGeneration || _orderEntryDown || Volatile.Read(ref _gate.State) == 3)
         {
             // Lost again before the answer was applied: the next reconnect reconciles.
             return false;
@@ -252,7 +252,7 @@ public sealed partial class TradingEngine
     private void MaybeRequestResync(long now)
     {
         var options = _options.Resilience;
-        if (!options.ResyncOnGap || _stopRequested || Volatile.Read(ref _state) != 1 || _resyncInFlight
+        if (!options.ResyncOnGap || _stopRequested || Volatile.Read(ref _gate.State) != 1 || _resyncInFlight
             || _venueBook.IsSynced || _venueBook.IsBuildingSnapshot || now < _nextResyncAt
             || (_connectorResyncing && now - _connectorResyncSince < Nanoseconds(options.ConnectorResyncGrace)))
         {
@@ -265,7 +265,7 @@ public sealed partial class TradingEngine
         _resyncBackoff = Math.Min(_resyncBackoff * 2, Nanoseconds(options.ResyncBackoffMaximum));
         Volatile.Write(ref _resyncRequests, _resyncRequests + 1);
         _resyncInFlight = true;
-        if (_inline)
+        if (_gate.Inline)
         {
             _ = RequestResyncAsync();
         }

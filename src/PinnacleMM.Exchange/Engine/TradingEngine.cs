@@ -66,7 +66,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private readonly MonotonicClock _clock;
     private readonly ManualMonotonicClock? _eventClock;
     private readonly OrderAuditor? _auditor;
-    private readonly bool _inline;
+    /// <summary>The state and the inline flag, apart from what the strategy thread writes (see <see cref="EngineGate"/>).</summary>
+    private EngineGate _gate;
 
     /// <summary>Whether commands go through the command ring to an execution thread (<see cref="EngineThreading.Threaded"/>); otherwise the strategy stage sends them itself.</summary>
     private readonly bool _executionStage;
@@ -103,7 +104,6 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private TaskCompletionSource? _stopped;
     private volatile EngineStatus _status = new();
     private volatile Exception? _fault;
-    private int _state; // 0 created, 1 running, 2 stopping, 3 stopped
     private volatile bool _stopRequested;
     private bool _abort;
     private long _stopDeadline;
@@ -114,8 +114,13 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private bool _requotePending;
     private long _pendingTrigger;
 
-    /// <summary>The strategy stage's journal items, in order, not yet handed over (<see cref="Journal"/>).</summary>
+    // The strategy stage's journal items not yet handed over (see Journal): market events apart, as they are (64 bytes,
+    // copied once per event on the tick-to-quote path), the other items as JournalItems (312 bytes), each with how many
+    // held market events came before it, which keeps the order.
+    private readonly MarketEvent[] _heldMarket = new MarketEvent[HeldJournalItems];
+    private int _heldMarketCount;
     private readonly JournalItem[] _held = new JournalItem[HeldJournalItems];
+    private readonly int[] _heldAfterMarket = new int[HeldJournalItems];
     private int _heldCount;
     private long _marketEvents;
 
@@ -186,7 +191,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         _marketData = marketData;
         _orderEntry = orderEntry;
         _persistenceManager = persistence;
-        _inline = options.Threading == EngineThreading.Inline;
+        _gate.Inline = options.Threading == EngineThreading.Inline;
         _executionStage = options.Threading == EngineThreading.Threaded;
         _timerInterval = options.TimerInterval.Ticks * TimeSpan.NanosecondsPerTick;
         _snapshotInterval = options.SnapshotInterval.Ticks * TimeSpan.NanosecondsPerTick;
@@ -199,12 +204,12 @@ public sealed partial class TradingEngine : IAsyncDisposable
             _auditor = new OrderAuditor(audit, strategy.Instrument, options.AuditActor, orderEntry.Venue);
         }
 
-        if (!_inline)
+        if (!_gate.Inline)
         {
             // The consumers wait through the engine's own signals (_wake, _executionWake), never through a ring, so
             // no ring signals: a blocking ring would make every write and every drain pay a memory fence. A ring's
             // strategy only says how its producer waits when it is full (back-pressure, not the normal case).
-            _marketRing = new SpscRing<MarketEvent>(options.MarketDataRingCapacity, NonSignalling(options.WaitStrategy));
+            _marketRing = new SpscRing<MarketEvent>(options.MarketDataRingCapacity, NonSignalling(options.WaitStrategy), MarketEvent.RingTagOffset);
             _executionRing = new SpscRing<ExecutionEvent>(options.OrderRingCapacity, NonSignalling(options.WaitStrategy));
             if (_executionStage)
             {
@@ -242,7 +247,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
     public long BookGaps => Volatile.Read(ref _bookGaps);
 
     /// <summary>Whether the engine is running (started and not stopped).</summary>
-    public bool IsRunning => Volatile.Read(ref _state) == 1;
+    public bool IsRunning => Volatile.Read(ref _gate.State) == 1;
 
     /// <summary>The failure that stopped a stage thread, or null. <see cref="StopAsync"/> rethrows it.</summary>
     public Exception? Fault => _fault;
@@ -274,7 +279,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
     /// <exception cref="Persistence.Recovery.RecoveryException">The journal and snapshots do not fit together.</exception>
     public async Task<EngineRecoveryReport> StartAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        if (Interlocked.CompareExchange(ref _gate.State, 1, 0) != 0)
         {
             throw new InvalidOperationException("StartAsync: the engine was already started (an engine runs once; create a new one to restart).");
         }
@@ -286,7 +291,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
             var now = _clock.NowNanoseconds;
             _nextTimer = now + _timerInterval;
             _nextSnapshot = _snapshotInterval > 0 ? now + _snapshotInterval : long.MaxValue;
-            if (!_inline)
+            if (!_gate.Inline)
             {
                 StartThreads();
             }
@@ -307,7 +312,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
             }
             else
             {
-                Volatile.Write(ref _state, 3);
+                Volatile.Write(ref _gate.State, 3);
                 ClosePersistence();
                 _stopped.TrySetResult();
             }
@@ -324,10 +329,10 @@ public sealed partial class TradingEngine : IAsyncDisposable
     /// <exception cref="Exception">A stage thread failed: its exception is rethrown here.</exception>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.CompareExchange(ref _state, 2, 1) == 1)
+        if (Interlocked.CompareExchange(ref _gate.State, 2, 1) == 1)
         {
             await OnStrategyThreadAsync(BeginStop).ConfigureAwait(false);
-            if (_inline)
+            if (_gate.Inline)
             {
                 _ = WatchInlineStopTimeoutAsync();
             }
@@ -376,7 +381,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
     /// </summary>
     internal async Task AbortAsync()
     {
-        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
+        if (Interlocked.CompareExchange(ref _gate.State, 2, 1) != 1)
         {
             return;
         }
@@ -385,7 +390,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         {
             _abort = true;
             _stopRequested = true;
-            if (_inline)
+            if (_gate.Inline)
             {
                 Finish(takeSnapshot: false);
             }
@@ -445,7 +450,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
     {
         _marketEvents++;
         HandleMarketCore(e);
-        Journal(JournalItem.ForMarket(e));
+        JournalMarket(e);
         if (endOfBatch)
         {
             DecidePending();
@@ -732,7 +737,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
             }
         }
 
-        if (_stopRequested && !_abort && Orders.Tracker.OpenCount == 0 && _inline)
+        if (_stopRequested && !_abort && Orders.Tracker.OpenCount == 0 && _gate.Inline)
         {
             Finish(takeSnapshot: true);
         }
@@ -786,7 +791,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         _strategy.Requote();
         Orders.Requote();
         Orders.CancelAll();
-        if (_inline && Orders.Tracker.OpenCount == 0)
+        if (_gate.Inline && Orders.Tracker.OpenCount == 0)
         {
             Finish(takeSnapshot: true);
         }
@@ -814,7 +819,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
     /// <summary>The end of the strategy stage: final snapshot and flush (unless aborting), then the other stages end.</summary>
     private void Finish(bool takeSnapshot)
     {
-        if (Volatile.Read(ref _state) == 3)
+        if (Volatile.Read(ref _gate.State) == 3)
         {
             return;
         }
@@ -826,11 +831,11 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
         RequestPersistence(JournalItemKind.Flush);
         PublishStatus(_clock.NowNanoseconds);
-        Volatile.Write(ref _state, 3);
+        Volatile.Write(ref _gate.State, 3);
 
         // Without persistence nothing above handed the held items over (the audit log still wants the activities).
         HandJournalOver();
-        if (_inline)
+        if (_gate.Inline)
         {
             ClosePersistence();
             _stopped!.TrySetResult();
@@ -893,7 +898,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
         DrainControl();
         var now = _clock.NowNanoseconds;
-        if (now >= _nextTimer && Volatile.Read(ref _state) is 1 or 2)
+        if (now >= _nextTimer && Volatile.Read(ref _gate.State) is 1 or 2)
         {
             RunTimer(now);
         }
@@ -953,7 +958,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
                 }
                 else
                 {
-                    if (_heldCount > 0)
+                    if (_heldCount + _heldMarketCount > 0)
                     {
                         HandJournalOver();
                     }
@@ -1291,7 +1296,19 @@ public sealed partial class TradingEngine : IAsyncDisposable
             HandJournalOver();
         }
 
+        _heldAfterMarket[_heldCount] = _heldMarketCount;
         _held[_heldCount++] = item;
+    }
+
+    /// <summary>Journals a market event, as <see cref="Journal"/>, held as the 64-byte event it is.</summary>
+    private void JournalMarket(in MarketEvent marketEvent)
+    {
+        if (_heldMarketCount == _heldMarket.Length)
+        {
+            HandJournalOver();
+        }
+
+        _heldMarket[_heldMarketCount++] = marketEvent;
     }
 
     /// <summary>
@@ -1301,33 +1318,50 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private void HandJournalOver()
     {
         var count = _heldCount;
+        var markets = _heldMarketCount;
         _heldCount = 0;
-        var held = _held.AsSpan(0, count);
+        _heldMarketCount = 0;
         try
         {
-            if (!_inline)
+            var market = 0;
+            for (var i = 0; i <= count; i++)
             {
-                _journalRing!.WriteBatch(held);
-                return;
-            }
-
-            foreach (ref readonly var item in held)
-            {
-                try
+                var marketsBefore = i < count ? _heldAfterMarket[i] : markets;
+                for (; market < marketsBefore; market++)
                 {
-                    Persist(item);
+                    PassOn(JournalItem.ForMarket(_heldMarket[market]));
                 }
-                catch (IOException e)
+
+                if (i < count)
                 {
-                    _journalFailures++;
-                    Fail(e);
+                    PassOn(_held[i]);
                 }
             }
         }
         finally
         {
             // Drops the references to persistence requests.
-            held.Clear();
+            _held.AsSpan(0, count).Clear();
+        }
+    }
+
+    /// <summary>One held journal item to the journal ring (threaded) or to persistence (inline), in turn.</summary>
+    private void PassOn(in JournalItem item)
+    {
+        if (!_gate.Inline)
+        {
+            _journalRing!.Write(item);
+            return;
+        }
+
+        try
+        {
+            Persist(item);
+        }
+        catch (IOException e)
+        {
+            _journalFailures++;
+            Fail(e);
         }
     }
 
@@ -1345,7 +1379,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     internal Task<T> OnStrategyThreadAsync<T>(Func<T> action)
     {
-        if (_inline)
+        if (_gate.Inline)
         {
             lock (_inlineGate)
             {
@@ -1385,7 +1419,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
             return;
         }
 
-        if (_inline)
+        if (_gate.Inline)
         {
             _stopRequested = true;
             return;
@@ -1402,11 +1436,11 @@ public sealed partial class TradingEngine : IAsyncDisposable
     {
         public void OnMarketEvent(in MarketEvent marketEvent)
         {
-            if (engine._inline)
+            if (engine._gate.Inline)
             {
                 lock (engine._inlineGate)
                 {
-                    if (Volatile.Read(ref engine._state) is 1 or 2)
+                    if (Volatile.Read(ref engine._gate.State) is 1 or 2)
                     {
                         engine.BeforeInlineEvent(marketEvent.ReceivedNanoseconds);
                         engine.HandleMarket(marketEvent, endOfBatch: true);
@@ -1417,7 +1451,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
                 return;
             }
 
-            if (Volatile.Read(ref engine._state) is 1 or 2)
+            if (Volatile.Read(ref engine._gate.State) is 1 or 2)
             {
                 engine._marketRing!.Write(marketEvent);
                 engine._wake.Signal();
@@ -1429,11 +1463,11 @@ public sealed partial class TradingEngine : IAsyncDisposable
     {
         public void OnExecutionEvent(in ExecutionEvent executionEvent)
         {
-            if (engine._inline)
+            if (engine._gate.Inline)
             {
                 lock (engine._inlineGate)
                 {
-                    if (Volatile.Read(ref engine._state) is 1 or 2)
+                    if (Volatile.Read(ref engine._gate.State) is 1 or 2)
                     {
                         engine.BeforeInlineEvent(executionEvent.ReceivedNanoseconds);
                         engine.HandleExecution(executionEvent);
@@ -1444,7 +1478,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
                 return;
             }
 
-            if (Volatile.Read(ref engine._state) is 1 or 2)
+            if (Volatile.Read(ref engine._gate.State) is 1 or 2)
             {
                 engine._executionRing!.Write(executionEvent);
                 engine._wake.Signal();
@@ -1462,7 +1496,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
     {
         public void Send(in OrderCommand command, long triggerNanoseconds)
         {
-            if (engine._inline)
+            if (engine._gate.Inline)
             {
                 engine.OnCommandSent(command, engine._clock.NowNanoseconds);
             }
@@ -1478,7 +1512,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
                 engine.SendDirect(new OutboundCommand(command, triggerNanoseconds));
             }
 
-            if (!engine._inline)
+            if (!engine._gate.Inline)
             {
                 engine.OnCommandSent(command, engine._clock.NowNanoseconds);
             }
@@ -1496,14 +1530,14 @@ public sealed partial class TradingEngine : IAsyncDisposable
                 return;
             }
 
-            if (engine._inline)
+            if (engine._gate.Inline)
             {
                 NoteSent(commands);
             }
 
             Volatile.Write(ref engine._commandsIssued, engine._commandsIssued + commands.Length);
             engine.SendDirect(commands, triggerNanoseconds);
-            if (!engine._inline)
+            if (!engine._gate.Inline)
             {
                 NoteSent(commands);
             }

@@ -85,4 +85,29 @@ public sealed class MarketEventTests
         Assert.AreEqual(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.AreEqual((10_000L * 100) + (9_999L * 10_000 / 2), sum);
     }
+
+    [TestMethod]
+    public void Travels_through_a_ring_with_the_slot_tag_unchanged_in_every_field()
+    {
+        var ring = new SpscRing<MarketEvent>(4, slotTagOffset: MarketEvent.RingTagOffset);
+        var events = new[]
+        {
+            MarketEvent.LevelUpdate(Btc, Side.Sell, new Price(101), new Quantity(7), 12, 34, 56, 78),
+            MarketEvent.Status(Btc, ConnectionState.Synced, 9, 10, 11),
+            MarketEvent.LevelUpdate(Btc, Side.Buy, new Price(99), new Quantity(3), 13, 35, 57, 79),
+        };
+
+        // Three laps, so that the tag takes each of its values.
+        for (var lap = 0; lap < 3; lap++)
+        {
+            foreach (var e in events)
+            {
+                Assert.IsTrue(ring.TryWrite(e));
+                Assert.IsTrue(ring.TryRead(out var read));
+                Assert.AreEqual(e, read);
+                Assert.AreEqual(e.ConnectionState, read.ConnectionState);
+                Assert.AreEqual(e.Instrument, read.Instrument);
+            }
+        }
+    }
 }
