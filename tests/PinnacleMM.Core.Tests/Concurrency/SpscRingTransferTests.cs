@@ -14,16 +14,17 @@ public sealed class SpscRingTransferTests
 {
     private const int Items = 2_000_000;
 
+    /// <summary>Every wait strategy, with the items published by the producer's cursor and by a slot tag.</summary>
+    public static IEnumerable<object[]> Layouts =>
+        from slotTag in new[] { false, true }
+        from strategy in Enum.GetValues<WaitStrategy>()
+        select new object[] { strategy, slotTag };
+
     // Turns a lost wake-up or a deadlock into a failure instead of a hung test run.
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [TestMethod]
-    [DataRow(WaitStrategy.BusySpin, false)]
-    [DataRow(WaitStrategy.Yielding, false)]
-    [DataRow(WaitStrategy.Blocking, false)]
-    [DataRow(WaitStrategy.BusySpin, true)]
-    [DataRow(WaitStrategy.Yielding, true)]
-    [DataRow(WaitStrategy.Blocking, true)]
+    [DynamicData(nameof(Layouts))]
     public void Single_items_arrive_once_intact_and_in_order(WaitStrategy strategy, bool slotTag)
     {
         var ring = NewRing(1024, strategy, slotTag);
@@ -51,12 +52,7 @@ public sealed class SpscRingTransferTests
     }
 
     [TestMethod]
-    [DataRow(WaitStrategy.BusySpin, false)]
-    [DataRow(WaitStrategy.Yielding, false)]
-    [DataRow(WaitStrategy.Blocking, false)]
-    [DataRow(WaitStrategy.BusySpin, true)]
-    [DataRow(WaitStrategy.Yielding, true)]
-    [DataRow(WaitStrategy.Blocking, true)]
+    [DynamicData(nameof(Layouts))]
     public void Batches_and_drain_arrive_once_intact_and_in_order(WaitStrategy strategy, bool slotTag)
     {
         var ring = NewRing(1024, strategy, slotTag);
