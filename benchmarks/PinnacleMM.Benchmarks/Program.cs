@@ -35,5 +35,12 @@ if (args.Length > 0 && args[0] == "ring-hop")
     return RingHopHarness.Run(args[1..]);
 }
 
+// `pauses [seconds] [threshold µs] [rounds]`: how often the machine stops a pinned, spinning thread per CPU (the
+// floor under any latency tail).
+if (args.Length > 0 && args[0] == "pauses")
+{
+    return MachinePauseHarness.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(LatencyHarness).Assembly).Run(args);
 return 0;

@@ -169,6 +169,7 @@ public sealed class SessionTests
         var summary = SessionOutput.Parse(result.Output);
         StringAssert.EndsWith(summary.Summary["orders"], ", 0 open at stop", "stop cancelled every order");
         StringAssert.StartsWith(summary.Summary["tick-to-quote"], "p50 ", "latency is measured in real time");
+        StringAssert.Contains(summary.Summary["tick-to-quote"], " after a slow turn of the strategy thread, which had ", "the machine's share of the tail");
 
         var next = SampleHostProcess.Run(cwd, string.Empty, "--duration", "1", "--speed", "max", "--data", "data");
         Assert.AreEqual(0, next.ExitCode, next.Error);

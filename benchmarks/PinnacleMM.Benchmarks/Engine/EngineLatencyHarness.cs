@@ -22,7 +22,10 @@ namespace PinnacleMM.Benchmarks.Engine;
 /// strategy, execution and persistence threads run as configured for a 2-core machine (see
 /// <see cref="TradingEngineOptions"/>); every market event and order activity is journaled to a temporary
 /// directory. The engine's own histogram measures each command from the receipt of the market event that caused
-/// it to its hand-over to the simulator ("market event in → order command out").
+/// it to its hand-over to the simulator ("market event in → order command out"). The last two columns show how often
+/// the strategy thread's loop took a turn over 10 µs (<see cref="TradingEngine.SlowCycles"/>), and the share of the
+/// measured commands whose latency overlapped such a turn (<see cref="TradingEngine.CommandsAfterSlowCycle"/>): when
+/// that share is over 1 %, the p99 is set by the machine pausing the thread, not by the engine's work.
 /// The <c>Inline</c> mode runs every stage on the market data thread: the work without the hand-offs.
 /// A mode <c>S/E</c> sets the strategy thread's and the execution thread's wait strategies; <c>BusySpin</c> alone means
 /// <c>BusySpin/Yielding</c>. <c>S/Direct</c> is <see cref="EngineThreading.ThreadedDirectSend"/>: no execution thread, the
@@ -67,8 +70,8 @@ public static partial class EngineLatencyHarness
         }
 
         var report = new StringBuilder();
-        report.AppendLine("| mode | run | load avg (1 min) before | market events | events/s | commands | p50 | p90 | p99 | p99.9 | max | CPU (cores busy) | gen-0 GCs |");
-        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        report.AppendLine("| mode | run | load avg (1 min) before | market events | events/s | commands | p50 | p90 | p99 | p99.9 | max | CPU (cores busy) | gen-0 GCs | slow turns/s | commands after a slow turn |");
+        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (var run = 1; run <= runs; run++)
         {
             foreach (var mode in modes)
@@ -149,11 +152,13 @@ public static partial class EngineLatencyHarness
             stopping.GetAwaiter().GetResult();
             var p = engine.TickToQuote.GetPercentiles();
             var commands = engine.Status.OrdersSent;
+            var slowTurns = inline ? "-" : string.Create(CultureInfo.InvariantCulture, $"{engine.SlowCycles / elapsed.TotalSeconds:N0}");
+            var afterSlowTurn = inline ? "-" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * engine.CommandsAfterSlowCycle / Math.Max(1, engine.TickToQuote.Count):F1} %");
             engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
             simulator.DisposeAsync().AsTask().GetAwaiter().GetResult();
             var line = string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {mode} | {run} | {load} | {processed:N0} | {processed / elapsed.TotalSeconds:N0} | {commands:N0} | {Micros(p.P50)} | {Micros(p.P90)} | {Micros(p.P99)} | {Micros(p.P999)} | {Micros(p.Max)} | {cpu.TotalSeconds / elapsed.TotalSeconds:F2} | {collections} |");
+                $"| {mode} | {run} | {load} | {processed:N0} | {processed / elapsed.TotalSeconds:N0} | {commands:N0} | {Micros(p.P50)} | {Micros(p.P90)} | {Micros(p.P99)} | {Micros(p.P999)} | {Micros(p.Max)} | {cpu.TotalSeconds / elapsed.TotalSeconds:F2} | {collections} | {slowTurns} | {afterSlowTurn} |");
             if (print)
             {
                 Console.WriteLine(line);

@@ -73,7 +73,7 @@ internal sealed class SessionContext(
         : status.TickToQuote.Count == 0
             ? "no quote sent yet"
             : full
-                ? $"p50 {Microseconds(status.TickToQuote.P50)}, p90 {Microseconds(status.TickToQuote.P90)}, p99 {Microseconds(status.TickToQuote.P99)}, p99.9 {Microseconds(status.TickToQuote.P999)}, max {Microseconds(status.TickToQuote.Max)} (n = {status.TickToQuote.Count})"
+                ? $"p50 {Microseconds(status.TickToQuote.P50)}, p90 {Microseconds(status.TickToQuote.P90)}, p99 {Microseconds(status.TickToQuote.P99)}, p99.9 {Microseconds(status.TickToQuote.P999)}, max {Microseconds(status.TickToQuote.Max)} (n = {status.TickToQuote.Count}; {status.CommandsAfterSlowCycle} after a slow turn of the strategy thread, which had {status.SlowCycles})"
                 : $"p50 {Microseconds(status.TickToQuote.P50)} p99 {Microseconds(status.TickToQuote.P99)}";
 
     public static string Clock(TimeSpan time) => time.ToString(time.TotalHours >= 1 ? @"h\:mm\:ss\.f" : @"mm\:ss\.f", CultureInfo.InvariantCulture);

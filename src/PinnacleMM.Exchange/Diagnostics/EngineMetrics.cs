@@ -19,6 +19,7 @@ namespace PinnacleMM.Exchange.Diagnostics;
 /// <item><c>pinnaclemm.engine.fills</c> (counter): fills applied.</item>
 /// <item><c>pinnaclemm.engine.rejections</c> (counter, tags <c>source</c> = local, risk, venue and <c>reason</c>): refused actions by reason.</item>
 /// <item><c>pinnaclemm.engine.market_events</c> (counter): market events processed.</item>
+/// <item><c>pinnaclemm.engine.slow_cycles</c> (counter): turns of the strategy thread's loop over <see cref="TradingEngineOptions.SlowCycleThreshold"/>; <c>pinnaclemm.engine.commands_after_slow_cycle</c> (counter): commands whose tick-to-quote overlapped one.</item>
 /// <item><c>pinnaclemm.engine.reconnects</c>, <c>pinnaclemm.engine.venue_reconciliations</c>, <c>pinnaclemm.engine.missed_fills_recovered</c> (counters): order entry back after a disconnect, reconciliations with the venue after it, fills recovered from the venue's history.</item>
 /// <item><c>pinnaclemm.engine.book_gaps</c>, <c>pinnaclemm.engine.resyncs</c> (counters): market data sequence gaps, fresh snapshots asked for.</item>
 /// <item><c>pinnaclemm.engine.position</c> (gauge, base currency) and <c>pinnaclemm.engine.pnl</c> (gauge, quote currency, tag <c>kind</c> = realized, unrealized, fees, net).</item>
@@ -68,6 +69,8 @@ public sealed class EngineMetrics : IDisposable
             description: "Commands sent to the venue");
         _meter.CreateObservableCounter("pinnaclemm.engine.fills", () => new Measurement<long>(orders.FillsApplied, _instrumentTag), description: "Fills applied");
         _meter.CreateObservableCounter("pinnaclemm.engine.market_events", () => new Measurement<long>(engine.MarketEventsProcessed, _instrumentTag), description: "Market events processed");
+        _meter.CreateObservableCounter("pinnaclemm.engine.slow_cycles", () => new Measurement<long>(engine.SlowCycles, _instrumentTag), description: "Turns of the strategy thread's loop over the slow-cycle threshold");
+        _meter.CreateObservableCounter("pinnaclemm.engine.commands_after_slow_cycle", () => new Measurement<long>(engine.CommandsAfterSlowCycle, _instrumentTag), description: "Commands whose tick-to-quote overlapped a slow turn of the strategy thread");
         _meter.CreateObservableCounter<long>("pinnaclemm.engine.rejections", () => Rejections(orders), description: "Actions refused, by source and reason");
         _meter.CreateObservableCounter("pinnaclemm.engine.reconnects", () => new Measurement<long>(engine.Reconnects, _instrumentTag), description: "Order entry back after a disconnect");
         _meter.CreateObservableCounter("pinnaclemm.engine.venue_reconciliations", () => new Measurement<long>(engine.VenueReconciliations, _instrumentTag), description: "Reconciliations with the venue after a reconnect");

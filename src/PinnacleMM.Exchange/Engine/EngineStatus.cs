@@ -55,6 +55,12 @@ public sealed record EngineStatus
     /// <summary>Tick-to-quote latency percentiles.</summary>
     public LatencyPercentiles TickToQuote { get; init; }
 
+    /// <summary>Turns of the strategy thread's loop over <see cref="TradingEngineOptions.SlowCycleThreshold"/> (<see cref="TradingEngine.SlowCycles"/>).</summary>
+    public long SlowCycles { get; init; }
+
+    /// <summary>Commands whose tick-to-quote overlapped a slow turn of the strategy thread (<see cref="TradingEngine.CommandsAfterSlowCycle"/>).</summary>
+    public long CommandsAfterSlowCycle { get; init; }
+
     /// <summary>Market events processed.</summary>
     public long MarketEvents { get; init; }
 

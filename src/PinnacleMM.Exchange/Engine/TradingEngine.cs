@@ -135,6 +135,16 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private long _commandsIssued;
     private long _commandsHandedOver;
 
+    // Slow turns of the strategy thread's loop (TradingEngineOptions.SlowCycleThreshold): 0 = not measured (inline, or
+    // a clock that follows events). _cycleStart is the current turn's start, read only on the strategy thread;
+    // _slowCycleEnd the end of the latest slow turn, read by whichever thread hands commands over.
+    private readonly long _slowCycleNanoseconds;
+    private long _cycleStart;
+    private long _slowCycleEnd;
+    private long _slowCycles;
+    private long _longestCycle;
+    private long _commandsAfterSlowCycle;
+
     /// <summary>Creates an engine; nothing runs until <see cref="StartAsync"/>.</summary>
     /// <param name="options">Threads, rings, timers, order management; validated here.</param>
     /// <param name="strategy">The strategy (its instrument is the one traded; its <see cref="MarketMakerStrategy.Risk"/> checks every order).</param>
@@ -199,6 +209,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         _executionWake = new EngineSignal(options.ExecutionWaitStrategy ?? options.WaitStrategy);
         _venueBook = new DepthBook(strategy.Instrument);
         _ownFeedGraceNanoseconds = options.OwnOrderFeedGrace.Ticks * TimeSpan.NanosecondsPerTick;
+        _slowCycleNanoseconds = _gate.Inline || _clock is ManualMonotonicClock ? 0 : options.SlowCycleThreshold.Ticks * TimeSpan.NanosecondsPerTick;
         if (audit is not null)
         {
             _auditor = new OrderAuditor(audit, strategy.Instrument, options.AuditActor, orderEntry.Venue);
@@ -245,6 +256,22 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     /// <summary>Sequence gaps found in the market data (each pulls the quotes until the next snapshot).</summary>
     public long BookGaps => Volatile.Read(ref _bookGaps);
+
+    /// <summary>
+    /// Turns of the strategy thread's loop that took longer than <see cref="TradingEngineOptions.SlowCycleThreshold"/>:
+    /// mostly the thread not running (preempted, interrupted, the machine paused). A busy-spinning strategy thread on a
+    /// quiet, isolated core has none; each one delays whatever arrives during it. 0 inline and on a clock that follows events.
+    /// </summary>
+    public long SlowCycles => Volatile.Read(ref _slowCycles);
+
+    /// <summary>The longest turn of the strategy thread's loop so far, in nanoseconds (see <see cref="SlowCycles"/>; only turns over the threshold are kept).</summary>
+    public long LongestCycleNanoseconds => Volatile.Read(ref _longestCycle);
+
+    /// <summary>
+    /// Commands whose tick-to-quote (<see cref="TickToQuote"/>) overlapped a slow turn of the strategy thread's loop
+    /// (<see cref="SlowCycles"/>): the part of the latency tail that the strategy thread's machine caused, not its work.
+    /// </summary>
+    public long CommandsAfterSlowCycle => Volatile.Read(ref _commandsAfterSlowCycle);
 
     /// <summary>Whether the engine is running (started and not stopped).</summary>
     public bool IsRunning => Volatile.Read(ref _gate.State) == 1;
@@ -880,6 +907,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
             TradingState = _strategy.State,
             TradingStateReason = _strategy.Risk.StateReason,
             TickToQuote = _tickToQuote.GetPercentiles(),
+            SlowCycles = SlowCycles,
+            CommandsAfterSlowCycle = CommandsAfterSlowCycle,
             MarketEvents = _marketEvents,
             OrdersSent = Orders.PlacesSent + Orders.CancelsSent + Orders.AmendsSent,
             Refusals = Orders.RefusalCount(OrderRefusalReason.Risk) + Orders.RefusalCount(OrderRefusalReason.InvalidPrice) + Orders.RefusalCount(OrderRefusalReason.InvalidQuantity)
@@ -906,6 +935,17 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     // ------------------------------------------------------------------ threads
 
+    /// <summary>Strategy thread: a turn of its loop took <paramref name="length"/> nanoseconds, over the threshold.</summary>
+    private void NoteSlowCycle(long length, long end)
+    {
+        Volatile.Write(ref _slowCycles, _slowCycles + 1);
+        Volatile.Write(ref _slowCycleEnd, end);
+        if (length > _longestCycle)
+        {
+            Volatile.Write(ref _longestCycle, length);
+        }
+    }
+
     private void StartThreads()
     {
         _persistenceThread = new Thread(PersistenceLoop) { IsBackground = true, Name = "PinnacleMM persistence" };
@@ -928,6 +968,11 @@ public sealed partial class TradingEngine : IAsyncDisposable
         Func<bool> hasWork = () => _marketRing!.Count > 0 || _executionRing!.Count > 0 || !_control.IsEmpty;
         var warmUpEvery = _options.WaitStrategy == WaitStrategy.BusySpin ? (long)_options.WarmUpInterval.TotalNanoseconds : 0;
         var nextWarmUp = 0L;
+
+        // A turn is timed from its start to the next one's. Waiting strategies give their idle turns away on purpose,
+        // so a turn that waited is not timed.
+        var timeIdleTurns = _options.WaitStrategy == WaitStrategy.BusySpin;
+        var turnStart = 0L;
         try
         {
             if (_options.StrategyThreadCpu is { } cpu)
@@ -937,10 +982,21 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
             while (true)
             {
+                var now = _clock.NowNanoseconds;
+                if (_slowCycleNanoseconds > 0)
+                {
+                    if (turnStart > 0 && now - turnStart > _slowCycleNanoseconds)
+                    {
+                        NoteSlowCycle(now - turnStart, now);
+                    }
+
+                    turnStart = now;
+                    _cycleStart = now;
+                }
+
                 var work = _executionRing!.Drain(ref executions, 256);
                 work += _marketRing!.Drain(ref market, MarketBatchSize);
                 work += DrainControl();
-                var now = _clock.NowNanoseconds;
                 if (now >= _nextTimer)
                 {
                     RunTimer(now);
@@ -970,6 +1026,11 @@ public sealed partial class TradingEngine : IAsyncDisposable
                     }
 
                     _wake.Idle(ref idle, hasWork, TimeSpan.FromTicks(Math.Max(1, (_nextTimer - now) / TimeSpan.NanosecondsPerTick)));
+                    if (!timeIdleTurns)
+                    {
+                        turnStart = 0;
+                        _cycleStart = 0;
+                    }
                 }
             }
         }
@@ -1101,11 +1162,14 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private ValueTask HandOver(in OutboundCommand outbound)
     {
         var command = outbound.Command;
-        return HandOver(new ReadOnlySpan<OrderCommand>(in command), outbound.TriggerNanoseconds);
+        return HandOver(new ReadOnlySpan<OrderCommand>(in command), outbound.TriggerNanoseconds, turnStart: 0);
     }
 
     /// <summary>Hands the commands of one decision to the connector at once (one command: <see cref="IOrderEntryConnector.SendAsync"/>), as <see cref="HandOver(in OutboundCommand)"/>.</summary>
-    private ValueTask HandOver(ReadOnlySpan<OrderCommand> commands, long triggerNanoseconds)
+    /// <param name="commands">The commands.</param>
+    /// <param name="triggerNanoseconds">When the input that led to them was received; 0 when none.</param>
+    /// <param name="turnStart">The start of the strategy loop's current turn when the strategy thread hands over itself; 0 otherwise.</param>
+    private ValueTask HandOver(ReadOnlySpan<OrderCommand> commands, long triggerNanoseconds, long turnStart)
     {
         // The hand-over time is read before the call and recorded after it: the histogram and any metrics listener
         // then delay neither this command nor the next one.
@@ -1123,6 +1187,11 @@ public sealed partial class TradingEngine : IAsyncDisposable
         if (handedOver > 0)
         {
             var latency = handedOver - triggerNanoseconds;
+            if (_slowCycleNanoseconds > 0 && (triggerNanoseconds < Volatile.Read(ref _slowCycleEnd) || (turnStart > 0 && handedOver - turnStart > _slowCycleNanoseconds)))
+            {
+                Volatile.Write(ref _commandsAfterSlowCycle, _commandsAfterSlowCycle + commands.Length);
+            }
+
             for (var i = 0; i < commands.Length; i++)
             {
                 _tickToQuote.Record(latency);
@@ -1187,7 +1256,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         ValueTask pending;
         try
         {
-            pending = HandOver(commands, triggerNanoseconds);
+            pending = HandOver(commands, triggerNanoseconds, _cycleStart);
         }
         catch (Exception e)
         {

@@ -62,6 +62,17 @@ public sealed class TradingEngineOptions
     public TimeSpan WarmUpInterval { get; set; } = TimeSpan.FromMicroseconds(10);
 
     /// <summary>
+    /// A turn of the strategy thread's loop that takes longer than this is counted as slow
+    /// (<see cref="TradingEngine.SlowCycles"/>), and every command whose tick-to-quote it overlapped as delayed by one
+    /// (<see cref="TradingEngine.CommandsAfterSlowCycle"/>). A turn is one look at the rings plus whatever work it found:
+    /// a few microseconds at most, so a slow one almost always means the thread was not running (preempted,
+    /// interrupted, the machine paused) or a snapshot or stop. 1 µs to 1 s; default 10 µs. Threaded layouts on a real
+    /// clock only (not a <see cref="PinnacleMM.Core.Time.ManualMonotonicClock"/>); with a wait strategy other than
+    /// <see cref="WaitStrategy.BusySpin"/> a turn that waited for work is not measured, since it gave its time away.
+    /// </summary>
+    public TimeSpan SlowCycleThreshold { get; set; } = TimeSpan.FromMicroseconds(10);
+
+    /// <summary>
     /// How long a venue level may disagree with what our orders there should show before the engine takes our part of
     /// it as settled (1 ms to 1 minute; default 1 s). The strategy sees each level without our own orders; the engine
     /// follows our part of a level through the feed's own updates, which is exact when the feed shows each of our
@@ -168,6 +179,11 @@ public sealed class TradingEngineOptions
         if (WarmUpInterval != TimeSpan.Zero && (WarmUpInterval < TimeSpan.FromMicroseconds(1) || WarmUpInterval > TimeSpan.FromSeconds(1)))
         {
             errors.Add($"WarmUpInterval: {WarmUpInterval} must be from 1 µs to 1 s, or zero (never).");
+        }
+
+        if (SlowCycleThreshold < TimeSpan.FromMicroseconds(1) || SlowCycleThreshold > TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"SlowCycleThreshold: {SlowCycleThreshold} must be from 1 µs to 1 s.");
         }
 
         if (SnapshotInterval < TimeSpan.Zero)

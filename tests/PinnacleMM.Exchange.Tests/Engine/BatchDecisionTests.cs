@@ -119,10 +119,19 @@ public sealed class BatchDecisionTests
         TempDirectory.Delete(directory);
     }
 
-    /// <summary>One bid and one ask a tick either side of the mid; counts its decisions on book updates.</summary>
-    private sealed class MidQuoter(InstrumentSpec instrument, MonotonicClock clock) : MarketMakerStrategy(instrument, 1, clock)
+    /// <summary>One bid and one ask ten ticks either side of the mid; counts its decisions on book updates.</summary>
+    internal sealed class MidQuoter(InstrumentSpec instrument, MonotonicClock clock) : MarketMakerStrategy(instrument, 1, clock)
     {
+        private int _stallNext;
+
         public int BookUpdates { get; private set; }
+
+        /// <summary>Makes the next decision sleep this long before it quotes (a strategy thread stalled mid-decision).</summary>
+        public int StallNextDecisionMilliseconds
+        {
+            get => Volatile.Read(ref _stallNext);
+            set => Volatile.Write(ref _stallNext, value);
+        }
 
         public long BidSeen { get; private set; }
 
@@ -134,6 +143,12 @@ public sealed class BatchDecisionTests
 
         protected override void ComputeQuotes(DesiredQuotes quotes)
         {
+            var stall = Interlocked.Exchange(ref _stallNext, 0);
+            if (stall > 0)
+            {
+                Thread.Sleep(stall);
+            }
+
             if (TryGetTopOfBook(out var bid, out _, out var ask, out _))
             {
                 var mid = (bid.Ticks + ask.Ticks) / 2;
