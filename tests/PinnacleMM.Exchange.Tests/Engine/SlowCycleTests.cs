@@ -1,11 +1,8 @@
 using PinnacleMM.Core.Concurrency;
-using PinnacleMM.Core.Primitives;
-using PinnacleMM.Core.Strategies;
 using PinnacleMM.Core.Time;
 using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Engine;
 using PinnacleMM.Exchange.Simulator;
-using PinnacleMM.Exchange.Tests.Paper;
 using PinnacleMM.Exchange.Tests.Simulator;
 
 namespace PinnacleMM.Exchange.Tests.Engine;
@@ -30,19 +27,10 @@ public sealed class SlowCycleTests
         var countedBefore = engine.CommandsAfterSlowCycle;
 
         // The strategy thread is held for 50 ms in one turn; the mid moves meanwhile.
-        var entered = new ManualResetEventSlim();
-        var release = new ManualResetEventSlim();
-        var held = engine.OnStrategyThreadAsync(() =>
-        {
-            entered.Set();
-            release.Wait(TimeSpan.FromSeconds(30));
-            return 0;
-        });
-        Assert.IsTrue(entered.Wait(TimeSpan.FromSeconds(30)), "the strategy thread took the hold");
+        var release = setup.HoldStrategyThread();
         setup.MoveBid(10_020);
         Thread.Sleep(50);
-        release.Set();
-        await held;
+        await release();
         await EngineWait.WaitUntilAsync(() => engine.TickToQuote.Count - commandsBefore == 2, "the requote on the new mid");
 
         Assert.AreEqual(2, engine.Orders.AmendsSent, "two amends");
@@ -117,63 +105,21 @@ public sealed class SlowCycleTests
         Assert.AreEqual(0, new TradingEngineOptions { SlowCycleThreshold = TimeSpan.FromMicroseconds(1) }.Validate().Count);
 
         await using var simulator = new ExchangeSimulator(SimulatorTestKit.Options(1));
-        var strategy = new BatchDecisionTests.MidQuoter(SimulatorTestKit.Instrument, MonotonicClock.System);
+        var strategy = new MidQuoter(SimulatorTestKit.Instrument, MonotonicClock.System);
         var error = Assert.ThrowsExactly<ArgumentException>(() => new TradingEngine(new TradingEngineOptions { SlowCycleThreshold = threshold }, strategy, Id, simulator, simulator));
         StringAssert.Contains(error.Message, rule);
         Assert.AreEqual(ConnectionState.Disconnected, simulator.OrderEntryState, "nothing was connected");
     }
 
-    /// <summary>A threaded engine on the system clock, fed by hand, quoting a bid and an ask around the mid.</summary>
-    private static async Task<Setup> QuotingAsync(TimeSpan threshold, WaitStrategy wait = WaitStrategy.BusySpin, TimeSpan? timer = null)
-    {
-        var clock = MonotonicClock.System;
-        var feed = new ScriptedFeed();
-        var simulator = new ExchangeSimulator(SimulatorTestKit.Options(5));
-        var strategy = new BatchDecisionTests.MidQuoter(SimulatorTestKit.Instrument, clock);
-        var options = new TradingEngineOptions
-        {
-            Threading = EngineThreading.ThreadedDirectSend,
-            WaitStrategy = wait,
-            SlowCycleThreshold = threshold,
-            TimerInterval = timer ?? TimeSpan.FromMinutes(1),
-            StopTimeout = TimeSpan.FromMilliseconds(200),
-            Orders = new PinnacleMM.Exchange.Execution.OrderManagerOptions { Reconciler = new QuoteReconcilerOptions() },
-        };
-
-        // The venue is never run: the orders rest unanswered, and the stop ends at its timeout.
-        var engine = new TradingEngine(options, strategy, Id, feed, simulator, clock: clock);
-        await engine.StartAsync();
-        feed.Send(MarketEvent.Status(Id, ConnectionState.Syncing, 0, 0, clock.NowNanoseconds));
-        feed.Send(MarketEvent.SnapshotBegin(Id, 0, 0, clock.NowNanoseconds));
-        feed.Send(MarketEvent.SnapshotLevel(Id, Side.Buy, new Price(10_000), new Quantity(100), 1, 0, 0, clock.NowNanoseconds));
-        feed.Send(MarketEvent.SnapshotLevel(Id, Side.Sell, new Price(10_100), new Quantity(100), 1, 0, 0, clock.NowNanoseconds));
-        feed.Send(MarketEvent.SnapshotEnd(Id, 0, 0, clock.NowNanoseconds));
-        feed.Send(MarketEvent.Status(Id, ConnectionState.Synced, 0, 0, clock.NowNanoseconds));
-        // Timed means handed over (the order manager counts a command before it goes out).
-        await EngineWait.WaitUntilAsync(() => engine.EventsHandled >= 6 && engine.TickToQuote.Count == 2, "the first quotes");
-        return new Setup(engine, strategy, feed, simulator);
-    }
-
-    private sealed class Setup(TradingEngine engine, BatchDecisionTests.MidQuoter strategy, ScriptedFeed feed, ExchangeSimulator simulator) : IAsyncDisposable
-    {
-        public TradingEngine Engine => engine;
-
-        public BatchDecisionTests.MidQuoter Strategy => strategy;
-
-        /// <summary>A new best bid, received now: the mid moves, and both quotes are amended to it.</summary>
-        public void MoveBid(long ticks) =>
-            feed.Send(MarketEvent.LevelUpdate(Id, Side.Buy, new Price(ticks), new Quantity(100), 1, 0, 0, MonotonicClock.System.NowNanoseconds));
-
-        public async Task StopAsync()
-        {
-            await engine.StopAsync();
-            Assert.IsNull(engine.Fault);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await engine.DisposeAsync();
-            await simulator.DisposeAsync();
-        }
-    }
+    /// <summary>A threaded engine on the system clock, fed by hand, quoting a bid and an ask around the mid; no journal.</summary>
+    private static Task<QuotingRun> QuotingAsync(TimeSpan threshold, WaitStrategy wait = WaitStrategy.BusySpin, TimeSpan? timer = null) =>
+        QuotingRun.StartAsync(
+            MonotonicClock.System,
+            options =>
+            {
+                options.WaitStrategy = wait;
+                options.SlowCycleThreshold = threshold;
+                options.TimerInterval = timer ?? options.TimerInterval;
+            },
+            journal: false);
 }
