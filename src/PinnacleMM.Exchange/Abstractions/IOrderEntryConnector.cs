@@ -35,7 +35,8 @@ public interface IOrderEntryConnector : IAsyncDisposable
     /// <summary>
     /// Sends one command. Completes when the command has been handed to the venue (or queued for it), not
     /// when the venue answered: the answer comes to the sink. Completes synchronously without allocation
-    /// where the connector can (the simulator always does).
+    /// where the connector can (the simulator always does). An answer known at once (a local rejection) may be
+    /// delivered to the sink before this returns; the engine applies it after the decision that sent the command.
     /// </summary>
     /// <param name="command">The command; see <see cref="OrderCommand"/>.</param>
     /// <param name="cancellationToken">Abandons a send that has to wait (e.g. for a rate limit).</param>

@@ -26,7 +26,8 @@ public enum EngineThreading
     /// Research and deterministic tests: every stage runs on the connector's delivery thread, inside the
     /// sink call, in event order (commands go to the order-entry connector at once). With the simulator in
     /// virtual time and <see cref="TradingEngineOptions.ClockFollowsEvents"/>, the same seed gives the same
-    /// fills and P&amp;L.
+    /// fills and P&amp;L. A connector may answer from inside <c>SendAsync</c>: the engine holds what it delivers
+    /// there until the decision that sent the command has finished, then handles it, in order.
     /// </summary>
     Inline = 1,
 

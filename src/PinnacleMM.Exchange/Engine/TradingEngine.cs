@@ -77,6 +77,13 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private static readonly TimeSpan ExecutionIdleLimit = TimeSpan.FromMilliseconds(100);
 
     private readonly Lock _inlineGate = new();
+
+    // Inline: a connector may deliver an answer (or market data) from inside a call the engine makes into it, on the
+    // thread that holds _inlineGate, in the middle of the handling that made the call (a decision handing its commands
+    // over). Such deliveries wait here, in order, and are handled once that handling has finished, as the rings would
+    // have them in a threaded engine. _inlineBusy: some handling holds the gate now.
+    private readonly Queue<HeldDelivery> _inlineHeld = new(16);
+    private bool _inlineBusy;
     private readonly ConcurrentQueue<Action> _control = new();
     private readonly LatencyHistogram _tickToQuote = new();
 
@@ -1452,13 +1459,28 @@ public sealed partial class TradingEngine : IAsyncDisposable
         {
             lock (_inlineGate)
             {
+                // An action called from inside other handling (a strategy callback, a connector) runs at once, as
+                // before; only the outermost handling applies what was held meanwhile.
+                var outermost = !_inlineBusy;
+                _inlineBusy = true;
                 try
                 {
                     return Task.FromResult(action());
                 }
                 finally
                 {
-                    HandJournalOver();
+                    try
+                    {
+                        HandJournalOver();
+                        if (outermost)
+                        {
+                            HandleHeldInline();
+                        }
+                    }
+                    finally
+                    {
+                        _inlineBusy = !outermost;
+                    }
                 }
             }
         }
@@ -1501,6 +1523,62 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     // ------------------------------------------------------------------ sinks
 
+    /// <summary>Inline, under the gate: one market event, handled as the threaded strategy stage would, journal included.</summary>
+    private void HandleInline(in MarketEvent marketEvent)
+    {
+        if (Volatile.Read(ref _gate.State) is 1 or 2)
+        {
+            BeforeInlineEvent(marketEvent.ReceivedNanoseconds);
+            HandleMarket(marketEvent, endOfBatch: true);
+            HandJournalOver();
+        }
+    }
+
+    /// <summary>Inline, under the gate: one execution event, as <see cref="HandleInline(in MarketEvent)"/>.</summary>
+    private void HandleInline(in ExecutionEvent executionEvent)
+    {
+        if (Volatile.Read(ref _gate.State) is 1 or 2)
+        {
+            BeforeInlineEvent(executionEvent.ReceivedNanoseconds);
+            HandleExecution(executionEvent);
+            HandJournalOver();
+        }
+    }
+
+    /// <summary>Inline, under the gate, by the outermost handling: the deliveries held during it, in order (including those they lead to).</summary>
+    private void HandleHeldInline()
+    {
+        while (_inlineHeld.TryDequeue(out var held))
+        {
+            if (held.IsExecution)
+            {
+                HandleInline(held.Execution);
+            }
+            else
+            {
+                HandleInline(held.Market);
+            }
+        }
+    }
+
+    /// <summary>A delivery held while inline handling was busy (see <see cref="_inlineHeld"/>).</summary>
+    private readonly struct HeldDelivery
+    {
+        public HeldDelivery(in MarketEvent market) => Market = market;
+
+        public HeldDelivery(in ExecutionEvent execution)
+        {
+            Execution = execution;
+            IsExecution = true;
+        }
+
+        public MarketEvent Market { get; }
+
+        public ExecutionEvent Execution { get; }
+
+        public bool IsExecution { get; }
+    }
+
     private sealed class MarketSink(TradingEngine engine) : IMarketDataSink
     {
         public void OnMarketEvent(in MarketEvent marketEvent)
@@ -1509,11 +1587,21 @@ public sealed partial class TradingEngine : IAsyncDisposable
             {
                 lock (engine._inlineGate)
                 {
-                    if (Volatile.Read(ref engine._gate.State) is 1 or 2)
+                    if (engine._inlineBusy)
                     {
-                        engine.BeforeInlineEvent(marketEvent.ReceivedNanoseconds);
-                        engine.HandleMarket(marketEvent, endOfBatch: true);
-                        engine.HandJournalOver();
+                        engine._inlineHeld.Enqueue(new HeldDelivery(marketEvent));
+                        return;
+                    }
+
+                    engine._inlineBusy = true;
+                    try
+                    {
+                        engine.HandleInline(marketEvent);
+                        engine.HandleHeldInline();
+                    }
+                    finally
+                    {
+                        engine._inlineBusy = false;
                     }
                 }
 
@@ -1536,11 +1624,21 @@ public sealed partial class TradingEngine : IAsyncDisposable
             {
                 lock (engine._inlineGate)
                 {
-                    if (Volatile.Read(ref engine._gate.State) is 1 or 2)
+                    if (engine._inlineBusy)
                     {
-                        engine.BeforeInlineEvent(executionEvent.ReceivedNanoseconds);
-                        engine.HandleExecution(executionEvent);
-                        engine.HandJournalOver();
+                        engine._inlineHeld.Enqueue(new HeldDelivery(executionEvent));
+                        return;
+                    }
+
+                    engine._inlineBusy = true;
+                    try
+                    {
+                        engine.HandleInline(executionEvent);
+                        engine.HandleHeldInline();
+                    }
+                    finally
+                    {
+                        engine._inlineBusy = false;
                     }
                 }
 

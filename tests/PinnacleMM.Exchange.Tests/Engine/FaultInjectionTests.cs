@@ -1,6 +1,8 @@
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Exchange.Abstractions;
+using PinnacleMM.Exchange.Engine;
 using PinnacleMM.Exchange.Execution;
+using PinnacleMM.Persistence.Journal;
 using PinnacleMM.Exchange.Tests.Simulator;
 
 namespace PinnacleMM.Exchange.Tests.Engine;
@@ -43,6 +45,59 @@ public sealed class FaultInjectionTests
             Assert.IsTrue(run.Strategy.Position.FillCount > 0);
             await AssertNoOrphansAndRightPositionAsync(run);
         }
+    }
+
+    [TestMethod]
+    public async Task A_venue_answering_from_inside_the_send_is_heard_after_the_decision_that_sent_the_command()
+    {
+        // Inline, the answer arrives on the engine's own thread in the middle of the decision that is handing the
+        // command over. It must wait for that decision to finish: the venue receives exactly the commands decided,
+        // and the journal holds each command before the answer to it.
+        var directory = TempDirectory.Create();
+        FaultyVenue? venue = null;
+        var run = await EngineRun.StartInlineAsync(53, directory, wrap: simulator =>
+        {
+            venue = new FaultyVenue(simulator) { RejectEveryNthPlace = 2, AnswerInsideSend = true };
+            return (venue, venue);
+        });
+        await using (run)
+        {
+            run.Simulator.RunFor(TimeSpan.FromSeconds(15));
+            Assert.IsNull(run.Engine.Fault);
+            Assert.IsTrue(venue!.AnsweredInsideSend >= 5, $"answered inside the send: {venue.AnsweredInsideSend}");
+            Assert.AreEqual(venue.AnsweredInsideSend, run.Engine.Orders.VenueRejectionCount(RejectReason.VenueRejected), "every answer applied once");
+            await AssertNoOrphansAndRightPositionAsync(run);
+
+            var sent = new List<string>();
+            var sentIds = new HashSet<long>();
+            using (var reader = JournalReader.Open(Path.Combine(directory, "SIM-USD", "journal")))
+            {
+                while (reader.TryRead(out var record))
+                {
+                    if (record.Type < JournalRecordType.ApplicationBase || record.Type == EngineRecordTypes.MarketEvent || !EngineRecordCodec.TryDecodeActivity(record.Type, record.Payload, out var activity))
+                    {
+                        continue;
+                    }
+
+                    if (activity.Kind == OrderActivityKind.CommandSent)
+                    {
+                        sent.Add($"{activity.Command.Kind} {activity.Command.ClientOrderId.Value} {activity.Command.Price.Ticks} {activity.Command.Quantity.Lots}");
+                        sentIds.Add(activity.Command.ClientOrderId.Value);
+                    }
+                    else if (activity.Kind == OrderActivityKind.ExecutionReceived && activity.Execution.Kind == ExecutionEventKind.Rejected)
+                    {
+                        Assert.IsTrue(sentIds.Contains(activity.Execution.ClientOrderId.Value), $"the rejection of {activity.Execution.ClientOrderId.Value} was journaled before its command");
+                    }
+                }
+            }
+
+            CollectionAssert.AreEqual(
+                venue.Received.Select(c => $"{c.Kind} {c.ClientOrderId.Value} {c.Price.Ticks} {c.Quantity.Lots}").ToArray(),
+                sent.ToArray(),
+                "the venue received exactly the commands journaled as sent, in the same order");
+        }
+
+        TempDirectory.Delete(directory);
     }
 
     [TestMethod]

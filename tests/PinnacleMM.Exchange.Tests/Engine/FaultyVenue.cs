@@ -8,7 +8,8 @@ namespace PinnacleMM.Exchange.Tests.Engine;
 /// loses commands, holds acknowledgements back so fills overtake them, repeats fills, and drops the order-entry
 /// connection for a while (commands are then refused by the engine, and the venue's events are held and
 /// delivered after the reconnect, as a session replay does). Injected events are delivered before the next
-/// real event, never from inside <see cref="SendAsync"/>.
+/// real event, or with <see cref="AnswerInsideSend"/> at once, from inside <see cref="SendAsync"/> (a connector that
+/// answers a command before its send returns).
 /// </summary>
 internal sealed class FaultyVenue(ExchangeSimulator simulator) : IMarketDataConnector, IOrderEntryConnector
 {
@@ -21,6 +22,15 @@ internal sealed class FaultyVenue(ExchangeSimulator simulator) : IMarketDataConn
     private int _delivered;
 
     public int RejectEveryNthPlace { get; set; }
+
+    /// <summary>Delivers the injected rejections from inside <see cref="SendAsync"/>, before it returns.</summary>
+    public bool AnswerInsideSend { get; set; }
+
+    /// <summary>How many rejections were delivered from inside <see cref="SendAsync"/>.</summary>
+    public int AnsweredInsideSend { get; private set; }
+
+    /// <summary>Every command handed to <see cref="SendAsync"/>, in order, as it was when handed over.</summary>
+    public List<OrderCommand> Received { get; } = [];
 
     public int DropNextPlaces { get; set; }
 
@@ -74,6 +84,7 @@ internal sealed class FaultyVenue(ExchangeSimulator simulator) : IMarketDataConn
 
     public ValueTask SendAsync(OrderCommand command, CancellationToken cancellationToken = default)
     {
+        Received.Add(command);
         if (IsDown)
         {
             Dropped.Add(command.ClientOrderId);
@@ -92,7 +103,7 @@ internal sealed class FaultyVenue(ExchangeSimulator simulator) : IMarketDataConn
 
             if (RejectEveryNthPlace > 0 && _places % RejectEveryNthPlace == 0)
             {
-                _injected.Enqueue(new ExecutionEvent
+                var rejection = new ExecutionEvent
                 {
                     Kind = ExecutionEventKind.Rejected,
                     Instrument = command.Instrument,
@@ -101,7 +112,17 @@ internal sealed class FaultyVenue(ExchangeSimulator simulator) : IMarketDataConn
                     Price = command.Price,
                     Quantity = command.Quantity,
                     RejectReason = RejectReason.VenueRejected,
-                });
+                };
+                if (AnswerInsideSend)
+                {
+                    AnsweredInsideSend++;
+                    _executionSink!.OnExecutionEvent(rejection);
+                }
+                else
+                {
+                    _injected.Enqueue(rejection);
+                }
+
                 return ValueTask.CompletedTask;
             }
         }
