@@ -87,6 +87,7 @@ internal sealed class LiveDashboard(IAnsiConsole console, TimeProvider time) : I
             latency.AddRow("p99.9", SessionContext.Microseconds(t.P999));
             latency.AddRow("max", SessionContext.Microseconds(t.Max));
             latency.AddRow("samples", t.Count.ToString("N0", CultureInfo.InvariantCulture));
+            latency.AddRow("after a slow turn", status.CommandsAfterSlowCycle.ToString("N0", CultureInfo.InvariantCulture));
         }
 
         var stateColor = status.TradingState switch
