@@ -25,7 +25,8 @@ namespace PinnacleMM.Benchmarks.Engine;
 /// it to its hand-over to the simulator ("market event in → order command out"). The last two columns show how often
 /// the strategy thread's loop took a turn over 10 µs (<see cref="TradingEngine.SlowCycles"/>), and the share of the
 /// measured commands whose latency overlapped such a turn (<see cref="TradingEngine.CommandsAfterSlowCycle"/>): when
-/// that share is over 1 %, the p99 is set by the machine pausing the thread, not by the engine's work.
+/// that share is over 1 %, the p99 is set by the machine pausing the thread, not by the engine's work. The last column
+/// gives p50 and p99 of the other commands (<see cref="TradingEngine.TickToQuoteWithoutSlowCycles"/>).
 /// The <c>Inline</c> mode runs every stage on the market data thread: the work without the hand-offs.
 /// A mode <c>S/E</c> sets the strategy thread's and the execution thread's wait strategies; <c>BusySpin</c> alone means
 /// <c>BusySpin/Yielding</c>. <c>S/Direct</c> is <see cref="EngineThreading.ThreadedDirectSend"/>: no execution thread, the
@@ -70,8 +71,8 @@ public static partial class EngineLatencyHarness
         }
 
         var report = new StringBuilder();
-        report.AppendLine("| mode | run | load avg (1 min) before | market events | events/s | commands | p50 | p90 | p99 | p99.9 | max | CPU (cores busy) | gen-0 GCs | slow turns/s | commands after a slow turn |");
-        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        report.AppendLine("| mode | run | load avg (1 min) before | market events | events/s | commands | p50 | p90 | p99 | p99.9 | max | CPU (cores busy) | gen-0 GCs | slow turns/s | commands after a slow turn | p50 / p99 without them |");
+        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (var run = 1; run <= runs; run++)
         {
             foreach (var mode in modes)
@@ -154,11 +155,13 @@ public static partial class EngineLatencyHarness
             var commands = engine.Status.OrdersSent;
             var slowTurns = inline ? "-" : string.Create(CultureInfo.InvariantCulture, $"{engine.SlowCycles / elapsed.TotalSeconds:N0}");
             var afterSlowTurn = inline ? "-" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * engine.CommandsAfterSlowCycle / Math.Max(1, engine.TickToQuote.Count):F1} %");
+            var steady = engine.TickToQuoteWithoutSlowCycles.GetPercentiles();
+            var withoutSlowTurns = inline ? "-" : $"{Micros(steady.P50)} / {Micros(steady.P99)}";
             engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
             simulator.DisposeAsync().AsTask().GetAwaiter().GetResult();
             var line = string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {mode} | {run} | {load} | {processed:N0} | {processed / elapsed.TotalSeconds:N0} | {commands:N0} | {Micros(p.P50)} | {Micros(p.P90)} | {Micros(p.P99)} | {Micros(p.P999)} | {Micros(p.Max)} | {cpu.TotalSeconds / elapsed.TotalSeconds:F2} | {collections} | {slowTurns} | {afterSlowTurn} |");
+                $"| {mode} | {run} | {load} | {processed:N0} | {processed / elapsed.TotalSeconds:N0} | {commands:N0} | {Micros(p.P50)} | {Micros(p.P90)} | {Micros(p.P99)} | {Micros(p.P999)} | {Micros(p.Max)} | {cpu.TotalSeconds / elapsed.TotalSeconds:F2} | {collections} | {slowTurns} | {afterSlowTurn} | {withoutSlowTurns} |");
             if (print)
             {
                 Console.WriteLine(line);

@@ -35,6 +35,8 @@ public sealed class SlowCycleTests
 
         Assert.AreEqual(2, engine.Orders.AmendsSent, "two amends");
         Assert.AreEqual(2, engine.CommandsAfterSlowCycle - countedBefore, "both amends waited for the held turn");
+        Assert.AreEqual(engine.TickToQuote.Count - engine.CommandsAfterSlowCycle, engine.TickToQuoteWithoutSlowCycles.Count, "the amends are left out of the latency without slow turns");
+        Assert.IsTrue(engine.TickToQuoteWithoutSlowCycles.Max < 50_000_000, "none of the held amends' 50 ms is in it");
         Assert.IsTrue(engine.SlowCycles >= 1, $"slow turns: {engine.SlowCycles}");
         Assert.IsTrue(engine.LongestCycleNanoseconds >= 50_000_000, $"longest turn: {engine.LongestCycleNanoseconds} ns");
         await setup.StopAsync();
@@ -57,6 +59,7 @@ public sealed class SlowCycleTests
         await setup.StopAsync();
 
         Assert.AreEqual(2, engine.CommandsAfterSlowCycle - countedBefore, "both amends of the stalled decision");
+        Assert.AreEqual(engine.TickToQuote.Count - engine.CommandsAfterSlowCycle, engine.TickToQuoteWithoutSlowCycles.Count);
         Assert.IsTrue(engine.LongestCycleNanoseconds >= 20_000_000, $"longest turn: {engine.LongestCycleNanoseconds} ns");
     }
 
@@ -75,6 +78,7 @@ public sealed class SlowCycleTests
         Assert.AreEqual(0, engine.SlowCycles);
         Assert.AreEqual(0, engine.LongestCycleNanoseconds);
         Assert.AreEqual(0, engine.CommandsAfterSlowCycle);
+        Assert.AreEqual(engine.TickToQuote.Count, engine.TickToQuoteWithoutSlowCycles.Count, "every command in both");
     }
 
     [TestMethod]
