@@ -285,6 +285,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
     /// <summary>
     /// Commands whose tick-to-quote (<see cref="TickToQuote"/>) overlapped a slow turn of the strategy thread's loop
     /// (<see cref="SlowCycles"/>): the part of the latency tail that the strategy thread's machine caused, not its work.
+    /// A slow turn before the decision counts in every threaded layout; the decision's own turn counts when the strategy
+    /// thread hands over itself (<see cref="EngineThreading.ThreadedDirectSend"/>). With an execution thread
+    /// (<see cref="EngineThreading.Threaded"/>) the time from the decision to that thread's hand-over is not judged.
     /// </summary>
     public long CommandsAfterSlowCycle => Volatile.Read(ref _commandsAfterSlowCycle);
 
