@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using PinnacleMM.Core.Concurrency;
 using PinnacleMM.Core.Time;
 using PinnacleMM.Exchange.Abstractions;
@@ -42,6 +43,28 @@ public sealed class SlowCycleTests
         await setup.StopAsync();
         Assert.AreEqual(engine.SlowCycles, engine.Status.SlowCycles, "published in the status at stop");
         Assert.AreEqual(engine.CommandsAfterSlowCycle, engine.Status.CommandsAfterSlowCycle);
+        CollectionAssert.AreEqual(
+            new[] { $"pinnaclemm.engine.commands_after_slow_cycle={engine.CommandsAfterSlowCycle}", $"pinnaclemm.engine.slow_cycles={engine.SlowCycles}" },
+            ObserveCounters(engine, "pinnaclemm.engine.slow_cycles", "pinnaclemm.engine.commands_after_slow_cycle"),
+            "the metrics report the same counts");
+    }
+
+    /// <summary>The current values of the engine's observable counters named, as "name=value", sorted.</summary>
+    private static string[] ObserveCounters(TradingEngine engine, params string[] names)
+    {
+        var values = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, engine.Metrics.Meter) && names.Contains(instrument.Name))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => values[instrument.Name] = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return values.Select(v => $"{v.Key}={v.Value}").ToArray();
     }
 
     [TestMethod]
