@@ -144,8 +144,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private long _commandsHandedOver;
 
     // Slow turns of the strategy thread's loop (TradingEngineOptions.SlowCycleThreshold): 0 = not measured (inline, or
-    // a clock that follows events). _cycleStart is the current turn's start, read only on the strategy thread;
-    // _slowCycleEnd the end of the latest slow turn, read by whichever thread hands commands over.
+    // a clock that follows events). _cycleStart is the current turn's start (0: not timed), used only on the strategy
+    // thread; _slowCycleEnd the end of the latest slow turn, read by whichever thread hands commands over.
     private readonly long _slowCycleNanoseconds;
     private long _cycleStart;
     private long _slowCycleEnd;
@@ -987,10 +987,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
         var warmUpEvery = _options.WaitStrategy == WaitStrategy.BusySpin ? (long)_options.WarmUpInterval.TotalNanoseconds : 0;
         var nextWarmUp = 0L;
 
-        // A turn is timed from its start to the next one's. Waiting strategies give their idle turns away on purpose,
-        // so a turn that waited is not timed.
+        // A turn is timed from its start (_cycleStart) to the next one's. Waiting strategies give their idle turns away
+        // on purpose, so a turn that waited is not timed.
         var timeIdleTurns = _options.WaitStrategy == WaitStrategy.BusySpin;
-        var turnStart = 0L;
         try
         {
             if (_options.StrategyThreadCpu is { } cpu)
@@ -1003,12 +1002,11 @@ public sealed partial class TradingEngine : IAsyncDisposable
                 var now = _clock.NowNanoseconds;
                 if (_slowCycleNanoseconds > 0)
                 {
-                    if (turnStart > 0 && now - turnStart > _slowCycleNanoseconds)
+                    if (_cycleStart > 0 && now - _cycleStart > _slowCycleNanoseconds)
                     {
-                        NoteSlowCycle(now - turnStart, now);
+                        NoteSlowCycle(now - _cycleStart, now);
                     }
 
-                    turnStart = now;
                     _cycleStart = now;
                 }
 
@@ -1046,7 +1044,6 @@ public sealed partial class TradingEngine : IAsyncDisposable
                     _wake.Idle(ref idle, hasWork, TimeSpan.FromTicks(Math.Max(1, (_nextTimer - now) / TimeSpan.NanosecondsPerTick)));
                     if (!timeIdleTurns)
                     {
-                        turnStart = 0;
                         _cycleStart = 0;
                     }
                 }
