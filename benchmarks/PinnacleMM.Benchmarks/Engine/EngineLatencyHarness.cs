@@ -22,11 +22,11 @@ namespace PinnacleMM.Benchmarks.Engine;
 /// strategy, execution and persistence threads run as configured for a 2-core machine (see
 /// <see cref="TradingEngineOptions"/>); every market event and order activity is journaled to a temporary
 /// directory. The engine's own histogram measures each command from the receipt of the market event that caused
-/// it to its hand-over to the simulator ("market event in → order command out"). The last two columns show how often
-/// the strategy thread's loop took a turn over 10 µs (<see cref="TradingEngine.SlowCycles"/>), and the share of the
-/// measured commands whose latency overlapped such a turn (<see cref="TradingEngine.CommandsAfterSlowCycle"/>): when
-/// that share is over 1 %, the p99 is set by the machine pausing the thread, not by the engine's work. The last column
-/// gives p50 and p99 of the other commands (<see cref="TradingEngine.TickToQuoteWithoutSlowCycles"/>).
+/// it to its hand-over to the simulator ("market event in → order command out"). The last three columns: how often
+/// the strategy thread's loop took a turn over 10 µs (<see cref="TradingEngine.SlowCycles"/>); the share of the
+/// measured commands whose latency overlapped such a turn (<see cref="TradingEngine.CommandsAfterSlowCycle"/>), which
+/// when over 1 % means the p99 is set by the machine pausing the thread, not by the engine's work; and p50 / p99 of
+/// the other commands (<see cref="TradingEngine.TickToQuoteWithoutSlowCycles"/>).
 /// The <c>Inline</c> mode runs every stage on the market data thread: the work without the hand-offs.
 /// A mode <c>S/E</c> sets the strategy thread's and the execution thread's wait strategies; <c>BusySpin</c> alone means
 /// <c>BusySpin/Yielding</c>. <c>S/Direct</c> is <see cref="EngineThreading.ThreadedDirectSend"/>: no execution thread, the
