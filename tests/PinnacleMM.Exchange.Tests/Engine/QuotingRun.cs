@@ -17,33 +17,17 @@ namespace PinnacleMM.Exchange.Tests.Engine;
 /// ask around the mid (<see cref="MidQuoter"/>), optionally journaling to a temporary directory. The venue is never run,
 /// so nothing is answered: amends stay pending, and a stop ends at its timeout.
 /// </summary>
-internal sealed class QuotingRun : IAsyncDisposable
+internal sealed class QuotingRun(MonotonicClock clock, ScriptedFeed feed, ExchangeSimulator simulator, MidQuoter strategy, BatchRecordingOrderEntry orderEntry, string? directory, PersistenceManager? persistence, TradingEngine engine) : IAsyncDisposable
 {
     private static readonly InstrumentId Id = SimulatorTestKit.Id;
-    private readonly MonotonicClock _clock;
-    private readonly ExchangeSimulator _simulator;
-    private readonly string? _directory;
-    private readonly PersistenceManager? _persistence;
 
-    private QuotingRun(MonotonicClock clock, ScriptedFeed feed, ExchangeSimulator simulator, MidQuoter strategy, BatchRecordingOrderEntry orderEntry, string? directory, PersistenceManager? persistence, TradingEngine engine)
-    {
-        _clock = clock;
-        _simulator = simulator;
-        _directory = directory;
-        _persistence = persistence;
-        Feed = feed;
-        Strategy = strategy;
-        OrderEntry = orderEntry;
-        Engine = engine;
-    }
+    public ScriptedFeed Feed => feed;
 
-    public ScriptedFeed Feed { get; }
+    public MidQuoter Strategy => strategy;
 
-    public MidQuoter Strategy { get; }
+    public BatchRecordingOrderEntry OrderEntry => orderEntry;
 
-    public BatchRecordingOrderEntry OrderEntry { get; }
-
-    public TradingEngine Engine { get; }
+    public TradingEngine Engine => engine;
 
     /// <summary>Starts the engine on <paramref name="clock"/>, sends a snapshot (bid 10,000, ask 10,100) and waits for the first two quotes to be handed over.</summary>
     /// <param name="clock">The engine's and the strategy's clock: manual (stepped by the test) or the system's.</param>
@@ -83,7 +67,7 @@ internal sealed class QuotingRun : IAsyncDisposable
 
     /// <summary>A new best bid, stamped with the run's clock.</summary>
     public void MoveBid(long ticks) =>
-        Feed.Send(MarketEvent.LevelUpdate(Id, Side.Buy, new Price(ticks), new Quantity(100), 1, 0, 0, _clock.NowNanoseconds));
+        Feed.Send(MarketEvent.LevelUpdate(Id, Side.Buy, new Price(ticks), new Quantity(100), 1, 0, 0, clock.NowNanoseconds));
 
     /// <summary>Holds the strategy thread in one turn until the returned function is called (and awaited).</summary>
     public Func<Task> HoldStrategyThread()
@@ -108,7 +92,7 @@ internal sealed class QuotingRun : IAsyncDisposable
     public async Task StopAsync()
     {
         var stopping = Engine.StopAsync();
-        while (!stopping.IsCompleted && _clock is ManualMonotonicClock manual)
+        while (!stopping.IsCompleted && clock is ManualMonotonicClock manual)
         {
             manual.Set(manual.NowNanoseconds + 1_000_000_000);
             await Task.Delay(5);
@@ -122,7 +106,7 @@ internal sealed class QuotingRun : IAsyncDisposable
     public string[] ReadJournal()
     {
         var journal = new List<string>();
-        using var reader = JournalReader.Open(Path.Combine(_directory!, "SIM-USD", "journal"));
+        using var reader = JournalReader.Open(Path.Combine(directory!, "SIM-USD", "journal"));
         while (reader.TryRead(out var record))
         {
             if (record.Type == EngineRecordTypes.MarketEvent && EngineRecordCodec.TryDecodeMarketEvent(record.Payload, out var e) && e.Kind == MarketEventKind.LevelUpdate)
@@ -142,11 +126,11 @@ internal sealed class QuotingRun : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Engine.DisposeAsync();
-        _persistence?.Dispose();
-        await _simulator.DisposeAsync();
-        if (_directory is not null)
+        persistence?.Dispose();
+        await simulator.DisposeAsync();
+        if (directory is not null)
         {
-            TempDirectory.Delete(_directory);
+            TempDirectory.Delete(directory);
         }
     }
 }
