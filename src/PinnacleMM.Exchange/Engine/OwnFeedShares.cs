@@ -194,56 +194,20 @@ internal sealed class OwnFeedShares
         _amends.Clear();
     }
 
-    /// <summary>
-    /// Copies the levels whose expectations have been open since at or before
-    /// <paramref name="openAtOrBeforeNanoseconds"/> (their grace period is over).
-    /// </summary>
-    /// <returns>How many were copied (at most the destination's length).</returns>
-    public int CopyExpired(long openAtOrBeforeNanoseconds, Span<(Side Side, long PriceTicks)> destination)
-    {
-        var copied = 0;
-        for (var i = 0; i < _count && copied < destination.Length; i++)
-        {
-            ref readonly var entry = ref _entries[i];
-            if (entry.OpenSince != 0 && entry.OpenSince <= openAtOrBeforeNanoseconds)
-            {
-                destination[copied++] = (entry.Side, entry.PriceTicks);
-            }
-        }
-
-        return copied;
-    }
-
-    /// <summary>Settles a level whose grace period is over: what our orders there are, at most the level, is shown.</summary>
-    /// <returns>The own lots now believed shown.</returns>
-    public long Settle(Side side, long priceTicks, long levelLots, long ownLots, long nowNanoseconds)
-    {
-        var i = Find(side, priceTicks);
-        if (i < 0)
-        {
-            return 0;
-        }
-
-        ref var entry = ref _entries[i];
-        entry.ShownLots = Math.Clamp(ownLots, 0, Math.Max(0, levelLots));
-        entry.ArrivingLots = 0;
-        entry.LeavingLots = 0;
-        entry.UnexplainedDropLots = 0;
-        entry.DivergedSince = 0;
-        var shown = entry.ShownLots;
-        Tidy(i, nowNanoseconds);
-        return shown;
-    }
-
     /// <summary>The level at <paramref name="index"/> (0 to <see cref="Count"/> - 1), for a periodic check.</summary>
     public (Side Side, long PriceTicks) LevelAt(int index) => (_entries[index].Side, _entries[index].PriceTicks);
 
     /// <summary>
-    /// The periodic check of a level against what our orders there are (<paramref name="ownLots"/>): a level with
-    /// nothing expected whose shown lots differ from them (at most the level) for a whole grace period is settled.
-    /// This bounds any error the feed's updates cannot explain, whatever its cause.
+    /// The periodic check of a level against what our orders there are (<paramref name="ownLots"/>). The level is
+    /// settled at them (at most the level: shown, nothing expected any more) when, for a whole grace period,
+    /// <list type="bullet">
+    /// <item>an expectation has stayed open: the feed never showed that change of ours on its own (netted with others
+    /// in one batched update); or</item>
+    /// <item>nothing was expected, yet the shown lots differed from our orders there: an error no update explained.</item>
+    /// </list>
+    /// This bounds any error of the estimate, whatever its cause.
     /// </summary>
-    /// <returns>Whether the shown lots changed.</returns>
+    /// <returns>Whether the level was settled.</returns>
     public bool Check(Side side, long priceTicks, long levelLots, long ownLots, long nowNanoseconds, long graceNanoseconds)
     {
         var expected = Math.Clamp(ownLots, 0, Math.Max(0, levelLots));
@@ -260,24 +224,35 @@ internal sealed class OwnFeedShares
         }
 
         ref var entry = ref _entries[i];
-        if (entry.ArrivingLots != 0 || entry.LeavingLots != 0 || entry.ShownLots == expected)
+        if (entry.ArrivingLots != 0 || entry.LeavingLots != 0)
+        {
+            entry.DivergedSince = 0;
+            if (entry.OpenSince == 0 || nowNanoseconds - entry.OpenSince < graceNanoseconds)
+            {
+                return false;
+            }
+        }
+        else if (entry.ShownLots == expected)
         {
             entry.DivergedSince = 0;
             return false;
         }
-
-        if (entry.DivergedSince == 0)
+        else if (entry.DivergedSince == 0)
         {
             entry.DivergedSince = Math.Max(1, nowNanoseconds);
             return false;
         }
-
-        if (nowNanoseconds - entry.DivergedSince < graceNanoseconds)
+        else if (nowNanoseconds - entry.DivergedSince < graceNanoseconds)
         {
             return false;
         }
 
-        Settle(side, priceTicks, levelLots, ownLots, nowNanoseconds);
+        entry.ShownLots = expected;
+        entry.ArrivingLots = 0;
+        entry.LeavingLots = 0;
+        entry.UnexplainedDropLots = 0;
+        entry.DivergedSince = 0;
+        Tidy(i, nowNanoseconds);
         return true;
     }
 

@@ -724,20 +724,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
             return;
         }
 
-        Span<(Side Side, long PriceTicks)> expired = stackalloc (Side, long)[16];
-        var count = _ownShares.CopyExpired(now - _ownFeedGraceNanoseconds, expired);
+        // The levels we keep a share for, and those where our orders rest (see OwnFeedShares.Check).
         var changed = false;
-        for (var i = 0; i < count; i++)
-        {
-            var (side, ticks) = expired[i];
-            var price = new Price(ticks);
-            var venueLots = _venueBook.GetQuantity(side, price).Lots;
-            var ours = _ownShares.Settle(side, ticks, venueLots, Orders.Tracker.RestingTargetLotsAt(side, price), now);
-            changed |= SetStrategyLevel(side, price, venueLots - ours);
-        }
-
-        // Levels with nothing expected whose share differs from our orders there (an error no update explained):
-        // the levels we keep a share for, and those where our orders rest.
         for (var i = _ownShares.Count - 1; i >= 0; i--)
         {
             var (side, ticks) = _ownShares.LevelAt(i);

@@ -85,12 +85,11 @@ public sealed class OwnFeedSharesTests
 
         // Netted: somebody else's 5 lots left in the same batched update that added ours.
         Assert.AreEqual(0, shares.OnFeedChange(Side.Buy, Price, 10, 10, 2_000));
-        Span<(Side, long)> expired = stackalloc (Side, long)[4];
-        Assert.AreEqual(0, shares.CopyExpired(999, expired), "still within the grace period");
-        Assert.AreEqual(1, shares.CopyExpired(1_000, expired));
-        Assert.AreEqual((Side.Buy, Price), expired[0]);
-        Assert.AreEqual(5, shares.Settle(Side.Buy, Price, 10, 5, 3_000));
-        Assert.AreEqual(0, shares.CopyExpired(long.MaxValue, expired), "settled: nothing expected any more");
+        Assert.IsFalse(shares.Check(Side.Buy, Price, 10, 5, 1_999, graceNanoseconds: 1_000), "still within the grace period");
+        Assert.AreEqual(0, shares.ShownAt(Side.Buy, Price));
+        Assert.IsTrue(shares.Check(Side.Buy, Price, 10, 5, 2_000, graceNanoseconds: 1_000));
+        Assert.AreEqual(5, shares.ShownAt(Side.Buy, Price));
+        Assert.IsFalse(shares.Check(Side.Buy, Price, 10, 5, long.MaxValue, graceNanoseconds: 1_000), "settled: nothing expected any more");
     }
 
     [TestMethod]
@@ -245,13 +244,6 @@ public sealed class OwnFeedSharesTests
             for (var round = 0; round < 3; round++)
             {
                 _now += Grace;
-                var expired = new (Side, long)[4];
-                var count = Shares.CopyExpired(_now - Grace, expired);
-                for (var i = 0; i < count; i++)
-                {
-                    Shares.Settle(Side.Buy, Price, _shownLevel, OurVenueLots, _now);
-                }
-
                 Shares.Check(Side.Buy, Price, _shownLevel, OurVenueLots, _now, Grace);
             }
         }
