@@ -1,14 +1,13 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Primitives;
-using PinnacleMM.Core.Strategies;
 using PinnacleMM.Core.Time;
 using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Engine;
 using PinnacleMM.Exchange.Execution;
 using PinnacleMM.Exchange.Paper;
 using PinnacleMM.Persistence;
+using static PinnacleMM.Benchmarks.Engine.EngineBenchmarkQuoter;
 
 namespace PinnacleMM.Benchmarks.Engine;
 
@@ -31,8 +30,6 @@ namespace PinnacleMM.Benchmarks.Engine;
 [MemoryDiagnoser]
 public class EngineDecisionPathBenchmarks
 {
-    private static readonly InstrumentSpec Instrument = new("SIM-USD", 0.01m, 0.001m, maxPrice: 1_000_000m);
-    private static readonly InstrumentId Id = new(1);
 
     private readonly MonotonicClock _clock = MonotonicClock.System;
     private HandFedFeed _feed = null!;
@@ -72,19 +69,8 @@ public class EngineDecisionPathBenchmarks
                 InitialBalances = new Dictionary<string, decimal> { ["USD"] = 1_000_000_000m, ["SIM"] = 1_000_000m },
             },
             _feed);
-        var strategyOptions = new BasicMarketMakerOptions
-        {
-            BaseSpreadBps = 2,
-            MinSpreadBps = 1,
-            OrderQuantity = 0.05m,
-            MinOrderQuantity = 0.01m,
-            MaxOrderQuantity = 1m,
-            MaxPosition = 1_000m,
-            MaxLevels = 2,
-            QuoteUpdateInterval = TimeSpan.Zero,
-            Capital = 100_000_000m,
-        };
-        var strategy = new BasicMarketMaker(Instrument, strategyOptions, _clock, position: new PositionTracker(Instrument));
+        var strategyOptions = StrategyOptions();
+        var strategy = Strategy(strategyOptions);
         _engine = new TradingEngine(
             new TradingEngineOptions
             {

@@ -3,15 +3,12 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using PinnacleMM.Core.Concurrency;
-using PinnacleMM.Core.Portfolio;
-using PinnacleMM.Core.Primitives;
-using PinnacleMM.Core.Strategies;
 using PinnacleMM.Core.Time;
-using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Engine;
 using PinnacleMM.Exchange.Execution;
 using PinnacleMM.Exchange.Simulator;
 using PinnacleMM.Persistence;
+using static PinnacleMM.Benchmarks.Engine.EngineBenchmarkQuoter;
 
 namespace PinnacleMM.Benchmarks.Engine;
 
@@ -36,8 +33,6 @@ namespace PinnacleMM.Benchmarks.Engine;
 /// </summary>
 public static partial class EngineLatencyHarness
 {
-    private static readonly InstrumentSpec Instrument = new("SIM-USD", 0.01m, 0.001m, maxPrice: 1_000_000m);
-    private static readonly InstrumentId Id = new(1);
 
     /// <summary>The reference mode: every stage on the market data thread (no hand-off, only the work).</summary>
     private const string InlineMode = "Inline";
@@ -100,19 +95,8 @@ public static partial class EngineLatencyHarness
         {
             using var persistence = new PersistenceManager(new PersistenceOptions { DataDirectory = directory, SnapshotIntervalMin = 0 });
             var simulator = new ExchangeSimulator(MarketOptions(rate));
-            var strategyOptions = new BasicMarketMakerOptions
-            {
-                BaseSpreadBps = 2,
-                MinSpreadBps = 1,
-                OrderQuantity = 0.05m,
-                MinOrderQuantity = 0.01m,
-                MaxOrderQuantity = 1m,
-                MaxPosition = 1_000m,
-                MaxLevels = 2,
-                QuoteUpdateInterval = TimeSpan.Zero,
-                Capital = 100_000_000m,
-            };
-            var strategy = new BasicMarketMaker(Instrument, strategyOptions, MonotonicClock.System, position: new PositionTracker(Instrument));
+            var strategyOptions = StrategyOptions();
+            var strategy = Strategy(strategyOptions);
             var engine = new TradingEngine(
                 new TradingEngineOptions
                 {

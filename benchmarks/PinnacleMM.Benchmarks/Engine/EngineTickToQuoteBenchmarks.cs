@@ -1,13 +1,11 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using PinnacleMM.Core.Concurrency;
-using PinnacleMM.Core.Portfolio;
-using PinnacleMM.Core.Primitives;
-using PinnacleMM.Core.Strategies;
 using PinnacleMM.Core.Time;
 using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Engine;
 using PinnacleMM.Exchange.Simulator;
+using static PinnacleMM.Benchmarks.Engine.EngineBenchmarkQuoter;
 
 namespace PinnacleMM.Benchmarks.Engine;
 
@@ -26,8 +24,6 @@ namespace PinnacleMM.Benchmarks.Engine;
 [MemoryDiagnoser]
 public class EngineTickToQuoteBenchmarks
 {
-    private static readonly InstrumentSpec Instrument = new("SIM-USD", 0.01m, 0.001m, maxPrice: 1_000_000m);
-    private static readonly InstrumentId Id = new(1);
 
     private ExchangeSimulator? _alone;
     private ExchangeSimulator? _simulator;
@@ -46,19 +42,8 @@ public class EngineTickToQuoteBenchmarks
         _alone.SubscribeAsync(Id).AsTask().GetAwaiter().GetResult();
 
         _simulator = new ExchangeSimulator(MarketOptions(MonotonicClock.System));
-        var strategyOptions = new BasicMarketMakerOptions
-        {
-            BaseSpreadBps = 2,
-            MinSpreadBps = 1,
-            OrderQuantity = 0.05m,
-            MinOrderQuantity = 0.01m,
-            MaxOrderQuantity = 1m,
-            MaxPosition = 1_000m,
-            MaxLevels = 2,
-            QuoteUpdateInterval = TimeSpan.Zero,
-            Capital = 100_000_000m,
-        };
-        var strategy = new BasicMarketMaker(Instrument, strategyOptions, MonotonicClock.System, position: new PositionTracker(Instrument));
+        var strategyOptions = StrategyOptions();
+        var strategy = Strategy(strategyOptions);
         _engine = new TradingEngine(
             new TradingEngineOptions
             {
