@@ -1,4 +1,5 @@
 using PinnacleMM.Core.Concurrency;
+using PinnacleMM.Testing;
 
 namespace PinnacleMM.Core.Tests.Concurrency;
 
@@ -22,11 +23,8 @@ public sealed class RingAllocationTests
         var handler = new SumHandler();
 
         SpscRound(ring, batch, ref handler, Rounds);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var moved = SpscRound(ring, batch, ref handler, Rounds);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        Assert.AreEqual(0L, allocated, "bytes allocated");
+        long moved = 0;
+        SteadyState.AssertAllocatesNothing($"{Rounds} rounds of ring operations", () => moved = SpscRound(ring, batch, ref handler, Rounds));
         Assert.AreEqual(Rounds * 34L, moved, "items moved (proves the operations ran)");
         Assert.AreEqual(0, ring.Count);
     }
@@ -42,11 +40,8 @@ public sealed class RingAllocationTests
         var handler = new SumHandler();
 
         MpscRound(ring, batch, ref handler, Rounds);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var moved = MpscRound(ring, batch, ref handler, Rounds);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        Assert.AreEqual(0L, allocated, "bytes allocated");
+        long moved = 0;
+        SteadyState.AssertAllocatesNothing($"{Rounds} rounds of ring operations", () => moved = MpscRound(ring, batch, ref handler, Rounds));
         Assert.AreEqual(Rounds * 34L, moved, "items moved (proves the operations ran)");
         Assert.AreEqual(0, ring.Count);
     }

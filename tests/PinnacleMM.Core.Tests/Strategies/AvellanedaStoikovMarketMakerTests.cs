@@ -1,3 +1,4 @@
+using PinnacleMM.Testing;
 using System.Globalization;
 using PinnacleMM.Core.Books;
 using PinnacleMM.Core.Portfolio;
@@ -284,16 +285,19 @@ public sealed class AvellanedaStoikovMarketMakerTests
         var clock = new ManualMonotonicClock(1);
         var s = Create(o => { o.Volatility = 0; o.EstimateKappa = true; o.HorizonMode = HorizonMode.Finite; o.KappaMinTrades = 2; }, clock, TimeProvider.System);
         s.OnBookUpdated();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 2_000; i++)
+        void Decisions()
         {
-            clock.Advance(10_000_000);
-            s.Book.SetLevel(Side.Buy, new Price(999_000 - (i % 7)), new Quantity(1_000 + i));
-            s.OnTrade(new MarketTrade(new Price(1_000_000 + (i % 5)), new Quantity(1), Side.Buy, clock.NowNanoseconds));
-            s.OnBookUpdated();
+            for (var i = 0; i < 2_000; i++)
+            {
+                clock.Advance(10_000_000);
+                s.Book.SetLevel(Side.Buy, new Price(999_000 - (i % 7)), new Quantity(1_000 + i));
+                s.OnTrade(new MarketTrade(new Price(1_000_000 + (i % 5)), new Quantity(1), Side.Buy, clock.NowNanoseconds));
+                s.OnBookUpdated();
+            }
         }
 
-        Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before);
+        Decisions();
+        SteadyState.AssertAllocatesNothing("2,000 trades and decisions", Decisions);
         Assert.AreEqual(1, s.Quotes.BidCount);
     }
 }

@@ -1,3 +1,4 @@
+using PinnacleMM.Testing;
 using System.Globalization;
 using PinnacleMM.Core.Books;
 using PinnacleMM.Core.Portfolio;
@@ -337,16 +338,19 @@ public sealed class BasicMarketMakerTests
     {
         var (s, clock) = Create(o => o.QuoteUpdateInterval = TimeSpan.Zero);
         s.OnBookUpdated();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 2_000; i++)
+        void Decisions()
         {
-            clock.Advance(10_000_000);
-            s.Book.SetLevel(Side.Buy, new Price(999_000 - (i % 7)), new Quantity(1_000 + i));
-            s.OnBookUpdated();
-            s.OnTimer();
+            for (var i = 0; i < 2_000; i++)
+            {
+                clock.Advance(10_000_000);
+                s.Book.SetLevel(Side.Buy, new Price(999_000 - (i % 7)), new Quantity(1_000 + i));
+                s.OnBookUpdated();
+                s.OnTimer();
+            }
         }
 
-        Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before);
+        Decisions();
+        SteadyState.AssertAllocatesNothing("2,000 decisions", Decisions);
         Assert.AreEqual(3, s.Quotes.BidCount);
     }
 }

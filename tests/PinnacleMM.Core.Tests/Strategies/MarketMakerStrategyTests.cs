@@ -5,6 +5,7 @@ using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Core.Strategies;
 using PinnacleMM.Core.Time;
+using PinnacleMM.Testing;
 
 namespace PinnacleMM.Core.Tests.Strategies;
 
@@ -112,15 +113,18 @@ public sealed class MarketMakerStrategyTests
             s.OnBookUpdated();
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1_000; i++)
+        void Decisions()
         {
-            s.Book.SetLevel(Side.Buy, new Price(9_990 + (i % 5)), new Quantity(1 + i));
-            s.OnBookUpdated();
-            s.OnTimer();
+            for (var i = 0; i < 1_000; i++)
+            {
+                s.Book.SetLevel(Side.Buy, new Price(9_990 + (i % 5)), new Quantity(1 + i));
+                s.OnBookUpdated();
+                s.OnTimer();
+            }
         }
 
-        Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before);
+        Decisions();
+        SteadyState.AssertAllocatesNothing("1,000 decisions", Decisions);
         Assert.AreEqual(2, s.Quotes.AskCount);
     }
 

@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Core.Strategies;
+using PinnacleMM.Testing;
 
 namespace PinnacleMM.Core.Tests.Strategies;
 
@@ -120,15 +121,18 @@ public sealed class QuoteReconcilerTests
         var desired = Quotes((Side.Buy, 100, 10), (Side.Buy, 99, 10), (Side.Sell, 102, 10));
         LiveOrder[] live = [new(1, Side.Buy, new Price(100), new Quantity(10), 0), new(2, Side.Sell, new Price(105), new Quantity(10), 0)];
         var actions = new QuoteAction[16];
-        r.Reconcile(desired, live, 1, actions);
-        var before = GC.GetAllocatedBytesForCurrentThread();
         var total = 0;
-        for (var i = 0; i < 1_000; i++)
+        void Reconciles()
         {
-            total += r.Reconcile(desired, live, i, actions);
+            total = 0;
+            for (var i = 0; i < 1_000; i++)
+            {
+                total += r.Reconcile(desired, live, i, actions);
+            }
         }
 
-        Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before);
+        Reconciles();
+        SteadyState.AssertAllocatesNothing("1,000 reconciles", Reconciles);
         Assert.AreEqual(2_000, total);
     }
 

@@ -4,6 +4,7 @@ using PinnacleMM.Core.Primitives;
 using PinnacleMM.Core.Risk;
 using PinnacleMM.Core.Strategies;
 using PinnacleMM.Core.Time;
+using PinnacleMM.Testing;
 
 namespace PinnacleMM.Core.Tests.Strategies;
 
@@ -171,15 +172,18 @@ public sealed class StrategyRiskTests
         SetBook(s, 999_000, 1_001_000);
         Fill(s, Side.Buy, 5);
         s.OnBookUpdated();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 2_000; i++)
+        void Decisions()
         {
-            clock.Advance(10_000_000);
-            s.Book.SetLevel(Side.Buy, new Price(999_000 + (i % 7)), new Quantity(1_000 + i));
-            s.OnBookUpdated();
-            s.OnTimer();
+            for (var i = 0; i < 2_000; i++)
+            {
+                clock.Advance(10_000_000);
+                s.Book.SetLevel(Side.Buy, new Price(999_000 + (i % 7)), new Quantity(1_000 + i));
+                s.OnBookUpdated();
+                s.OnTimer();
+            }
         }
 
-        Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before);
+        Decisions();
+        SteadyState.AssertAllocatesNothing("2,000 decisions under the kill switch and circuit breaker", Decisions);
     }
 }

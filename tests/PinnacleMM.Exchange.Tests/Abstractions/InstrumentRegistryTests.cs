@@ -1,3 +1,4 @@
+using PinnacleMM.Testing;
 using System.Text;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Exchange.Abstractions;
@@ -46,14 +47,15 @@ public sealed class InstrumentRegistryTests
         var symbol = Encoding.UTF8.GetBytes("ETH-USD");
         registry.TryGetId(symbol, out _);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
         var found = 0;
-        for (var i = 0; i < 1000; i++)
+        SteadyState.AssertAllocatesNothing("1,000 look-ups", () =>
         {
-            found += registry.TryGetId(symbol, out var id) ? id.Value : 0;
-        }
-
-        Assert.AreEqual(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            found = 0;
+            for (var i = 0; i < 1000; i++)
+            {
+                found += registry.TryGetId(symbol, out var id) ? id.Value : 0;
+            }
+        });
         Assert.AreEqual(2000, found);
     }
 }

@@ -1,3 +1,4 @@
+using PinnacleMM.Testing;
 using System.Runtime.CompilerServices;
 using PinnacleMM.Core.Concurrency;
 using PinnacleMM.Core.Primitives;
@@ -73,16 +74,17 @@ public sealed class MarketEventTests
         ring.TryWrite(e);
         ring.TryRead(out _);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
         var sum = 0L;
-        for (var i = 0; i < 10_000; i++)
+        SteadyState.AssertAllocatesNothing("10,000 events through a ring", () =>
         {
-            ring.TryWrite(MarketEvent.LevelUpdate(Btc, Side.Buy, new Price(100 + i), new Quantity(1), 1, i, 0, 0));
-            ring.TryRead(out var read);
-            sum += read.Price.Ticks;
-        }
-
-        Assert.AreEqual(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            sum = 0;
+            for (var i = 0; i < 10_000; i++)
+            {
+                ring.TryWrite(MarketEvent.LevelUpdate(Btc, Side.Buy, new Price(100 + i), new Quantity(1), 1, i, 0, 0));
+                ring.TryRead(out var read);
+                sum += read.Price.Ticks;
+            }
+        });
         Assert.AreEqual((10_000L * 100) + (9_999L * 10_000 / 2), sum);
     }
 

@@ -1,3 +1,4 @@
+using PinnacleMM.Testing;
 using System.Globalization;
 using System.Text;
 using FsCheck;
@@ -178,20 +179,21 @@ public sealed class CoinbaseExchangeDecoderTests
             }
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1_000; i++)
+        SteadyState.AssertAllocatesNothing("4,000 decodes", () =>
         {
-            foreach (var u in updates)
+            for (var i = 0; i < 1_000; i++)
             {
-                var result = decoder.Decode(u, listener);
-                if (!result.IsApplied)
+                foreach (var u in updates)
                 {
-                    Assert.Fail(result.ToString());
+                    var result = decoder.Decode(u, listener);
+                    if (!result.IsApplied)
+                    {
+                        Assert.Fail(result.ToString());
+                    }
                 }
             }
-        }
-
-        Assert.AreEqual(0, GC.GetAllocatedBytesForCurrentThread() - before, "bytes allocated by 4,000 decodes");
+        });
+        Assert.AreEqual(3_100, listener.Tickers.Count, "every ticker reached the listener");
     }
 
     [TestMethod]

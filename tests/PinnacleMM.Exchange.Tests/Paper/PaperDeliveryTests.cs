@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Paper;
+using PinnacleMM.Testing;
 using static PinnacleMM.Exchange.Tests.Paper.PaperQueueTests;
 using static PinnacleMM.Exchange.Tests.Paper.PaperRun;
 
@@ -143,14 +144,14 @@ public sealed class PaperDeliveryTests
             Round(round);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var round = 50; round < 150; round++)
+        var next = 50;
+        SteadyState.AssertAllocatesNothing("50 rounds of 40 feed events and 4 commands", () =>
         {
-            Round(round);
-        }
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.AreEqual(0, allocated, "bytes allocated over 100 rounds of 40 feed events and 4 commands");
+            for (var end = next + 50; next < end; next++)
+            {
+                Round(next);
+            }
+        });
         Assert.IsTrue(sink.Fills > 100, $"fills: {sink.Fills}");
         Assert.IsTrue(sink.Market > 4000, $"market events: {sink.Market}");
     }
