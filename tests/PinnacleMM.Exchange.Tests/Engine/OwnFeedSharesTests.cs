@@ -106,6 +106,8 @@ public sealed class OwnFeedSharesTests
     public void Any_interleaving_of_feed_answers_and_other_participants_ends_with_our_exact_share()
     {
         var steps = Gen.Choose(0, 7).ArrayOf().Select(a => a.Take(60).ToArray());
+        var exactRuns = 0;
+        var runs = 0;
         Prop.ForAll(Arb.From(steps), Gen.Choose(1, 1_000_000).ToArbitrary(), (kinds, seed) =>
         {
             var model = new ModelVenue(new Random(seed));
@@ -116,27 +118,23 @@ public sealed class OwnFeedSharesTests
 
             model.DrainAll();
 
-            // Every update delivered: the share is exact, or the engine's periodic checks settle it within two grace
-            // periods (an expectation still open, or a difference no update explained).
+            // Every update and answer delivered: the share is exact, or the engine's periodic checks, given what our
+            // own order tracking says rests there (never the venue's truth), settle it within two grace periods.
             var exactAtOnce = model.Shares.ShownAt(Side.Buy, Price) == model.OurVenueLots;
             model.SettleAsTheEngineDoes();
             var exactAfterGrace = model.Shares.ShownAt(Side.Buy, Price) == model.OurVenueLots;
-            if (exactAtOnce)
-            {
-                ExactAtOnce++;
-            }
-
-            Runs++;
+            exactRuns += exactAtOnce ? 1 : 0;
+            runs++;
+            Assert.IsTrue(model.ShareAlwaysWithinLevel, "a feed update left our share outside 0..level");
+            Assert.AreEqual(model.OurVenueLots, model.OurTrackedLots, "our tracking agrees with the venue once every answer is in");
             return exactAfterGrace;
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(500));
 
-        // How often the feed's own updates were enough, without the grace period (printed, not asserted).
-        Console.WriteLine($"exact without the grace period in {ExactAtOnce} of {Runs} runs");
+        // The feed's own updates, attributed through the expectations, are enough in most runs (about 88 %): the
+        // grace period is a backstop for the changes a same-sized change of others hid, not the mechanism.
+        Console.WriteLine($"exact without the grace period in {exactRuns} of {runs} runs");
+        Assert.IsTrue(exactRuns >= runs * 3 / 4, $"exact without the grace period in only {exactRuns} of {runs} runs");
     }
-
-    private static int ExactAtOnce { get; set; }
-
-    private static int Runs { get; set; }
 
     private static OrderCommand Place(long id, long lots) =>
         OrderCommand.Place(Instrument, new ClientOrderId(id), Side.Buy, new Price(Price), new Quantity(lots));
@@ -174,6 +172,12 @@ public sealed class OwnFeedSharesTests
         public OwnFeedShares Shares { get; } = new();
 
         public long OurVenueLots => _venueOrders.Values.Sum();
+
+        /// <summary>Our lots resting at the level as our order tracking knows them (the engine's RestingTargetLotsAt: not cancelling).</summary>
+        public long OurTrackedLots => _tracked.Values.Where(t => t.State is OrderState.PendingNew or OrderState.Open).Sum(t => t.Leaves);
+
+        /// <summary>Whether every feed update left our believed share between 0 and the level shown.</summary>
+        public bool ShareAlwaysWithinLevel { get; private set; } = true;
 
         private long Level => _others + OurVenueLots;
 
@@ -244,7 +248,7 @@ public sealed class OwnFeedSharesTests
             for (var round = 0; round < 3; round++)
             {
                 _now += Grace;
-                Shares.Check(Side.Buy, Price, _shownLevel, OurVenueLots, _now, Grace);
+                Shares.Check(Side.Buy, Price, _shownLevel, OurTrackedLots, _now, Grace);
             }
         }
 
@@ -290,7 +294,8 @@ public sealed class OwnFeedSharesTests
         private void DeliverFeed()
         {
             var level = _feed.Dequeue();
-            Shares.OnFeedChange(Side.Buy, Price, _shownLevel, level, _now);
+            var shown = Shares.OnFeedChange(Side.Buy, Price, _shownLevel, level, _now);
+            ShareAlwaysWithinLevel &= shown >= 0 && shown <= level && shown == Shares.ShownAt(Side.Buy, Price);
             _shownLevel = level;
         }
 
