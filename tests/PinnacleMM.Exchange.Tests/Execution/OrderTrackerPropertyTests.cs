@@ -27,6 +27,7 @@ public sealed class OrderTrackerPropertyTests
             from repeats in Gen.Choose(0, 6)
             select (fills, cancelled, seed, repeats);
 
+        var repeatedFillsInAllRuns = 0;
         Prop.ForAll(gen.ToArbitrary(), input =>
         {
             var (fills, cancelled, seed, repeats) = input;
@@ -67,10 +68,15 @@ public sealed class OrderTrackerPropertyTests
             }
 
             var random = new Random(seed);
+            var repeatedFills = 0;
             for (var r = 0; r < repeats; r++)
             {
-                stream.Add(stream[random.Next(stream.Count)]);
+                var repeated = stream[random.Next(stream.Count)];
+                repeatedFills += repeated.TradeId != 0 ? 1 : 0;
+                stream.Add(repeated);
             }
+
+            repeatedFillsInAllRuns += repeatedFills;
 
             random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(stream));
             foreach (var e in stream)
@@ -80,8 +86,11 @@ public sealed class OrderTrackerPropertyTests
 
             return tracker.Position!.PositionLots == expected
                 && tracker.OpenCount == 0
-                && tracker.Position.FillCount == (int)tradeId;
+                && tracker.Position.FillCount == (int)tradeId
+                && tracker.DuplicateCount >= repeatedFills       // every repeated fill counted, none applied
+                && tracker.DuplicateCount <= repeats;            // and nothing but a repeat counted
         }).QuickCheckThrowOnFailure();
+        Assert.IsTrue(repeatedFillsInAllRuns > 20, $"{repeatedFillsInAllRuns} repeated fills in all runs");
     }
 
     [TestMethod]

@@ -30,11 +30,11 @@ public sealed class WarmUpTests
             from warmUps in Gen.Choose(0, 3)
             select (bids, levels, fill, warmUps);
 
+        long checkedActions = 0, orderRateRefusals = 0, rateLimited = 0;
         Prop.ForAll(Gen.ArrayOf(step, 12).ToArbitrary(), steps =>
         {
             var dry = new Twin();
             var plain = new Twin();
-            var checkedActions = 0;
             foreach (var (bids, levels, fill, warmUps) in steps)
             {
                 var script = levels.Select((l, i) => i < bids ? (Side.Buy, 10_000L - 10 + l.up, (long)l.lots) : (Side.Sell, 10_010L + 10 + l.up, (long)l.lots)).ToArray();
@@ -48,10 +48,16 @@ public sealed class WarmUpTests
             }
 
             Assert.AreEqual(plain.Describe(), dry.Describe());
+            orderRateRefusals += dry.H.Manager.RiskRefusalCount(RiskRejectReason.OrderRate);
+            rateLimited += dry.H.Manager.RefusalCount(OrderRefusalReason.RateLimited);
             dry.Dispose();
             plain.Dispose();
-            return checkedActions >= 0;
         }).QuickCheckThrowOnFailure();
+
+        // The runs did what the comparison is about: dry runs checked actions, and both tight limits refused some.
+        Assert.IsTrue(checkedActions > 100, $"{checkedActions} actions checked by dry runs");
+        Assert.IsTrue(orderRateRefusals > 0, $"{orderRateRefusals} refusals by the risk's order rate");
+        Assert.IsTrue(rateLimited > 0, $"{rateLimited} refusals by the rate limiter");
     }
 
     [TestMethod]
