@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace PinnacleMM.SampleHost.Tests;
 
@@ -107,12 +108,17 @@ internal static class SampleHostProcess
         }
 
         /// <summary>Waits until the output contains <paramref name="text"/> (at most <paramref name="timeout"/>).</summary>
-        public bool WaitForOutput(string text, TimeSpan timeout)
+        public bool WaitForOutput(string text, TimeSpan timeout) => WaitForOutput(output => output.Contains(text, StringComparison.Ordinal), timeout);
+
+        /// <summary>Waits until the output so far matches <paramref name="pattern"/> (e.g. a status line with fills).</summary>
+        public bool WaitForOutput(Regex pattern, TimeSpan timeout) => WaitForOutput(pattern.IsMatch, timeout);
+
+        private bool WaitForOutput(Func<string, bool> seen, TimeSpan timeout)
         {
             var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
             while (Stopwatch.GetTimestamp() < deadline && !_process.HasExited)
             {
-                if (Output.Contains(text, StringComparison.Ordinal))
+                if (seen(Output))
                 {
                     return true;
                 }
@@ -120,7 +126,7 @@ internal static class SampleHostProcess
                 Thread.Sleep(50);
             }
 
-            return Output.Contains(text, StringComparison.Ordinal);
+            return seen(Output);
         }
 
         /// <summary>Sends SIGTERM, as a service manager or <c>docker stop</c> does (POSIX only).</summary>

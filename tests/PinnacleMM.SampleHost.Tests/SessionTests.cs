@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using PinnacleMM.Core.Primitives;
 
 namespace PinnacleMM.SampleHost.Tests;
 
@@ -9,7 +10,7 @@ namespace PinnacleMM.SampleHost.Tests;
 /// directory, in virtual time (<c>--speed max</c>, deterministic and fast) or at a real-time speed for signals.
 /// </summary>
 [TestClass]
-public sealed class SessionTests
+public sealed partial class SessionTests
 {
     private const string Seconds = "20";
 
@@ -157,7 +158,7 @@ public sealed class SessionTests
         using (var running = SampleHostProcess.Start(cwd, "--speed", "20", "--seed", "5", "--data", "data"))
         {
             // Redirected output: plain status lines about once a second, instead of the dashboard.
-            Assert.IsTrue(running.WaitForOutput("status: t ", TimeSpan.FromSeconds(30)), "a status line: " + running.Output);
+            Assert.IsTrue(running.WaitForOutput(StatusWithFills(), TimeSpan.FromSeconds(60)), "a status line with fills: " + running.Output);
             running.Terminate();
             result = running.WaitForExit();
         }
@@ -173,7 +174,7 @@ public sealed class SessionTests
 
         var next = SampleHostProcess.Run(cwd, string.Empty, "--duration", "1", "--speed", "max", "--data", "data");
         Assert.AreEqual(0, next.ExitCode, next.Error);
-        StringAssert.Contains(next.Output, summary.Fills > 0 ? summary.ExpectedRecoveryLine : "recovered: ");
+        StringAssert.Contains(next.Output, summary.ExpectedRecoveryLine);
         StringAssert.Contains(next.Output, "  snapshot:        SIM-USD/snapshots/", "the stop took a final snapshot");
     }
 
@@ -183,17 +184,27 @@ public sealed class SessionTests
         var cwd = NewWorkingDirectory();
         using (var running = SampleHostProcess.Start(cwd, "--speed", "20", "--seed", "5", "--data", "data"))
         {
-            Assert.IsTrue(running.WaitForOutput("status: t ", TimeSpan.FromSeconds(30)), "a status line: " + running.Output);
+            Assert.IsTrue(running.WaitForOutput(StatusWithFills(), TimeSpan.FromSeconds(60)), "a status line with fills: " + running.Output);
             running.Kill();
         }
 
+        // What the killed session had journaled when it died (the next run appends to the same journal).
+        var killedFills = EngineJournal.Fills(EngineJournal.ReadActivities(Path.Combine(cwd, "data", "SIM-USD", "journal")));
         var next = SampleHostProcess.Run(cwd, string.Empty, "--duration", "1", "--speed", "max", "--data", "data");
         Assert.AreEqual(0, next.ExitCode, next.Output + next.Error);
+
+        // The recovered state is the journaled fills' (lot 0.001 on the simulator's SIM-USD grid).
+        var recovered = Regex.Match(next.Output, @"recovered: position (-?[0-9.]+) SIM, realized P&L -?[0-9.]+ USD, fees (-?[0-9.]+) USD, (\d+) fills");
+        Assert.IsTrue(recovered.Success, next.Output);
+        Assert.AreEqual(killedFills.Count, int.Parse(recovered.Groups[3].Value, CultureInfo.InvariantCulture), "every journaled fill recovered, once");
+        Assert.AreEqual(killedFills.Sum(f => (f.Side == Side.Buy ? 1 : -1) * f.Quantity.Lots) * 0.001m, decimal.Parse(recovered.Groups[1].Value, CultureInfo.InvariantCulture), "the position of the journaled fills");
+        Assert.AreEqual(Math.Round(killedFills.Sum(f => f.Fee), 6), decimal.Parse(recovered.Groups[2].Value, CultureInfo.InvariantCulture), "the fees of the journaled fills");
         var replayed = Regex.Match(next.Output, @"  replayed:        (\d+) journal records after it \((\d+) order activities\), tail ");
         Assert.IsTrue(replayed.Success, next.Output);
         Assert.IsTrue(long.Parse(replayed.Groups[2].Value, CultureInfo.InvariantCulture) > 0, "the order activities since the last snapshot were replayed");
         var orders = Regex.Match(next.Output, @"  open orders:     (\d+) recovered; (\d+) closed \(the venue does not have them\)");
         Assert.IsTrue(orders.Success, next.Output);
+        Assert.IsTrue(int.Parse(orders.Groups[1].Value, CultureInfo.InvariantCulture) > 0, "the market maker's quotes open at the kill were recovered:\n" + next.Output);
         Assert.AreEqual(orders.Groups[1].Value, orders.Groups[2].Value, "every order open at the kill is closed: a new simulator has none of them");
         StringAssert.EndsWith(SessionOutput.Parse(next.Output).Summary["orders"], ", 0 open at stop");
     }
@@ -214,4 +225,7 @@ public sealed class SessionTests
         Assert.AreEqual(64, bad.ExitCode);
         StringAssert.Contains(bad.Error, "--seconds 'never'");
     }
+
+    [GeneratedRegex(@"status: t .*\| fills [1-9]")]
+    private static partial Regex StatusWithFills();
 }
