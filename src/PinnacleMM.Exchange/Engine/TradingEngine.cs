@@ -421,8 +421,10 @@ public sealed partial class TradingEngine : IAsyncDisposable
     });
 
     /// <summary>
-    /// Simulates a crash for tests: the threads stop at once without cancelling orders or taking a snapshot; what
-    /// was journaled so far stays (the journal is closed as a process exit would leave it mapped).
+    /// Stops the threads at once without cancelling orders or taking a final snapshot, after a failed start and in
+    /// tests. Not a crash: everything the strategy stage handed to the journal, or still held, is written and flushed,
+    /// so recovery runs from the last periodic snapshot plus the journal. (A real crash, SIGKILL of the sample host
+    /// and of journal writers, is covered by the tests that kill child processes.)
     /// </summary>
     internal async Task AbortAsync()
     {
