@@ -55,13 +55,16 @@ public sealed class OwnOrderFeedRaceTests
         Assert.IsTrue(later <= 60, $"{later} commands in 10 s of a market where nothing else happens");
         Assert.AreEqual(0, run.Strategy.Position.FillCount, "nobody trades with us in a quiet market");
 
-        // The strategy's book is the venue's without our orders: every level equals the simulator's makers' size.
+        // The strategy's book is the venue's without our orders: at each of our prices, the venue's level less ours.
         var open = await run.VenueOpenOrdersAsync();
         Assert.AreEqual(4, open.Count);
+        var venue = ResilienceKit.VenueLevels(run.Simulator);
         foreach (var order in open)
         {
+            var level = venue.SingleOrDefault(l => l.Side == order.Side && l.Price == order.Price.Ticks).Lots;
+            var ours = open.Where(o => o.Side == order.Side && o.Price == order.Price).Sum(o => o.LeavesQuantity.Lots);
             var strategyLots = run.Strategy.Book.GetQuantity(order.Side, order.Price).Lots;
-            Assert.IsTrue(strategyLots is 0 or 10, $"at {order.Side} {order.Price} the strategy sees {strategyLots} lots of others (makers rest 10 lots; our own {order.LeavesQuantity} must not count)");
+            Assert.AreEqual(level - ours, strategyLots, $"at {order.Side} {order.Price} the venue shows {level} lots, {ours} of them ours");
         }
     }
 }
