@@ -17,6 +17,12 @@ public sealed class CredentialVault : IDisposable
     /// <summary>Longest credential name, in characters.</summary>
     public const int MaxNameLength = 64;
 
+    /// <summary>Most credentials one vault holds: <see cref="Open"/> refuses a file with more, so <see cref="Add"/> refuses to write one.</summary>
+    public const int MaxCredentials = VaultFormat.MaxEntries;
+
+    /// <summary>Largest vault file, in bytes (16 MiB): <see cref="Open"/> refuses a larger file, so <see cref="Add"/> refuses to write one.</summary>
+    public const int MaxFileBytes = VaultFormat.MaxFileSize;
+
     private readonly Lock _lock = new();
     private readonly VaultOptions _options;
     private SortedDictionary<string, ExchangeCredential> _entries;
@@ -189,6 +195,10 @@ public sealed class CredentialVault : IDisposable
     /// <param name="name">A valid name (see <see cref="IsValidName"/>) not yet stored.</param>
     /// <param name="credential">The credential; copied, so the caller still owns (and disposes) it.</param>
     /// <exception cref="ArgumentException">The name is invalid or already stored (use <see cref="Remove"/> first); nothing changes.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The vault would hold more than <see cref="MaxCredentials"/> credentials or its file would be larger than
+    /// <see cref="MaxFileBytes"/>, which <see cref="Open"/> would refuse; nothing changes.
+    /// </exception>
     /// <exception cref="IOException">The file could not be written; the vault and file are unchanged.</exception>
     /// <exception cref="ObjectDisposedException">The vault or the credential was disposed.</exception>
     public void Add(string name, ExchangeCredential credential)
@@ -354,12 +364,26 @@ public sealed class CredentialVault : IDisposable
         return file;
     }
 
+    /// <summary>Writes the file; refuses, before writing anything, a file that <see cref="Open"/> would refuse (it would lose every credential).</summary>
     private void Save(SortedDictionary<string, ExchangeCredential> entries, byte[] password)
     {
         CheckSaveParameters(_options);
+        if (entries.Count > MaxCredentials)
+        {
+            throw new InvalidOperationException(
+                $"vault '{FilePath}' would hold {entries.Count} credentials, more than MaxCredentials {MaxCredentials} (a vault Open refuses); nothing was written: remove a credential first");
+        }
+
         var plaintext = VaultFormat.SerializeEntries(entries);
         try
         {
+            var length = VaultFormat.FileLength(plaintext.Length);
+            if (length > MaxFileBytes)
+            {
+                throw new InvalidOperationException(
+                    $"vault '{FilePath}' would be {length} bytes, more than MaxFileBytes {MaxFileBytes} (a vault Open refuses); nothing was written: remove a credential first");
+            }
+
             var file = VaultFormat.Encrypt(password, _options.Kdf, plaintext);
             AtomicFile.Write(FilePath, file);
             Kdf = _options.Kdf;
