@@ -76,7 +76,7 @@ public sealed class CredentialVault : IDisposable
             throw new VaultException(VaultErrorReason.AlreadyExists, $"vault '{fullPath}' already exists; open it instead");
         }
 
-        var vault = new CredentialVault(fullPath, EncodePassword(password), options, new SortedDictionary<string, ExchangeCredential>(StringComparer.Ordinal), options.Kdf);
+        var vault = new CredentialVault(fullPath, EncodePassword(password, nameof(password)), options, new SortedDictionary<string, ExchangeCredential>(StringComparer.Ordinal), options.Kdf);
         try
         {
             vault.Save(vault._entries, vault._password);
@@ -106,7 +106,7 @@ public sealed class CredentialVault : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new VaultOptions();
         var fullPath = Path.GetFullPath(path);
-        var passwordBytes = EncodePassword(password);
+        var passwordBytes = EncodePassword(password, nameof(password));
         try
         {
             var file = ReadVaultFile(fullPath);
@@ -261,14 +261,15 @@ public sealed class CredentialVault : IDisposable
     /// <param name="currentPassword">The current password, checked in constant time.</param>
     /// <param name="newPassword">The new password; must not be empty.</param>
     /// <exception cref="VaultException"><see cref="VaultErrorReason.WrongPassword"/> when <paramref name="currentPassword"/> is wrong; nothing changes.</exception>
-    /// <exception cref="ArgumentException">The new password is empty.</exception>
+    /// <exception cref="ArgumentException">A password is empty (the exception names which); nothing changes.</exception>
     /// <exception cref="ObjectDisposedException">The vault was disposed.</exception>
     public void ChangePassword(ReadOnlySpan<char> currentPassword, ReadOnlySpan<char> newPassword)
     {
-        var current = EncodePassword(currentPassword);
-        var replacement = EncodePassword(newPassword);
+        var current = EncodePassword(currentPassword, nameof(currentPassword));
+        byte[]? replacement = null;
         try
         {
+            replacement = EncodePassword(newPassword, nameof(newPassword));
             lock (_lock)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
@@ -283,6 +284,7 @@ public sealed class CredentialVault : IDisposable
         }
         finally
         {
+            // On every path, the refused ones included: after the swap this is the old password.
             CryptographicOperations.ZeroMemory(current);
             CryptographicOperations.ZeroMemory(replacement);
         }
@@ -323,11 +325,11 @@ public sealed class CredentialVault : IDisposable
         }
     }
 
-    private static byte[] EncodePassword(ReadOnlySpan<char> password)
+    private static byte[] EncodePassword(ReadOnlySpan<char> password, string paramName)
     {
         if (password.IsEmpty)
         {
-            throw new ArgumentException("the vault password must not be empty", nameof(password));
+            throw new ArgumentException($"{paramName} must not be empty", paramName);
         }
 
         var bytes = GC.AllocateUninitializedArray<byte>(Encoding.UTF8.GetByteCount(password), pinned: true);

@@ -239,6 +239,31 @@ public sealed class CredentialVaultTests
     }
 
     [TestMethod]
+    public void Change_password_to_an_empty_one_is_refused_naming_newPassword_and_changes_nothing()
+    {
+        var path = NewVaultPath();
+        using var vault = CredentialVault.Create(path, Password, CheapScrypt);
+        using (var c = ExchangeCredential.FromApiKey("k", "s"u8))
+        {
+            vault.Add("x", c);
+        }
+
+        var before = File.ReadAllBytes(path);
+        var empty = Assert.ThrowsExactly<ArgumentException>(() => vault.ChangePassword(Password, ""));
+        Assert.AreEqual("newPassword", empty.ParamName);
+        Assert.AreEqual("newPassword must not be empty (Parameter 'newPassword')", empty.Message);
+        var emptyCurrent = Assert.ThrowsExactly<ArgumentException>(() => vault.ChangePassword("", "new-password-1"));
+        Assert.AreEqual("currentPassword", emptyCurrent.ParamName);
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(path));
+
+        // The old password still works, in this instance and on disk.
+        vault.ChangePassword(Password, "new-password-1");
+        Assert.AreEqual(VaultErrorReason.WrongPassword, OpenFails(path, Password, CheapScrypt).Reason);
+        using var reopened = CredentialVault.Open(path, "new-password-1", CheapScrypt);
+        CollectionAssert.AreEqual(new[] { "x" }, reopened.Names.ToArray());
+    }
+
+    [TestMethod]
     public void Rejected_changes_leave_the_vault_and_file_unchanged()
     {
         var path = NewVaultPath();
