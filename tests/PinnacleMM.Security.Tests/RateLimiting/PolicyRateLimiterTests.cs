@@ -296,6 +296,27 @@ public sealed class PolicyRateLimiterTests
     }
 
     [TestMethod]
+    public void A_null_invalid_or_unknown_override_is_refused_naming_its_category()
+    {
+        var valid = new RateLimitPolicy { Limit = 1, Window = TimeSpan.FromMinutes(1) };
+        var cases = new (Dictionary<RateLimitCategory, RateLimitPolicy> Overrides, string Message)[]
+        {
+            (new() { [RateLimitCategory.OrderSubmit] = null! }, "rateLimits.OrderSubmit is null: set a policy or leave the category out for its default"),
+            (new() { [RateLimitCategory.OrderSubmit] = valid with { Limit = 0 } }, "rateLimits.OrderSubmit.limit: Limit 0 must be positive."),
+            (new() { [RateLimitCategory.ConfigWrite] = valid with { Algorithm = (RateLimitAlgorithm)5 } }, "rateLimits.ConfigWrite.algorithm: Algorithm 5 must be SlidingWindow or TokenBucket."),
+            (new() { [RateLimitCategory.MarketData] = valid with { Cooldown = TimeSpan.FromDays(2) } }, "rateLimits.MarketData.cooldown: Cooldown 2.00:00:00 must be at most 1.00:00:00."),
+            (new() { [(RateLimitCategory)99] = valid }, $"rateLimits.99 is not a rate-limit category (one of {string.Join(", ", Enum.GetNames<RateLimitCategory>())})"),
+        };
+        foreach (var (overrides, message) in cases)
+        {
+            var ex = Assert.ThrowsExactly<ArgumentException>(() => new RateLimiterSet(overrides), message);
+            Assert.AreEqual(("overrides", $"{message} (Parameter 'overrides')"), (ex.ParamName, ex.Message));
+        }
+
+        Assert.IsInstanceOfType<ArgumentOutOfRangeException>(Assert.ThrowsExactly<ArgumentException>(() => new RateLimiterSet(cases[1].Overrides)).InnerException);
+    }
+
+    [TestMethod]
     public async Task Http_handler_answers_429_with_retry_after_and_does_not_send()
     {
         var time = new ManualTimeProvider();
