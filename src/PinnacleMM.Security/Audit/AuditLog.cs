@@ -21,6 +21,12 @@ public sealed class AuditLog : IAuditLog, IAsyncDisposable, IDisposable
     public const string RecoveredEventType = "audit.recovered";
 
     private const int MaxBatch = 512;
+
+    /// <summary>More than any record's bytes besides its fields' characters (names, quotes, seq, ts, hashes, up to 64 detail entries).</summary>
+    private const int RecordOverheadBound = 1024;
+
+    /// <summary>Most bytes one character of a field takes in a record: JSON escapes it as <c>\uXXXX</c> at worst.</summary>
+    private const int BytesPerCharBound = 6;
     private const string Actor = "audit-log";
     private const string Source = "PinnacleMM.Security";
 
@@ -33,6 +39,8 @@ public sealed class AuditLog : IAuditLog, IAsyncDisposable, IDisposable
     private readonly Lock _flushLock = new();
     private readonly List<(long Target, TaskCompletionSource Done)> _flushWaiters = [];
     private readonly Task _writer;
+    private readonly long _maxEventRecordBytes;
+    private readonly long _retentionReserve;
     private FileStream _file;
     private long _fileIndex;
     private long _fileLength;
@@ -68,6 +76,10 @@ public sealed class AuditLog : IAuditLog, IAsyncDisposable, IDisposable
             Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
+        // A rotation may start the new file with a retention record (deleting one file, as it does once the log is at
+        // RetainedFiles), and the event follows it in that file.
+        _retentionReserve = LongestRecordBytes(RetentionEvent(_directory, long.MaxValue, AuditRecordFormat.FileName(options.FilePrefix, 99_999_999)));
+        _maxEventRecordBytes = options.MaxFileBytes - _retentionReserve;
         _previousHash = AuditRecordFormat.GenesisHash;
         var tornBytes = OpenNewest();
         _file = OpenForAppend(_fileIndex);
@@ -106,13 +118,22 @@ public sealed class AuditLog : IAuditLog, IAsyncDisposable, IDisposable
     /// <summary>Queues an event with the current UTC time; never blocks. When the queue is full the event is counted as dropped.</summary>
     /// <param name="auditEvent">The event; validated here.</param>
     /// <returns>Whether it was queued.</returns>
-    /// <exception cref="ArgumentException">A field is invalid; nothing is queued or counted.</exception>
+    /// <exception cref="ArgumentException">
+    /// A field is invalid, or the event's record would not fit in one file (more than <see cref="AuditLogOptions.MaxFileBytes"/>
+    /// less room for the retention record a rotation may write before it); the exception names the longest field and the
+    /// limit. Nothing is queued or counted.
+    /// </exception>
     /// <exception cref="ObjectDisposedException">The log was disposed.</exception>
     public bool TryWrite(AuditEvent auditEvent)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         auditEvent.Validate();
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (RecordOverheadBound + (BytesPerCharBound * FieldCharacters(auditEvent)) > _maxEventRecordBytes)
+        {
+            CheckFitsInAFile(auditEvent); // encodes only an event that might not fit: never with the default 16 MiB files
+        }
+
         if (Volatile.Read(ref _fault) is null && _queue.Writer.TryWrite(new Pending(_time.GetUtcNow(), auditEvent)))
         {
             Interlocked.Increment(ref _accepted);
@@ -229,6 +250,67 @@ public sealed class AuditLog : IAuditLog, IAsyncDisposable, IDisposable
         }
     }
 
+    private static long FieldCharacters(AuditEvent e)
+    {
+        long characters = e.EventType.Length + e.Actor.Length + e.Source.Length + e.Target.Length;
+        if (e.Details is not null)
+        {
+            foreach (var (key, value) in e.Details)
+            {
+                characters += key.Length + value.Length;
+            }
+        }
+
+        return characters;
+    }
+
+    /// <summary>The bytes of the event's record with the longest sequence number and timestamp: no real record of it is longer.</summary>
+    private static long LongestRecordBytes(AuditEvent e)
+    {
+        var line = new ArrayBufferWriter<byte>(4096);
+        AuditRecordFormat.Encode(line, long.MaxValue, DateTimeOffset.MaxValue, e, AuditRecordFormat.GenesisHash);
+        return line.WrittenCount;
+    }
+
+    /// <summary>A record that will not fit in one file would be written anyway after rotation, past the documented cap.</summary>
+    private void CheckFitsInAFile(AuditEvent e)
+    {
+        var bytes = LongestRecordBytes(e);
+        if (bytes <= _maxEventRecordBytes)
+        {
+            return;
+        }
+
+        var (field, description) = LongestField(e);
+        throw new ArgumentException(
+            $"{description}: the event's record would be up to {bytes} bytes, more than the {_maxEventRecordBytes} bytes a record may take in this log "
+            + $"(MaxFileBytes {_options.MaxFileBytes} less {_retentionReserve} for the retention record a rotation may write before it); shorten {field}",
+            field);
+    }
+
+    private static (string Field, string Description) LongestField(AuditEvent e)
+    {
+        (string Field, string Description, int Length) longest = (nameof(AuditEvent.EventType), $"EventType is {e.EventType.Length} characters", e.EventType.Length);
+        foreach (var (field, value) in new[] { (nameof(AuditEvent.Actor), e.Actor), (nameof(AuditEvent.Source), e.Source), (nameof(AuditEvent.Target), e.Target) })
+        {
+            if (value.Length > longest.Length)
+            {
+                longest = (field, $"{field} is {value.Length} characters", value.Length);
+            }
+        }
+
+        foreach (var (key, value) in e.Details ?? new Dictionary<string, string>())
+        {
+            if (Math.Max(key.Length, value.Length) > longest.Length)
+            {
+                var length = Math.Max(key.Length, value.Length);
+                longest = (nameof(AuditEvent.Details), $"Details entry '{(key.Length > 32 ? key[..32] + "..." : key)}' is {length} characters", length);
+            }
+        }
+
+        return (longest.Field, longest.Description);
+    }
+
     private void CompleteFlushWaiters()
     {
         lock (_flushLock)
@@ -311,12 +393,7 @@ public sealed class AuditLog : IAuditLog, IAsyncDisposable, IDisposable
         var oldestKept = files[excess];
         var oldestSequence = oldestKept.Index == _fileIndex ? _sequence + 1 : FirstSequenceOf(oldestKept.Path);
         var deleted = string.Join(',', files.Take(excess).Select(f => Path.GetFileName(f.Path)));
-        var hash = AuditRecordFormat.Encode(_buffer, _sequence + 1, _time.GetUtcNow(), new AuditEvent(AuditLogVerifier.RetentionEventType, Actor, Source, _directory, AuditOutcome.Info,
-            new Dictionary<string, string>
-            {
-                [AuditLogVerifier.OldestRetainedSequenceDetail] = oldestSequence.ToString(CultureInfo.InvariantCulture),
-                ["deletedFiles"] = deleted,
-            }), _previousHash);
+        var hash = AuditRecordFormat.Encode(_buffer, _sequence + 1, _time.GetUtcNow(), RetentionEvent(_directory, oldestSequence, deleted), _previousHash);
         _sequence++;
         _previousHash = hash;
         Interlocked.Increment(ref _recordsWritten);
@@ -328,6 +405,13 @@ public sealed class AuditLog : IAuditLog, IAsyncDisposable, IDisposable
 
         return true;
     }
+
+    private static AuditEvent RetentionEvent(string directory, long oldestSequence, string deletedFiles) =>
+        new(AuditLogVerifier.RetentionEventType, Actor, Source, directory, AuditOutcome.Info, new Dictionary<string, string>
+        {
+            [AuditLogVerifier.OldestRetainedSequenceDetail] = oldestSequence.ToString(CultureInfo.InvariantCulture),
+            ["deletedFiles"] = deletedFiles,
+        });
 
     private static long FirstSequenceOf(string path)
     {

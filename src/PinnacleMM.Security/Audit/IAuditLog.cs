@@ -6,6 +6,6 @@ public interface IAuditLog
     /// <summary>Queues an event without blocking. When the queue is full the event is counted as dropped and the count is recorded later.</summary>
     /// <param name="auditEvent">The event.</param>
     /// <returns>Whether the event was queued (false: dropped and counted).</returns>
-    /// <exception cref="ArgumentException">A field of the event is invalid (see <see cref="AuditEvent.Validate"/>).</exception>
+    /// <exception cref="ArgumentException">A field of the event is invalid (see <see cref="AuditEvent.Validate"/>), or its record could never fit in one file of the log (see <see cref="AuditLog.TryWrite"/>).</exception>
     bool TryWrite(AuditEvent auditEvent);
 }

@@ -17,6 +17,12 @@ public sealed class CredentialVault : IDisposable
     /// <summary>Longest credential name, in characters.</summary>
     public const int MaxNameLength = 64;
 
+    /// <summary>Most credentials one vault holds: <see cref="Open"/> refuses a file with more, so <see cref="Add"/> refuses to write one.</summary>
+    public const int MaxCredentials = VaultFormat.MaxEntries;
+
+    /// <summary>Largest vault file, in bytes (16 MiB): <see cref="Open"/> refuses a larger file, so <see cref="Add"/> refuses to write one.</summary>
+    public const int MaxFileBytes = VaultFormat.MaxFileSize;
+
     private readonly Lock _lock = new();
     private readonly VaultOptions _options;
     private SortedDictionary<string, ExchangeCredential> _entries;
@@ -70,7 +76,7 @@ public sealed class CredentialVault : IDisposable
             throw new VaultException(VaultErrorReason.AlreadyExists, $"vault '{fullPath}' already exists; open it instead");
         }
 
-        var vault = new CredentialVault(fullPath, EncodePassword(password), options, new SortedDictionary<string, ExchangeCredential>(StringComparer.Ordinal), options.Kdf);
+        var vault = new CredentialVault(fullPath, EncodePassword(password, nameof(password)), options, new SortedDictionary<string, ExchangeCredential>(StringComparer.Ordinal), options.Kdf);
         try
         {
             vault.Save(vault._entries, vault._password);
@@ -100,7 +106,7 @@ public sealed class CredentialVault : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new VaultOptions();
         var fullPath = Path.GetFullPath(path);
-        var passwordBytes = EncodePassword(password);
+        var passwordBytes = EncodePassword(password, nameof(password));
         try
         {
             var file = ReadVaultFile(fullPath);
@@ -189,6 +195,10 @@ public sealed class CredentialVault : IDisposable
     /// <param name="name">A valid name (see <see cref="IsValidName"/>) not yet stored.</param>
     /// <param name="credential">The credential; copied, so the caller still owns (and disposes) it.</param>
     /// <exception cref="ArgumentException">The name is invalid or already stored (use <see cref="Remove"/> first); nothing changes.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The vault would hold more than <see cref="MaxCredentials"/> credentials or its file would be larger than
+    /// <see cref="MaxFileBytes"/>, which <see cref="Open"/> would refuse; nothing changes.
+    /// </exception>
     /// <exception cref="IOException">The file could not be written; the vault and file are unchanged.</exception>
     /// <exception cref="ObjectDisposedException">The vault or the credential was disposed.</exception>
     public void Add(string name, ExchangeCredential credential)
@@ -251,14 +261,15 @@ public sealed class CredentialVault : IDisposable
     /// <param name="currentPassword">The current password, checked in constant time.</param>
     /// <param name="newPassword">The new password; must not be empty.</param>
     /// <exception cref="VaultException"><see cref="VaultErrorReason.WrongPassword"/> when <paramref name="currentPassword"/> is wrong; nothing changes.</exception>
-    /// <exception cref="ArgumentException">The new password is empty.</exception>
+    /// <exception cref="ArgumentException">A password is empty (the exception names which); nothing changes.</exception>
     /// <exception cref="ObjectDisposedException">The vault was disposed.</exception>
     public void ChangePassword(ReadOnlySpan<char> currentPassword, ReadOnlySpan<char> newPassword)
     {
-        var current = EncodePassword(currentPassword);
-        var replacement = EncodePassword(newPassword);
+        var current = EncodePassword(currentPassword, nameof(currentPassword));
+        byte[]? replacement = null;
         try
         {
+            replacement = EncodePassword(newPassword, nameof(newPassword));
             lock (_lock)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
@@ -273,6 +284,7 @@ public sealed class CredentialVault : IDisposable
         }
         finally
         {
+            // On every path, the refused ones included: after the swap this is the old password.
             CryptographicOperations.ZeroMemory(current);
             CryptographicOperations.ZeroMemory(replacement);
         }
@@ -313,11 +325,11 @@ public sealed class CredentialVault : IDisposable
         }
     }
 
-    private static byte[] EncodePassword(ReadOnlySpan<char> password)
+    private static byte[] EncodePassword(ReadOnlySpan<char> password, string paramName)
     {
         if (password.IsEmpty)
         {
-            throw new ArgumentException("the vault password must not be empty", nameof(password));
+            throw new ArgumentException($"{paramName} must not be empty", paramName);
         }
 
         var bytes = GC.AllocateUninitializedArray<byte>(Encoding.UTF8.GetByteCount(password), pinned: true);
@@ -354,12 +366,26 @@ public sealed class CredentialVault : IDisposable
         return file;
     }
 
+    /// <summary>Writes the file; refuses, before writing anything, a file that <see cref="Open"/> would refuse (it would lose every credential).</summary>
     private void Save(SortedDictionary<string, ExchangeCredential> entries, byte[] password)
     {
         CheckSaveParameters(_options);
+        if (entries.Count > MaxCredentials)
+        {
+            throw new InvalidOperationException(
+                $"vault '{FilePath}' would hold {entries.Count} credentials, more than MaxCredentials {MaxCredentials} (a vault Open refuses); nothing was written: remove a credential first");
+        }
+
         var plaintext = VaultFormat.SerializeEntries(entries);
         try
         {
+            var length = VaultFormat.FileLength(plaintext.Length);
+            if (length > MaxFileBytes)
+            {
+                throw new InvalidOperationException(
+                    $"vault '{FilePath}' would be {length} bytes, more than MaxFileBytes {MaxFileBytes} (a vault Open refuses); nothing was written: remove a credential first");
+            }
+
             var file = VaultFormat.Encrypt(password, _options.Kdf, plaintext);
             AtomicFile.Write(FilePath, file);
             Kdf = _options.Kdf;

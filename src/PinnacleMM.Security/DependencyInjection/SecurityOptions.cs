@@ -106,7 +106,14 @@ public sealed class SecurityOptions
                 continue;
             }
 
-            CheckThrows(problems, field, () => policy.Validate());
+            if (policy is null)
+            {
+                // Validate() on it would throw NullReferenceException, which no caller of a "never throws" check expects.
+                Check(ValidationResult.Invalid(field, "required", $"{field} is null: set a policy or leave the category out for its default"));
+                continue;
+            }
+
+            CheckThrows(problems, field, policy.Validate);
         }
 
         return problems;

@@ -48,10 +48,13 @@ internal static class VaultFormat
 
     private static ReadOnlySpan<byte> CheckInfo => "PinnacleMM vault v1 password check"u8;
 
+    /// <summary>The length of the vault file holding <paramref name="plaintextLength"/> bytes of plaintext.</summary>
+    public static long FileLength(int plaintextLength) => (long)HeaderSize + plaintextLength + TagSize;
+
     /// <summary>Encrypts <paramref name="plaintext"/> into a whole vault file with a fresh salt and nonce.</summary>
     public static byte[] Encrypt(ReadOnlySpan<byte> password, KdfParameters kdf, ReadOnlySpan<byte> plaintext)
     {
-        var file = new byte[HeaderSize + plaintext.Length + TagSize];
+        var file = new byte[FileLength(plaintext.Length)];
         var header = file.AsSpan(0, HeaderSize);
         Magic.CopyTo(header);
         BinaryPrimitives.WriteUInt16LittleEndian(header[VersionOffset..], FormatVersion);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Threading.RateLimiting;
 
 namespace PinnacleMM.Security.RateLimiting;
@@ -107,12 +108,15 @@ public sealed class PolicyRateLimiter : IDisposable
     /// starts it) and the time until enough permits come back (sliding window: the segments holding them leave the
     /// window; token bucket: enough refills). Retrying after exactly that long succeeds if nobody else took them.
     /// </returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="weight"/> is not positive or exceeds the limit (it could never succeed).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="weight"/> is not positive or exceeds the limit (it could never succeed); nothing is counted.</exception>
     /// <exception cref="ObjectDisposedException">The limiter was disposed.</exception>
     public RateLimitDecision TryAcquire(int weight = 1)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(weight);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(weight, Policy.Limit);
+        if (weight <= 0 || weight > Policy.Limit)
+        {
+            ThrowBadWeight(weight);
+        }
+
         lock (_lock)
         {
             var elapsed = _time.GetElapsedTime(_origin);
@@ -169,6 +173,10 @@ public sealed class PolicyRateLimiter : IDisposable
             _limiter.Dispose();
         }
     }
+
+    [DoesNotReturn]
+    private void ThrowBadWeight(int weight) =>
+        throw new ArgumentOutOfRangeException(nameof(weight), $"weight {weight} must be 1 to the policy's Limit {Policy.Limit}.");
 
     /// <summary>Replenishes once per period that passed since the last call (beyond a full window or bucket, more changes nothing).</summary>
     private void CatchUp(TimeSpan elapsed)

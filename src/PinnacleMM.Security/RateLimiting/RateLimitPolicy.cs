@@ -12,7 +12,7 @@ public sealed record RateLimitPolicy
     /// <summary>The window; must be positive.</summary>
     public required TimeSpan Window { get; init; }
 
-    /// <summary>How long every call is refused after the limit was exceeded; zero for none.</summary>
+    /// <summary>How long every call is refused after the limit was exceeded; zero for none, at most <see cref="MaxCooldown"/>.</summary>
     public TimeSpan Cooldown { get; init; }
 
     /// <summary>The limiter; sliding window unless set.</summary>
@@ -52,17 +52,55 @@ public sealed record RateLimitPolicy
     public static RateLimitPolicy Weighted(int weightLimit, TimeSpan window, TimeSpan cooldown = default) =>
         new() { Limit = weightLimit, Window = window, Cooldown = cooldown, Algorithm = RateLimitAlgorithm.TokenBucket };
 
-    /// <summary>Throws when a field is out of range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Limit, window or segments not positive, cooldown negative, or the window shorter than one tick per segment.</exception>
+    /// <summary>Longest accepted <see cref="Cooldown"/>: one day.</summary>
+    public static TimeSpan MaxCooldown { get; } = TimeSpan.FromDays(1);
+
+    /// <summary>Throws when a field is out of range, naming the field, its value and the rule.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <see cref="Limit"/> or <see cref="Window"/> not positive, <see cref="Cooldown"/> negative or above <see cref="MaxCooldown"/>,
+    /// <see cref="Algorithm"/> not a defined <see cref="RateLimitAlgorithm"/>, <see cref="SegmentsPerWindow"/> not 1 to 1000,
+    /// or the window shorter than one tick per segment. The parameter name is the field's.
+    /// </exception>
     public void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Limit);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Window, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThan(Cooldown, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(SegmentsPerWindow);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(SegmentsPerWindow, 1000);
-        ArgumentOutOfRangeException.ThrowIfLessThan(Window.Ticks, SegmentsPerWindow, nameof(Window));
+        if (Limit <= 0)
+        {
+            throw Invalid(nameof(Limit), $"Limit {Limit} must be positive.");
+        }
+
+        if (Window <= TimeSpan.Zero)
+        {
+            throw Invalid(nameof(Window), $"Window {Window} must be positive.");
+        }
+
+        if (Cooldown < TimeSpan.Zero)
+        {
+            throw Invalid(nameof(Cooldown), $"Cooldown {Cooldown} must not be negative.");
+        }
+
+        if (Cooldown > MaxCooldown)
+        {
+            // Also keeps "now + cooldown" far from TimeSpan.MaxValue, which would overflow when a refusal starts it.
+            throw Invalid(nameof(Cooldown), $"Cooldown {Cooldown} must be at most {MaxCooldown}.");
+        }
+
+        if (!Enum.IsDefined(Algorithm))
+        {
+            throw Invalid(nameof(Algorithm), $"Algorithm {(int)Algorithm} must be SlidingWindow or TokenBucket.");
+        }
+
+        if (SegmentsPerWindow is < 1 or > 1000)
+        {
+            throw Invalid(nameof(SegmentsPerWindow), $"SegmentsPerWindow {SegmentsPerWindow} must be 1 to 1000.");
+        }
+
+        if (Window.Ticks < SegmentsPerWindow)
+        {
+            throw Invalid(nameof(Window), $"Window {Window} must be at least one tick (100 ns) per segment (SegmentsPerWindow {SegmentsPerWindow}).");
+        }
     }
+
+    private static ArgumentOutOfRangeException Invalid(string field, string message) => new(field, message);
 
     private static RateLimitPolicy Of(int limit, TimeSpan window, TimeSpan cooldown) => new() { Limit = limit, Window = window, Cooldown = cooldown };
 }

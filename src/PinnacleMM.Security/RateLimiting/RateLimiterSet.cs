@@ -8,9 +8,18 @@ public sealed class RateLimiterSet : IDisposable
     /// <summary>Creates a limiter for every category.</summary>
     /// <param name="overrides">Policies replacing the defaults for some categories; null for all defaults.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An override is invalid.</exception>
+    /// <exception cref="ArgumentException">
+    /// An override's key is not a <see cref="RateLimitCategory"/>, its policy is null or invalid (see
+    /// <see cref="RateLimitPolicy.Validate"/>); the message starts with <c>rateLimits.&lt;Category&gt;</c>, as in
+    /// <see cref="SecurityOptions.Validate"/>. Every override is checked before any limiter is created.
+    /// </exception>
     public RateLimiterSet(IReadOnlyDictionary<RateLimitCategory, RateLimitPolicy>? overrides = null, TimeProvider? timeProvider = null)
     {
+        foreach (var (category, policy) in overrides ?? new Dictionary<RateLimitCategory, RateLimitPolicy>())
+        {
+            CheckOverride(category, policy);
+        }
+
         foreach (var category in Enum.GetValues<RateLimitCategory>())
         {
             var policy = overrides is not null && overrides.TryGetValue(category, out var custom) ? custom : RateLimitPolicy.Default(category);
@@ -29,6 +38,31 @@ public sealed class RateLimiterSet : IDisposable
     /// <returns>Allowed, or refused with when to retry.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The weight is not positive or exceeds the limit.</exception>
     public RateLimitDecision TryAcquire(RateLimitCategory category, int weight = 1) => this[category].TryAcquire(weight);
+
+    private static void CheckOverride(RateLimitCategory category, RateLimitPolicy? policy)
+    {
+        var field = $"rateLimits.{category}";
+        if (!Enum.IsDefined(category))
+        {
+            throw new ArgumentException($"{field} is not a rate-limit category (one of {string.Join(", ", Enum.GetNames<RateLimitCategory>())})", "overrides");
+        }
+
+        if (policy is null)
+        {
+            throw new ArgumentException($"{field} is null: set a policy or leave the category out for its default", "overrides");
+        }
+
+        try
+        {
+            policy.Validate();
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            // The field as SecurityOptions.Validate names it (rateLimits.OrderSubmit.limit), so both read the same.
+            var name = ex.ParamName is { Length: > 0 } p ? $"{field}.{char.ToLowerInvariant(p[0])}{p[1..]}" : field;
+            throw new ArgumentException($"{name}: {ex.Message.Split(" (Parameter", 2)[0]}", "overrides", ex);
+        }
+    }
 
     /// <summary>Disposes every limiter.</summary>
     public void Dispose()

@@ -404,6 +404,68 @@ public sealed class AuditLogTests
     }
 
     [TestMethod]
+    public async Task An_event_too_large_for_one_file_is_refused_naming_the_field_and_the_limit_and_no_file_grows_past_MaxFileBytes()
+    {
+        var directory = NewDirectory();
+        static AuditEvent Big(int targetLength) => new("test.big", "a", "s", new string('t', targetLength), AuditOutcome.Info);
+        int fits;
+        await using (var log = new AuditLog(Options(directory, maxFileBytes: 4096, retained: 2), new ManualTimeProvider()))
+        {
+            Assert.IsTrue(log.TryWrite(Event(0)));
+            var ex = Assert.ThrowsExactly<ArgumentException>(() => log.TryWrite(Big(4096)));
+            Assert.AreEqual("Target", ex.ParamName);
+            StringAssert.StartsWith(ex.Message, "Target is 4096 characters: the event's record would be up to ");
+            StringAssert.Contains(ex.Message, "(MaxFileBytes 4096 less ");
+            ex = Assert.ThrowsExactly<ArgumentException>(() => log.TryWrite(new AuditEvent("test.big", new string('a', 4096), new string('s', 4096), new string('t', 4096), AuditOutcome.Info)));
+            Assert.AreEqual("Actor", ex.ParamName, "the first of the longest fields");
+            ex = Assert.ThrowsExactly<ArgumentException>(() => log.TryWrite(new AuditEvent("test.big", "a", "s", "t", AuditOutcome.Info, new Dictionary<string, string> { ["note"] = new('\u00e9', 1000) })));
+            Assert.AreEqual("Details", ex.ParamName, "1000 characters that JSON escapes to 6 bytes each");
+            StringAssert.StartsWith(ex.Message, "Details entry 'note' is 1000 characters");
+
+            // The longest target that fits is accepted, one more character is not; each such record rotates, and with
+            // two files retained the new file starts with a retention record, which must still leave room for it.
+            fits = 4096;
+            while (!TryAccept(log, Big(fits)))
+            {
+                fits--;
+            }
+
+            Assert.IsGreaterThan(3000, fits);
+            for (var i = 0; i < 4; i++)
+            {
+                Assert.IsTrue(log.TryWrite(Big(fits)));
+            }
+
+            await log.FlushAsync();
+            Assert.AreEqual(0, log.DroppedCount);
+        }
+
+        foreach (var file in Directory.GetFiles(directory, "audit-*.jsonl"))
+        {
+            Assert.IsLessThanOrEqualTo(4096L, new FileInfo(file).Length, file);
+        }
+
+        var result = AuditLogVerifier.Verify(directory);
+        Assert.IsTrue(result.IsValid, string.Join("; ", result.Problems));
+        var records = AllRecords(directory);
+        Assert.IsTrue(records.Any(r => r.GetProperty("type").GetString() == AuditLogVerifier.RetentionEventType));
+        Assert.AreEqual(fits, records[^1].GetProperty("target").GetString()!.Length);
+        Assert.IsFalse(records.Any(r => r.GetProperty("target").GetString()!.Length > fits), "no refused event was written");
+    }
+
+    private static bool TryAccept(AuditLog log, AuditEvent auditEvent)
+    {
+        try
+        {
+            return log.TryWrite(auditEvent);
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "Target")
+        {
+            return false;
+        }
+    }
+
+    [TestMethod]
     public void Files_are_owner_only()
     {
         if (OperatingSystem.IsWindows())

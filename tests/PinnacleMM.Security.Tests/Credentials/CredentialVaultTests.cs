@@ -239,6 +239,31 @@ public sealed class CredentialVaultTests
     }
 
     [TestMethod]
+    public void Change_password_to_an_empty_one_is_refused_naming_newPassword_and_changes_nothing()
+    {
+        var path = NewVaultPath();
+        using var vault = CredentialVault.Create(path, Password, CheapScrypt);
+        using (var c = ExchangeCredential.FromApiKey("k", "s"u8))
+        {
+            vault.Add("x", c);
+        }
+
+        var before = File.ReadAllBytes(path);
+        var empty = Assert.ThrowsExactly<ArgumentException>(() => vault.ChangePassword(Password, ""));
+        Assert.AreEqual("newPassword", empty.ParamName);
+        Assert.AreEqual("newPassword must not be empty (Parameter 'newPassword')", empty.Message);
+        var emptyCurrent = Assert.ThrowsExactly<ArgumentException>(() => vault.ChangePassword("", "new-password-1"));
+        Assert.AreEqual("currentPassword", emptyCurrent.ParamName);
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(path));
+
+        // The old password still works, in this instance and on disk.
+        vault.ChangePassword(Password, "new-password-1");
+        Assert.AreEqual(VaultErrorReason.WrongPassword, OpenFails(path, Password, CheapScrypt).Reason);
+        using var reopened = CredentialVault.Open(path, "new-password-1", CheapScrypt);
+        CollectionAssert.AreEqual(new[] { "x" }, reopened.Names.ToArray());
+    }
+
+    [TestMethod]
     public void Rejected_changes_leave_the_vault_and_file_unchanged()
     {
         var path = NewVaultPath();
@@ -265,6 +290,70 @@ public sealed class CredentialVaultTests
         var missing = Assert.ThrowsExactly<VaultException>(() => CredentialVault.Open(path + ".missing", Password, CheapScrypt));
         Assert.AreEqual(VaultErrorReason.NotFound, missing.Reason);
         Assert.ThrowsExactly<ArgumentException>(() => CredentialVault.Open(path, "", CheapScrypt));
+    }
+
+    [TestMethod]
+    public void Add_refuses_a_credential_beyond_MaxCredentials_and_the_file_still_opens()
+    {
+        var path = NewVaultPath();
+        var entries = new SortedDictionary<string, ExchangeCredential>(StringComparer.Ordinal);
+        for (var i = 0; i < CredentialVault.MaxCredentials - 1; i++)
+        {
+            entries.Add($"c{i:D4}", ExchangeCredential.FromApiKey("k", "s"u8));
+        }
+
+        WriteVault(path, entries);
+        using var vault = CredentialVault.Open(path, Password, CheapScrypt);
+        using var c = ExchangeCredential.FromApiKey("k", "s"u8);
+        vault.Add("last", c); // the 4096th: Open accepts exactly MaxCredentials
+        var before = File.ReadAllBytes(path);
+
+        var ex = Assert.ThrowsExactly<InvalidOperationException>(() => vault.Add("one-too-many", c));
+        StringAssert.Contains(ex.Message, "would hold 4097 credentials, more than MaxCredentials 4096");
+        AssertUnchanged(path, before);
+        Assert.HasCount(CredentialVault.MaxCredentials, vault.Names);
+        Assert.IsFalse(vault.Contains("one-too-many"));
+        using var reopened = CredentialVault.Open(path, Password, CheapScrypt);
+        Assert.HasCount(CredentialVault.MaxCredentials, reopened.Names);
+        Assert.IsTrue(reopened.Contains("last"));
+    }
+
+    [TestMethod]
+    public void Add_refuses_a_credential_that_would_make_the_file_larger_than_MaxFileBytes_and_the_file_still_opens()
+    {
+        var path = NewVaultPath();
+        var max = new byte[ExchangeCredential.MaxSecretLength];
+        var entries = new SortedDictionary<string, ExchangeCredential>(StringComparer.Ordinal);
+        for (var i = 0; i < 127; i++)
+        {
+            entries.Add($"big{i:D3}", ExchangeCredential.FromApiKey("k", max, max));
+        }
+
+        // Sizes from the format in the README: the file is 108 + 4 + the entries + 16 bytes. A padding entry
+        // makes adding "last" fill the file to exactly MaxFileBytes, which Open still accepts.
+        static long EntryBytes(string name, int secret, int passphrase) => 2 + name.Length + 1 + 2 + 1 + 4 + secret + 4 + passphrase;
+        var used = 108 + 4 + (127 * EntryBytes("big000", max.Length, max.Length)) + 16 + EntryBytes("pad", 0, 0) + EntryBytes("last", max.Length, 0);
+        var padding = (int)(CredentialVault.MaxFileBytes - used);
+        Assert.IsTrue(padding is > 0 and <= ExchangeCredential.MaxSecretLength, padding.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        entries.Add("pad", ExchangeCredential.FromApiKey("k", new byte[padding]));
+        WriteVault(path, entries);
+
+        using var vault = CredentialVault.Open(path, Password, CheapScrypt);
+        using (var last = ExchangeCredential.FromApiKey("k", max))
+        {
+            vault.Add("last", last);
+        }
+
+        Assert.AreEqual(CredentialVault.MaxFileBytes, new FileInfo(path).Length);
+        var before = File.ReadAllBytes(path);
+        using var small = ExchangeCredential.FromApiKey("k", "s"u8);
+        var ex = Assert.ThrowsExactly<InvalidOperationException>(() => vault.Add("more", small));
+        StringAssert.Contains(ex.Message, $"would be {CredentialVault.MaxFileBytes + EntryBytes("more", 1, 0)} bytes, more than MaxFileBytes 16777216");
+        AssertUnchanged(path, before);
+        Assert.IsFalse(vault.Contains("more"));
+        using var reopened = CredentialVault.Open(path, Password, CheapScrypt);
+        Assert.HasCount(129, reopened.Names);
+        Assert.IsTrue(reopened.Contains("last"));
     }
 
     [TestMethod]
@@ -372,6 +461,20 @@ public sealed class CredentialVaultTests
         Assert.AreEqual("secret", Assert.ThrowsExactly<ArgumentException>(() => ExchangeCredential.FromApiKey("k", default)).ParamName);
         Assert.AreEqual("privateKeyPem", Assert.ThrowsExactly<ArgumentException>(() => ExchangeCredential.FromPrivateKeyPem("k", "not pem"u8)).ParamName);
     }
+
+    /// <summary>Writes a vault holding <paramref name="entries"/> in one go (as one save would), so a test starts near a limit without thousands of saves.</summary>
+    private static void WriteVault(string path, SortedDictionary<string, ExchangeCredential> entries)
+    {
+        var plaintext = VaultFormat.SerializeEntries(entries);
+        WriteOwnerOnly(path, VaultFormat.Encrypt(Encoding.UTF8.GetBytes(Password), CheapScrypt.Kdf, plaintext));
+        foreach (var credential in entries.Values)
+        {
+            credential.Dispose();
+        }
+    }
+
+    private static void AssertUnchanged(string path, byte[] before) =>
+        Assert.IsTrue(before.AsSpan().SequenceEqual(File.ReadAllBytes(path)), "a refused change must not touch the file");
 
     [TestMethod]
     public void Crc32c_matches_the_standard_check_value()

@@ -90,6 +90,28 @@ public sealed class SecurityServiceCollectionExtensionsTests
     }
 
     [TestMethod]
+    public void A_null_invalid_or_unknown_rate_limit_is_listed_naming_its_category_without_throwing()
+    {
+        var valid = new RateLimitPolicy { Limit = 1, Window = TimeSpan.FromMinutes(1) };
+        var options = new SecurityOptions { DataDirectory = NewDataDirectory() };
+        options.RateLimits[RateLimitCategory.OrderSubmit] = null!;
+        options.RateLimits[RateLimitCategory.ConfigWrite] = valid with { Cooldown = TimeSpan.FromDays(2) };
+        options.RateLimits[RateLimitCategory.OrderCancel] = valid with { Algorithm = (RateLimitAlgorithm)5 };
+        options.RateLimits[(RateLimitCategory)99] = valid;
+        options.RateLimits[RateLimitCategory.MarketData] = valid;
+
+        CollectionAssert.AreEquivalent(
+            new[]
+            {
+                "rateLimits.OrderSubmit: rateLimits.OrderSubmit is null: set a policy or leave the category out for its default (required)",
+                "rateLimits.ConfigWrite.cooldown: rateLimits.ConfigWrite.cooldown: Cooldown 2.00:00:00 must be at most 1.00:00:00. (range)",
+                "rateLimits.OrderCancel.algorithm: rateLimits.OrderCancel.algorithm: Algorithm 5 must be SlidingWindow or TokenBucket. (range)",
+                "rateLimits.99: rateLimits.99 is not a rate-limit category (enum)",
+            },
+            options.Validate().Select(p => p.ToString()).ToArray());
+    }
+
+    [TestMethod]
     public async Task Bad_options_stop_the_start_naming_every_field_and_rule_and_create_nothing()
     {
         var data = NewDataDirectory();

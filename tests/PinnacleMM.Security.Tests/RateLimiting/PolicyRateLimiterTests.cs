@@ -236,11 +236,84 @@ public sealed class PolicyRateLimiterTests
     }
 
     [TestMethod]
-    public void Invalid_policies_are_rejected()
+    public void Invalid_policies_are_rejected_naming_the_field_its_value_and_the_rule()
     {
-        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new PolicyRateLimiter(new RateLimitPolicy { Limit = 0, Window = TimeSpan.FromSeconds(1) }));
-        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new PolicyRateLimiter(new RateLimitPolicy { Limit = 1, Window = TimeSpan.Zero }));
-        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new PolicyRateLimiter(new RateLimitPolicy { Limit = 1, Window = TimeSpan.FromSeconds(1), Cooldown = TimeSpan.FromSeconds(-1) }));
+        var valid = new RateLimitPolicy { Limit = 10, Window = TimeSpan.FromSeconds(1) };
+        var cases = new (RateLimitPolicy Policy, string Field, string Message)[]
+        {
+            (valid with { Limit = 0 }, "Limit", "Limit 0 must be positive."),
+            (valid with { Window = TimeSpan.Zero }, "Window", "Window 00:00:00 must be positive."),
+            (valid with { Cooldown = TimeSpan.FromSeconds(-1) }, "Cooldown", "Cooldown -00:00:01 must not be negative."),
+            (valid with { Cooldown = TimeSpan.FromDays(1) + TimeSpan.FromTicks(1) }, "Cooldown", "Cooldown 1.00:00:00.0000001 must be at most 1.00:00:00."),
+            (valid with { Cooldown = TimeSpan.MaxValue }, "Cooldown", "Cooldown 10675199.02:48:05.4775807 must be at most 1.00:00:00."),
+            (valid with { Algorithm = (RateLimitAlgorithm)5 }, "Algorithm", "Algorithm 5 must be SlidingWindow or TokenBucket."),
+            (valid with { SegmentsPerWindow = 0 }, "SegmentsPerWindow", "SegmentsPerWindow 0 must be 1 to 1000."),
+            (valid with { SegmentsPerWindow = 1001 }, "SegmentsPerWindow", "SegmentsPerWindow 1001 must be 1 to 1000."),
+            (valid with { Window = TimeSpan.FromTicks(5) }, "Window", "Window 00:00:00.0000005 must be at least one tick (100 ns) per segment (SegmentsPerWindow 10)."),
+        };
+        foreach (var (policy, field, message) in cases)
+        {
+            var ex = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new PolicyRateLimiter(policy), message);
+            Assert.AreEqual((field, $"{message} (Parameter '{field}')"), (ex.ParamName, ex.Message));
+        }
+    }
+
+    [TestMethod]
+    public void The_longest_cooldown_is_accepted_and_a_refusal_starts_it()
+    {
+        var time = new ManualTimeProvider();
+        using var limiter = new PolicyRateLimiter(new RateLimitPolicy { Limit = 1, Window = TimeSpan.FromSeconds(1), Cooldown = RateLimitPolicy.MaxCooldown }, time);
+        Assert.IsTrue(limiter.TryAcquire().IsAllowed);
+        Assert.AreEqual(new RateLimitDecision(false, TimeSpan.FromDays(1), false), limiter.TryAcquire());
+        time.Advance(TimeSpan.FromDays(1) - TimeSpan.FromTicks(1));
+        Assert.AreEqual(new RateLimitDecision(false, TimeSpan.FromTicks(1), true), limiter.TryAcquire());
+        time.Advance(TimeSpan.FromTicks(1));
+        Assert.IsTrue(limiter.TryAcquire().IsAllowed);
+        Assert.AreEqual((2L, 2L), (limiter.AllowedCount, limiter.RefusedCount));
+    }
+
+    [TestMethod]
+    [DataRow(RateLimitAlgorithm.SlidingWindow, 0)]
+    [DataRow(RateLimitAlgorithm.SlidingWindow, -1)]
+    [DataRow(RateLimitAlgorithm.SlidingWindow, 11)]
+    [DataRow(RateLimitAlgorithm.TokenBucket, 0)]
+    [DataRow(RateLimitAlgorithm.TokenBucket, int.MinValue)]
+    [DataRow(RateLimitAlgorithm.TokenBucket, 11)]
+    public void A_weight_outside_1_to_the_limit_is_refused_naming_weight_and_changes_nothing(RateLimitAlgorithm algorithm, int weight)
+    {
+        var time = new ManualTimeProvider();
+        using var limiter = new PolicyRateLimiter(new RateLimitPolicy { Limit = 10, Window = TimeSpan.FromMinutes(1), Cooldown = TimeSpan.FromSeconds(30), Algorithm = algorithm }, time);
+        Assert.IsTrue(limiter.TryAcquire(4).IsAllowed);
+
+        var ex = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => limiter.TryAcquire(weight));
+        Assert.AreEqual(("weight", $"weight {weight} must be 1 to the policy's Limit 10. (Parameter 'weight')"), (ex.ParamName, ex.Message));
+        Assert.AreEqual((1L, 0L), (limiter.AllowedCount, limiter.RefusedCount), "neither allowed nor refused");
+
+        // No permits taken and no cooldown started: the other 6 are still there, and only then is the limit reached.
+        Assert.IsTrue(limiter.TryAcquire(6).IsAllowed);
+        Assert.IsFalse(limiter.TryAcquire().InCooldown);
+        Assert.AreEqual((2L, 1L), (limiter.AllowedCount, limiter.RefusedCount));
+    }
+
+    [TestMethod]
+    public void A_null_invalid_or_unknown_override_is_refused_naming_its_category()
+    {
+        var valid = new RateLimitPolicy { Limit = 1, Window = TimeSpan.FromMinutes(1) };
+        var cases = new (Dictionary<RateLimitCategory, RateLimitPolicy> Overrides, string Message)[]
+        {
+            (new() { [RateLimitCategory.OrderSubmit] = null! }, "rateLimits.OrderSubmit is null: set a policy or leave the category out for its default"),
+            (new() { [RateLimitCategory.OrderSubmit] = valid with { Limit = 0 } }, "rateLimits.OrderSubmit.limit: Limit 0 must be positive."),
+            (new() { [RateLimitCategory.ConfigWrite] = valid with { Algorithm = (RateLimitAlgorithm)5 } }, "rateLimits.ConfigWrite.algorithm: Algorithm 5 must be SlidingWindow or TokenBucket."),
+            (new() { [RateLimitCategory.MarketData] = valid with { Cooldown = TimeSpan.FromDays(2) } }, "rateLimits.MarketData.cooldown: Cooldown 2.00:00:00 must be at most 1.00:00:00."),
+            (new() { [(RateLimitCategory)99] = valid }, $"rateLimits.99 is not a rate-limit category (one of {string.Join(", ", Enum.GetNames<RateLimitCategory>())})"),
+        };
+        foreach (var (overrides, message) in cases)
+        {
+            var ex = Assert.ThrowsExactly<ArgumentException>(() => new RateLimiterSet(overrides), message);
+            Assert.AreEqual(("overrides", $"{message} (Parameter 'overrides')"), (ex.ParamName, ex.Message));
+        }
+
+        Assert.IsInstanceOfType<ArgumentOutOfRangeException>(Assert.ThrowsExactly<ArgumentException>(() => new RateLimiterSet(cases[1].Overrides)).InnerException);
     }
 
     [TestMethod]
