@@ -73,7 +73,7 @@ internal static class CredentialsCommands
             error.WriteLine($"error: {ex.Message} ({ex.Reason})");
             return Failed;
         }
-        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException or OperationCanceledException or InvalidDataException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or OperationCanceledException or InvalidDataException)
         {
             error.WriteLine($"error: {ex.Message}");
             return Failed;
