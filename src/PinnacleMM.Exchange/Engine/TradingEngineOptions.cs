@@ -94,7 +94,7 @@ public sealed class TradingEngineOptions
     /// <summary>How often the strategy's timer runs (marks the position, checks order timeouts, resends cancels). 1 ms to 1 min. Default 100 ms.</summary>
     public TimeSpan TimerInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>How often a snapshot of the engine's state is taken (with persistence); zero for none but the final one at stop. Default 1 min.</summary>
+    /// <summary>How often a snapshot of the engine's state is taken (with persistence); zero for none but the final one at stop; at most 1 day. Default 1 min.</summary>
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How long <see cref="TradingEngine.StopAsync"/> waits for the cancels of open orders to be confirmed. 0 to 5 min. Default 5 s.</summary>
@@ -186,9 +186,9 @@ public sealed class TradingEngineOptions
             errors.Add($"SlowCycleThreshold: {SlowCycleThreshold} must be from 1 µs to 1 s.");
         }
 
-        if (SnapshotInterval < TimeSpan.Zero)
+        if (SnapshotInterval < TimeSpan.Zero || SnapshotInterval > TimeSpan.FromDays(1))
         {
-            errors.Add($"SnapshotInterval: {SnapshotInterval} must not be negative (zero: only the final snapshot).");
+            errors.Add($"SnapshotInterval: {SnapshotInterval} must be from 0 (only the final snapshot) to 1 day.");
         }
 
         if (StopTimeout < TimeSpan.Zero || StopTimeout > TimeSpan.FromMinutes(5))

@@ -14,7 +14,7 @@ public sealed record OrderManagerOptions
 
     /// <summary>
     /// A new order still unacknowledged after this long is cancelled (by client order id), which makes the
-    /// venue tell its fate: a cancel rejected as unknown closes it as never placed. Positive. Default 5 s.
+    /// venue tell its fate: a cancel rejected as unknown closes it as never placed. Positive, at most 1 hour. Default 5 s.
     /// </summary>
     public TimeSpan AcknowledgementTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -37,9 +37,9 @@ public sealed record OrderManagerOptions
             errors.Add("Reconciler." + error);
         }
 
-        if (AcknowledgementTimeout <= TimeSpan.Zero)
+        if (AcknowledgementTimeout <= TimeSpan.Zero || AcknowledgementTimeout > TimeSpan.FromHours(1))
         {
-            errors.Add($"AcknowledgementTimeout: {AcknowledgementTimeout} must be positive.");
+            errors.Add($"AcknowledgementTimeout: {AcknowledgementTimeout} must be positive and at most 1 hour.");
         }
 
         return errors;

@@ -125,9 +125,9 @@ public sealed class ExchangeSimulatorOptions
                 errors.Add($"PriceProcess.Kind: {PriceProcess.Kind} is not a defined value.");
             }
 
-            if (PriceProcess.StepInterval <= TimeSpan.Zero)
+            if (PriceProcess.StepInterval <= TimeSpan.Zero || PriceProcess.StepInterval > TimeSpan.FromHours(1))
             {
-                errors.Add($"PriceProcess.StepInterval: {PriceProcess.StepInterval} must be positive.");
+                errors.Add($"PriceProcess.StepInterval: {PriceProcess.StepInterval} must be positive and at most 1 hour.");
             }
 
             Finite(errors, "PriceProcess.DriftPerSecond", PriceProcess.DriftPerSecond, allowNegative: true);
@@ -168,9 +168,9 @@ public sealed class ExchangeSimulatorOptions
         }
         else
         {
-            NotNegative(errors, "Latency.OrderEntry", Latency.OrderEntry);
-            NotNegative(errors, "Latency.MarketData", Latency.MarketData);
-            NotNegative(errors, "Latency.Jitter", Latency.Jitter);
+            Latency1Hour(errors, "Latency.OrderEntry", Latency.OrderEntry);
+            Latency1Hour(errors, "Latency.MarketData", Latency.MarketData);
+            Latency1Hour(errors, "Latency.Jitter", Latency.Jitter);
         }
 
         if (MarketDataFaults is null)
@@ -284,11 +284,11 @@ public sealed class ExchangeSimulatorOptions
         }
     }
 
-    private static void NotNegative(List<string> errors, string name, TimeSpan value)
+    private static void Latency1Hour(List<string> errors, string name, TimeSpan value)
     {
-        if (value < TimeSpan.Zero)
+        if (value < TimeSpan.Zero || value > TimeSpan.FromHours(1))
         {
-            errors.Add($"{name}: {value} must not be negative.");
+            errors.Add($"{name}: {value} must be from 0 to 1 hour.");
         }
     }
 

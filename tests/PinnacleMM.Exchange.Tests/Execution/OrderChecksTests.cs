@@ -119,7 +119,7 @@ public sealed class OrderChecksTests
         var e = Assert.ThrowsExactly<ArgumentException>(() => new OrderManager(
             OmsHarness.Id, strategy, new PreTradeRisk(new RiskLimits()), new RecordingCommands(),
             new OrderManagerOptions { AcknowledgementTimeout = TimeSpan.Zero, Reconciler = new() { PriceToleranceTicks = -1 } }));
-        StringAssert.Contains(e.Message, "AcknowledgementTimeout: 00:00:00 must be positive.");
+        StringAssert.Contains(e.Message, "AcknowledgementTimeout: 00:00:00 must be positive and at most 1 hour.");
         StringAssert.Contains(e.Message, "Reconciler.PriceToleranceTicks -1 must not be negative.");
     }
 }

@@ -67,7 +67,6 @@ public sealed class CoinbaseMarketDataConnector : IMarketDataConnector
         ArgumentNullException.ThrowIfNull(instruments);
         options.Validate();
         var feed = options.ResolveFeed();
-        feed.Validate();
         _ids = new InstrumentId[options.Products.Count];
         var specs = new InstrumentSpec[options.Products.Count];
         for (var i = 0; i < specs.Length; i++)

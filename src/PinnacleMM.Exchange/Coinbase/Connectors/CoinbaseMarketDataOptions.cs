@@ -49,6 +49,11 @@ public sealed class CoinbaseMarketDataOptions
             throw new ArgumentException($"CredentialName '{CredentialName}' is not a valid vault entry name.", nameof(CredentialName));
         }
 
+        if (Api == CoinbaseApi.Exchange && BookChannel is not ("level2_batch" or "level2_50" or "level2"))
+        {
+            throw new ArgumentException($"BookChannel '{BookChannel}' must be level2_batch, level2_50 or level2.", nameof(BookChannel));
+        }
+
         if (Api == CoinbaseApi.Exchange && BookChannel == "level2" && CredentialName is null)
         {
             throw new ArgumentException("BookChannel level2 requires CredentialName (an authenticated subscribe); use level2_batch for public data.", nameof(BookChannel));
@@ -56,6 +61,7 @@ public sealed class CoinbaseMarketDataOptions
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(LevelCapacity, nameof(LevelCapacity));
         ArgumentNullException.ThrowIfNull(Feed, nameof(Feed));
+        ResolveFeed().Validate();
     }
 
     /// <summary>The feed options with the API's production endpoint filled in when none is set (a copy; these options are not changed).</summary>

@@ -38,10 +38,10 @@ public sealed class CoinbaseRestOptions
     /// <summary>The first wait after a 429 without <c>Retry-After</c>; doubles per retry. Default 500 ms.</summary>
     public TimeSpan RateLimitBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>The longest wait after a 429, whatever <c>Retry-After</c> says. Default 60 s.</summary>
+    /// <summary>The longest wait after a 429, whatever <c>Retry-After</c> says; at most 1 hour. Default 60 s.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long one HTTP request may take. Default 10 s.</summary>
+    /// <summary>How long one HTTP request may take; at most 10 minutes. Default 10 s.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Orders per page when listing open orders (Coinbase allows 1 to 1000). Default 1000.</summary>
@@ -82,7 +82,9 @@ public sealed class CoinbaseRestOptions
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRateLimitRetries, nameof(MaxRateLimitRetries));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RateLimitBackoff, TimeSpan.Zero, nameof(RateLimitBackoff));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryAfter, RateLimitBackoff, nameof(MaxRetryAfter));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxRetryAfter, TimeSpan.FromHours(1), nameof(MaxRetryAfter));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero, nameof(RequestTimeout));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(RequestTimeout, TimeSpan.FromMinutes(10), nameof(RequestTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(PageSize, 1, nameof(PageSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(PageSize, 1000, nameof(PageSize));
     }

@@ -16,8 +16,8 @@ public sealed class CoinbaseSyncOptions
     /// <summary>A product waiting this long for its snapshot asks again. Default 10 s.</summary>
     public TimeSpan SnapshotTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Checks every timeout is positive or infinite.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A timeout is zero or negative (and not infinite); the message names it.</exception>
+    /// <summary>Checks every timeout is positive and at most an hour, or infinite.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A timeout is zero, negative or over an hour (and not infinite); the message names it.</exception>
     public void Validate()
     {
         Check(MessageTimeout, nameof(MessageTimeout));
@@ -27,9 +27,9 @@ public sealed class CoinbaseSyncOptions
 
     private static void Check(TimeSpan value, string name)
     {
-        if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+        if ((value <= TimeSpan.Zero || value > TimeSpan.FromHours(1)) && value != Timeout.InfiniteTimeSpan)
         {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} {value} must be positive, or Timeout.InfiniteTimeSpan to disable the check.");
+            throw new ArgumentOutOfRangeException(name, value, $"{name} {value} must be positive and at most 1 hour, or Timeout.InfiniteTimeSpan to disable the check.");
         }
     }
 }
