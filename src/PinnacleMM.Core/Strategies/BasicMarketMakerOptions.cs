@@ -74,13 +74,13 @@ public sealed class BasicMarketMakerOptions
     /// <summary>Gain of the open position, in % of its entry value, at which only orders that reduce it are quoted. Default 5.</summary>
     public double TakeProfitPercent { get; set; } = 5;
 
-    /// <summary>The least time between two decisions on book updates, trades and timer ticks; fills always requote. Default 100 ms.</summary>
+    /// <summary>The least time between two decisions on book updates, trades and timer ticks; fills always requote. 0 to 365 days; default 100 ms.</summary>
     public TimeSpan QuoteUpdateInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Orders older than this are replaced (the reconciler's maximum age). Default 5000 ms.</summary>
+    /// <summary>Orders older than this are replaced (the reconciler's maximum age). Positive, at most 365 days; default 5000 ms.</summary>
     public TimeSpan OrderTimeout { get; set; } = TimeSpan.FromMilliseconds(5000);
 
-    /// <summary>An unanswered cancel is sent again after this (the reconciler's cancel retry). Default 100 ms.</summary>
+    /// <summary>An unanswered cancel is sent again after this (the reconciler's cancel retry). Positive, at most 365 days; default 100 ms.</summary>
     public TimeSpan CancelRetryInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>A live order within this many ticks of its quote is left alone (the reconciler's price tolerance). Default 0.</summary>
@@ -151,13 +151,9 @@ public sealed class BasicMarketMakerOptions
 
         Range(errors, StopLossPercent, double.Epsilon, 100, nameof(StopLossPercent));
         Range(errors, TakeProfitPercent, double.Epsilon, 1_000, nameof(TakeProfitPercent));
-        if (QuoteUpdateInterval < TimeSpan.Zero)
-        {
-            errors.Add($"{nameof(QuoteUpdateInterval)} {QuoteUpdateInterval} must not be negative.");
-        }
-
-        Positive(errors, OrderTimeout, nameof(OrderTimeout));
-        Positive(errors, CancelRetryInterval, nameof(CancelRetryInterval));
+        Interval(errors, QuoteUpdateInterval, nameof(QuoteUpdateInterval), allowZero: true);
+        Interval(errors, OrderTimeout, nameof(OrderTimeout), allowZero: false);
+        Interval(errors, CancelRetryInterval, nameof(CancelRetryInterval), allowZero: false);
 
         if (RefreshToleranceTicks < 0)
         {
@@ -181,10 +177,11 @@ public sealed class BasicMarketMakerOptions
     }
 
     /// <summary>The reconciler options this config implies: <see cref="OrderTimeout"/>, <see cref="CancelRetryInterval"/> and <see cref="RefreshToleranceTicks"/>.</summary>
+    /// <exception cref="ArgumentException"><see cref="OrderTimeout"/> or <see cref="CancelRetryInterval"/> breaks its rule; the message names it, as <see cref="Validate"/> does.</exception>
     public QuoteReconcilerOptions ToReconcilerOptions() => new()
     {
         PriceToleranceTicks = RefreshToleranceTicks,
-        MaxOrderAgeNanoseconds = OrderTimeout.Ticks * 100,
-        CancelRetryNanoseconds = CancelRetryInterval.Ticks * 100,
+        MaxOrderAgeNanoseconds = ToNanoseconds(OrderTimeout, nameof(OrderTimeout), allowZero: false),
+        CancelRetryNanoseconds = ToNanoseconds(CancelRetryInterval, nameof(CancelRetryInterval), allowZero: false),
     };
 }
