@@ -14,8 +14,8 @@ namespace PinnacleMM.Core.Portfolio;
 /// Amounts are <see cref="decimal"/> in quote currency. Cash flows are kept internally as exact whole
 /// numbers of "tick-lots" (price ticks × quantity lots) and only converted with the instrument's tick and
 /// lot size when read, so realized P&amp;L, notional and FIFO P&amp;L are exact. The one inexact step is
-/// the average-cost share of a partly closed position (cost × closed / position), which is rounded to
-/// 10 decimals of a tick-lot — far below a cent — and moved from cost basis to realized P&amp;L as the
+/// the average-cost share of a partly closed position (cost × closed / position, or (cost / position) × closed
+/// when the product is beyond a decimal), which is rounded to 10 decimals of a tick-lot — far below a cent — and moved from cost basis to realized P&amp;L as the
 /// same number, so realized + unrealized is still exactly the cash-flow value of the fills.
 /// </para>
 /// <para>
@@ -450,9 +450,7 @@ public sealed class PositionTracker
 
         // Closing (and perhaps flipping): close min(|signed|, |position|) at the current average cost.
         var closing = Math.Min(Math.Abs(signed), Math.Abs(position));
-        var closedCost = closing == Math.Abs(position)
-            ? _cost
-            : decimal.Round(_cost * closing / Math.Abs(position), AverageCostDecimals, MidpointRounding.ToEven);
+        var closedCost = closing == Math.Abs(position) ? _cost : CostShare(closing, Math.Abs(position));
         var closedSigned = signed > 0 ? closing : -closing;
         var realized = _realizedAverage + (-(decimal)closedSigned * priceTicks - closedCost);
         var cost = _cost - closedCost;
@@ -460,6 +458,17 @@ public sealed class PositionTracker
         // What is left of the fill after closing opens a position the other way at the fill price.
         var remainder = signed - closedSigned;
         return (remainder != 0 ? (decimal)remainder * priceTicks : cost, realized);
+    }
+
+    /// <summary>
+    /// The average-cost basis of <paramref name="closing"/> of <paramref name="position"/> lots: cost × closing ÷ position, rounded.
+    /// When cost × closing is beyond a decimal (about 7.9e28 tick-lots: 1,000 BTC of a 2,000 BTC position at 100,000 USD on
+    /// 1-satoshi lots and 1-cent ticks), (cost ÷ position) × closing instead, which may differ in the last of the 10 decimals.
+    /// </summary>
+    private decimal CostShare(long closing, long position)
+    {
+        var share = Math.Abs((double)_cost) * closing < 7e28 ? _cost * closing / position : _cost / position * closing;
+        return decimal.Round(share, AverageCostDecimals, MidpointRounding.ToEven);
     }
 
     /// <summary>What a fill does to the FIFO lots, worked out without changing them; <see cref="CommitFifo"/> then stores it.</summary>

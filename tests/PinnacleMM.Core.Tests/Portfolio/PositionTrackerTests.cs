@@ -179,4 +179,20 @@ public sealed class PositionTrackerTests
         StringAssert.StartsWith(e.Message, "fee 79228162514264337593543950335 would take the fees paid (0.5) beyond what a decimal holds; nothing is changed. (Parameter 'fee')");
         Assert.AreEqual(before, State(t));
     }
+    [TestMethod]
+    public void A_large_position_closes_in_part_although_cost_times_closed_lots_is_beyond_a_decimal()
+    {
+        // 1-satoshi lots and 1-cent ticks: 2,000 BTC at about 100,000 USD cost 2e18 tick-lots, times 1e11 lots closed is 2e29.
+        var sats = new InstrumentSpec("BTC-USD", 0.01m, 0.00000001m);
+        var t = new PositionTracker(sats);
+        t.ApplyFill(Side.Buy, sats.GetPrice(100_000m), sats.GetQuantity(1_000m), Liquidity.Maker);
+        t.ApplyFill(Side.Buy, sats.GetPrice(100_001m), sats.GetQuantity(1_000m), Liquidity.Maker);
+        t.ApplyFill(Side.Sell, sats.GetPrice(101_000m), sats.GetQuantity(1_000m), Liquidity.Maker);
+
+        Assert.AreEqual(1_000m, t.Position);
+        Assert.AreEqual(999_500m, t.RealizedPnlAverageCost);   // 1,000 x (101,000 - 100,000.5)
+        Assert.AreEqual(1_000_000m, t.RealizedPnlFifo);        // 1,000 x (101,000 - 100,000)
+        Assert.AreEqual(100_000.5m, t.AverageEntryPrice);
+        Assert.AreEqual(t.Equity(sats.GetPrice(101_000m)), t.RealizedPnlFifo + t.UnrealizedPnlFifo(sats.GetPrice(101_000m)));
+    }
 }
