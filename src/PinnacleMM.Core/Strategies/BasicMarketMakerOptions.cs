@@ -10,6 +10,9 @@ namespace PinnacleMM.Core.Strategies;
 /// <remarks>Units: spreads and spacing in basis points of the mid; quantities and positions in base currency; money in quote currency; percentages as 5 for 5 %.</remarks>
 public sealed class BasicMarketMakerOptions
 {
+    // Far above any book in any quote currency, and far below where Capital × a percentage stops fitting a decimal (about 7.9e26).
+    private const decimal MaxCapital = 1_000_000_000_000_000_000m;
+
     /// <summary>The quoted spread (bid to ask) in bps of the mid before widening. Default 10.</summary>
     public double BaseSpreadBps { get; set; } = 10;
 
@@ -59,7 +62,7 @@ public sealed class BasicMarketMakerOptions
     /// <summary>The reservation price leans towards the heavier side of the book by factor × I half-spreads. Default 0.5.</summary>
     public double VolumeWeightFactor { get; set; } = 0.5;
 
-    /// <summary>The capital the percentages below refer to, in quote currency. Default 10 000.</summary>
+    /// <summary>The capital the percentages below refer to, in quote currency: positive, at most 10^18. Default 10 000.</summary>
     public decimal Capital { get; set; } = 10_000m;
 
     /// <summary>Drawdown from the equity peak, in % of <see cref="Capital"/>, at which the strategy stops quoting (halted). Default 5.</summary>
@@ -138,7 +141,11 @@ public sealed class BasicMarketMakerOptions
         Range(errors, VolumeDepthFactor, 0, 10, nameof(VolumeDepthFactor));
         Range(errors, ImbalanceThreshold, 0, 1, nameof(ImbalanceThreshold));
         Range(errors, VolumeWeightFactor, 0, 1, nameof(VolumeWeightFactor));
-        Positive(errors, Capital, nameof(Capital));
+        if (Capital is <= 0 or > MaxCapital)
+        {
+            errors.Add($"{nameof(Capital)} {F(Capital)} must be positive and at most {F(MaxCapital)}.");
+        }
+
         if (MaxDrawdownPercent is <= 0 or > 100)
         {
             errors.Add($"{nameof(MaxDrawdownPercent)} {F(MaxDrawdownPercent)} must be above 0 and at most 100.");

@@ -36,7 +36,9 @@ public sealed class BasicMarketMakerOptionsTests
     [DataRow("VolumeDepthFactor", "-0.1", "VolumeDepthFactor -0.1 must be between 0 and 10.")]
     [DataRow("ImbalanceThreshold", "1.2", "ImbalanceThreshold 1.2 must be between 0 and 1.")]
     [DataRow("VolumeWeightFactor", "-1", "VolumeWeightFactor -1 must be between 0 and 1.")]
-    [DataRow("Capital", "0", "Capital 0 must be positive.")]
+    [DataRow("Capital", "0", "Capital 0 must be positive and at most 1000000000000000000.")]
+    [DataRow("Capital", "1000000000000000000.01", "Capital 1000000000000000000.01 must be positive and at most 1000000000000000000.")]
+    [DataRow("Capital", "79228162514264337593543950335", "Capital 79228162514264337593543950335 must be positive and at most 1000000000000000000.")]
     [DataRow("MaxDrawdownPercent", "0", "MaxDrawdownPercent 0 must be above 0 and at most 100.")]
     [DataRow("DailyLossLimitPercent", "101", "DailyLossLimitPercent 101 must be between 0 and 100.")]
     [DataRow("StopLossPercent", "0", "StopLossPercent 0 must be above 0 and at most 100.")]
@@ -75,6 +77,13 @@ public sealed class BasicMarketMakerOptionsTests
         Assert.AreEqual((365L * 86_400 * 1_000_000_000, 100L), (reconciler.MaxOrderAgeNanoseconds, reconciler.CancelRetryNanoseconds));
         Assert.IsNull(reconciler.Validate());
         _ = new BasicMarketMaker(Btc, o);
+    }
+
+    [TestMethod]
+    public void The_largest_capital_sets_the_kill_switch_limits_to_its_percentages()
+    {
+        var s = new BasicMarketMaker(Btc, new BasicMarketMakerOptions { Capital = 1_000_000_000_000_000_000m, MaxDrawdownPercent = 100, DailyLossLimitPercent = 100 });
+        Assert.AreEqual((1_000_000_000_000_000_000m, 1_000_000_000_000_000_000m), (s.KillSwitch!.Options.MaxDrawdown, s.KillSwitch.Options.DailyLossLimit));
     }
 
     [TestMethod]
