@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using PinnacleMM.Core.Internal;
 using PinnacleMM.Core.Primitives;
@@ -410,8 +411,10 @@ public sealed class OrderBook
 
     /// <summary>Copies the top levels of <paramref name="side"/>, best first, into <paramref name="destination"/>.</summary>
     /// <returns>How many levels were written: the smaller of the destination's length and the side's level count.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="side"/> is neither buy nor sell.</exception>
     public int GetDepth(Side side, Span<DepthLevel> destination)
     {
+        SideExtensions.ThrowIfUndefined(side);
         var ladder = LadderOf(side);
         var n = Math.Min(destination.Length, ladder.Count);
         for (var i = 0; i < n; i++)
@@ -428,8 +431,15 @@ public sealed class OrderBook
     /// What a market order of <paramref name="quantity"/> on <paramref name="takerSide"/> would fill
     /// and cost against the book now (ignoring self-trade prevention). Changes nothing.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="takerSide"/> is neither buy nor sell, or <paramref name="quantity"/> is negative.</exception>
     public MarketImpact EstimateMarketImpact(Side takerSide, Quantity quantity)
     {
+        SideExtensions.ThrowIfUndefined(takerSide);
+        if (quantity.Lots < 0)
+        {
+            ThrowNegative(nameof(quantity), quantity.Lots);
+        }
+
         var ladder = takerSide == Side.Buy ? _asks : _bids;
         var need = quantity.Lots;
         Int128 notional = 0;
@@ -516,7 +526,12 @@ public sealed class OrderBook
     /// The resting orders of one side in priority order: best price first, oldest first within a price.
     /// Allocation-free; the book must not be changed while enumerating.
     /// </summary>
-    public OrderEnumerator GetOrders(Side side) => new(this, LadderOf(side));
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="side"/> is neither buy nor sell.</exception>
+    public OrderEnumerator GetOrders(Side side)
+    {
+        SideExtensions.ThrowIfUndefined(side);
+        return new(this, LadderOf(side));
+    }
 
     /// <summary>
     /// A deterministic hash of everything that makes two books behave differently: every resting order
@@ -1038,6 +1053,10 @@ public sealed class OrderBook
     }
 
     private PriceLadder LadderOf(Side side) => side == Side.Buy ? _bids : _asks;
+
+    [DoesNotReturn]
+    private static void ThrowNegative(string name, long value) =>
+        throw new ArgumentOutOfRangeException(name, value, $"{name} {value} must not be negative.");
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryGetBest(PriceLadder ladder, out Price price, out Quantity quantity)
