@@ -163,15 +163,17 @@ public sealed class DepthBook
     /// <summary>
     /// Starts building a snapshot from a feed that has sequence numbers; add its levels with
     /// <see cref="AddSnapshotLevel"/> and finish with <see cref="EndSnapshot"/>. The book keeps its current
-    /// levels, answers queries and refuses updates until then. A snapshot already being built is discarded.
+    /// levels, answers queries and refuses updates until then. A snapshot already being built is discarded (unless the sequence is refused).
     /// </summary>
     /// <param name="sequence">The snapshot's sequence number: the next update must carry <paramref name="sequence"/> + 1.</param>
-    /// <returns><see cref="DepthBookResultCode.Applied"/>, or <see cref="DepthBookResultCode.InvalidSequence"/> when it is negative (no snapshot is then being built).</returns>
+    /// <returns>
+    /// <see cref="DepthBookResultCode.Applied"/>, or <see cref="DepthBookResultCode.InvalidSequence"/> when it is negative: nothing
+    /// changes then, and a snapshot already being built stays in progress.
+    /// </returns>
     public DepthBookResultCode BeginSnapshot(long sequence)
     {
         if (sequence < 0)
         {
-            _building = false;
             return DepthBookResultCode.InvalidSequence;
         }
 
@@ -584,13 +586,11 @@ public sealed class DepthBook
     /// </summary>
     /// <param name="side">The side to read.</param>
     /// <param name="destination">Where to write the levels; its length is the most levels wanted.</param>
-    /// <returns>How many levels were written: the smaller of the destination's length and the side's level count; 0 for an undefined side.</returns>
+    /// <returns>How many levels were written: the smaller of the destination's length and the side's level count.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="side"/> is neither buy nor sell (as <see cref="OrderBook.GetDepth"/>).</exception>
     public int GetDepth(Side side, Span<DepthLevel> destination)
     {
-        if (!IsDefined(side))
-        {
-            return 0;
-        }
+        SideExtensions.ThrowIfUndefined(side);
 
         var ladder = side == Side.Buy ? _bids : _asks;
         var n = Math.Min(destination.Length, ladder.Count);
@@ -606,7 +606,11 @@ public sealed class DepthBook
     /// <summary>The size at <paramref name="price"/> on <paramref name="side"/>.</summary>
     /// <param name="side">The side to look at.</param>
     /// <param name="price">The price to look up.</param>
-    /// <returns>The level's size, or <see cref="Quantity.Zero"/> when there is no level at that price (or the side is undefined).</returns>
+    /// <returns>
+    /// The level's size, or <see cref="Quantity.Zero"/> when there is no level at that price or side. An undefined side is a key with no
+    /// level, like a price off the grid, not an error: a feed's level update is looked up before <see cref="SetLevel(Side, Price, Quantity)"/>
+    /// refuses its side with <see cref="DepthBookResultCode.InvalidSide"/>.
+    /// </returns>
     public Quantity GetQuantity(Side side, Price price)
     {
         if (!IsDefined(side))
@@ -793,10 +797,12 @@ public sealed class DepthBook
     /// The total size of the best <paramref name="levels"/> levels of <paramref name="side"/> (all of them when the side has fewer),
     /// without copying them: what book-imbalance measures need.
     /// </summary>
-    /// <returns>The summed size in lots; 0 for an undefined side or when <paramref name="levels"/> is not positive.</returns>
+    /// <returns>The summed size in lots; 0 when <paramref name="levels"/> is not positive.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="side"/> is neither buy nor sell.</exception>
     public long SumTopQuantity(Side side, int levels)
     {
-        if (!IsDefined(side) || levels <= 0)
+        SideExtensions.ThrowIfUndefined(side);
+        if (levels <= 0)
         {
             return 0;
         }

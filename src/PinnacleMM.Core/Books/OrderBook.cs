@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using PinnacleMM.Core.Internal;
 using PinnacleMM.Core.Primitives;
@@ -33,6 +34,7 @@ namespace PinnacleMM.Core.Books;
 public sealed class OrderBook
 {
     private const int None = -1;
+    private const string DuplicateIdError = "orderId: an order with this id is already resting in the book";
 
     private readonly PriceLadder _bids;
     private readonly PriceLadder _asks;
@@ -273,20 +275,46 @@ public sealed class OrderBook
 
     /// <summary>
     /// Restores many resting orders, in the order given, exactly as calling <see cref="RestoreOrder"/> for
-    /// each would, but faster for a whole snapshot: consecutive orders at the same price go straight to
-    /// the level of the previous one (no price lookup), and the index is probed for a batch of ids before
-    /// any of them is inserted, so that the processor overlaps the cache misses of a large book instead
+    /// each would, but all or nothing and faster for a whole snapshot: consecutive orders at the same price go
+    /// straight to the level of the previous one (no price lookup), and the index is probed for a batch of ids
+    /// before any of them is inserted, so that the processor overlaps the cache misses of a large book instead
     /// of waiting for them one at a time. Nothing is matched and <see cref="Listener"/> is not notified.
     /// </summary>
     /// <param name="orders">The orders, e.g. one side of a snapshot best price first, each level in queue order.</param>
     /// <exception cref="ArgumentException">
-    /// When an order breaks a rule of <see cref="RestoreOrder"/> (the message names its position in
-    /// <paramref name="orders"/>, its id and the rule, e.g. an id that already rests or a price that would
-    /// cross). The orders before it stay restored, as with one <see cref="RestoreOrder"/> call each; that
-    /// order and the ones after it are not restored.
+    /// When an order breaks a rule of <see cref="RestoreOrder"/>; the message names its position in
+    /// <paramref name="orders"/>, its id and the rule. No order is restored and the book is as before the call
+    /// (<see cref="ComputeStateHash"/> unchanged). Every order's fields, and whether it would cross the book with
+    /// the orders before it, are checked before any is inserted; an id that already rests in the book or comes
+    /// earlier in <paramref name="orders"/> is found as it is inserted (that takes no second pass over the index)
+    /// and the orders inserted before it are taken out again. So the order named is the first that breaks a field
+    /// or crossing rule, or, when none does, the first repeated id.
     /// </exception>
     public void RestoreOrders(ReadOnlySpan<OrderInfo> orders)
     {
+        // The best prices of the book as restored so far (0: none), so that crossing is judged as one call each would.
+        var bestBid = _bids.Count > 0 ? _bids.PriceAt(_bids.BestIndex) : 0;
+        var bestAsk = _asks.Count > 0 ? _asks.PriceAt(_asks.BestIndex) : 0;
+        for (var i = 0; i < orders.Length; i++)
+        {
+            ref readonly var order = ref orders[i];
+            var error = ValidateRestoreFields(order, bestBid, bestAsk);
+            if (error is not null)
+            {
+                throw new ArgumentException($"orders[{i}]: order {order.OrderId}: {error}", nameof(orders));
+            }
+
+            var price = order.Price.Ticks;
+            if (order.Side == Side.Buy)
+            {
+                bestBid = Math.Max(bestBid, price);
+            }
+            else
+            {
+                bestAsk = bestAsk == 0 ? price : Math.Min(bestAsk, price);
+            }
+        }
+
         // Up to this many index probes are issued back to back; the lines they bring in (about 8 KiB)
         // stay in the L1/L2 cache until the inserts below use them.
         const int ProbeBatch = 64;
@@ -305,10 +333,10 @@ public sealed class OrderBook
             for (var i = 0; i < batch.Length; i++)
             {
                 ref readonly var order = ref batch[i];
-                var error = ValidateRestore(order);
-                if (error is not null)
+                if (_index.ContainsKey(order.OrderId))
                 {
-                    throw new ArgumentException($"orders[{start + i}]: order {order.OrderId}: {error}", nameof(orders));
+                    RemoveRestored(orders[..(start + i)]);
+                    throw new ArgumentException($"orders[{start + i}]: order {order.OrderId}: {DuplicateIdError}", nameof(orders));
                 }
 
                 var price = order.Price.Ticks;
@@ -383,8 +411,10 @@ public sealed class OrderBook
 
     /// <summary>Copies the top levels of <paramref name="side"/>, best first, into <paramref name="destination"/>.</summary>
     /// <returns>How many levels were written: the smaller of the destination's length and the side's level count.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="side"/> is neither buy nor sell.</exception>
     public int GetDepth(Side side, Span<DepthLevel> destination)
     {
+        SideExtensions.ThrowIfUndefined(side);
         var ladder = LadderOf(side);
         var n = Math.Min(destination.Length, ladder.Count);
         for (var i = 0; i < n; i++)
@@ -401,8 +431,15 @@ public sealed class OrderBook
     /// What a market order of <paramref name="quantity"/> on <paramref name="takerSide"/> would fill
     /// and cost against the book now (ignoring self-trade prevention). Changes nothing.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="takerSide"/> is neither buy nor sell, or <paramref name="quantity"/> is negative.</exception>
     public MarketImpact EstimateMarketImpact(Side takerSide, Quantity quantity)
     {
+        SideExtensions.ThrowIfUndefined(takerSide);
+        if (quantity.Lots < 0)
+        {
+            ThrowNegative(nameof(quantity), quantity.Lots);
+        }
+
         var ladder = takerSide == Side.Buy ? _asks : _bids;
         var need = quantity.Lots;
         Int128 notional = 0;
@@ -489,7 +526,12 @@ public sealed class OrderBook
     /// The resting orders of one side in priority order: best price first, oldest first within a price.
     /// Allocation-free; the book must not be changed while enumerating.
     /// </summary>
-    public OrderEnumerator GetOrders(Side side) => new(this, LadderOf(side));
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="side"/> is neither buy nor sell.</exception>
+    public OrderEnumerator GetOrders(Side side)
+    {
+        SideExtensions.ThrowIfUndefined(side);
+        return new(this, LadderOf(side));
+    }
 
     /// <summary>
     /// A deterministic hash of everything that makes two books behave differently: every resting order
@@ -729,12 +771,17 @@ public sealed class OrderBook
         listener?.OnDepthChanged(side, new Price(level.Price), new Quantity(level.Total), level.Count);
         if (level.Count == 0)
         {
-            var ladder = LadderOf(side);
-            var index = ladder.IndexOf(level.Price);
-            Debug.Assert(index >= 0 && ladder.ValueAt(index) == levelIndex, "an empty level must be on its ladder");
-            ladder.RemoveAt(index);
-            FreeLevel(levelIndex);
+            RemoveEmptyLevel(side, levelIndex);
         }
+    }
+
+    private void RemoveEmptyLevel(Side side, int levelIndex)
+    {
+        var ladder = LadderOf(side);
+        var index = ladder.IndexOf(_levels[levelIndex].Price);
+        Debug.Assert(index >= 0 && ladder.ValueAt(index) == levelIndex, "an empty level must be on its ladder");
+        ladder.RemoveAt(index);
+        FreeLevel(levelIndex);
     }
 
     /// <summary>Takes an order out of its level's queue and returns its slot to the pool; the caller handles an emptied level.</summary>
@@ -878,16 +925,17 @@ public sealed class OrderBook
         return _index.ContainsKey(request.OrderId) ? OrderBookResultCode.DuplicateOrderId : OrderBookResultCode.Accepted;
     }
 
-    private string? ValidateRestore(in OrderInfo order)
+    private string? ValidateRestore(in OrderInfo order) =>
+        order.OrderId > 0 && _index.ContainsKey(order.OrderId)
+            ? DuplicateIdError
+            : ValidateRestoreFields(order, _bids.Count > 0 ? _bids.PriceAt(_bids.BestIndex) : 0, _asks.Count > 0 ? _asks.PriceAt(_asks.BestIndex) : 0);
+
+    /// <summary>Every rule of a restored order but the unique id; <paramref name="bestBid"/> and <paramref name="bestAsk"/> are 0 for an empty side.</summary>
+    private string? ValidateRestoreFields(in OrderInfo order, long bestBid, long bestAsk)
     {
         if (order.OrderId <= 0)
         {
             return "orderId must be positive";
-        }
-
-        if (_index.ContainsKey(order.OrderId))
-        {
-            return "orderId: an order with this id is already resting in the book";
         }
 
         if ((uint)order.Side > (uint)Side.Sell)
@@ -911,9 +959,24 @@ public sealed class OrderBook
             return $"remaining {order.Remaining.Lots} must be positive and at most the instrument's maximum {Instrument.MaxQuantity.Lots} lots";
         }
 
-        return Crosses(order.Side, order.Price.Ticks)
-            ? $"price {order.Price.Ticks} would cross the opposite side's best price: a resting book is never crossed"
-            : null;
+        var crosses = order.Side == Side.Buy ? bestAsk != 0 && bestAsk <= order.Price.Ticks : bestBid != 0 && bestBid >= order.Price.Ticks;
+        return crosses ? $"price {order.Price.Ticks} would cross the opposite side's best price: a resting book is never crossed" : null;
+    }
+
+    /// <summary>Takes out again, newest first, the orders a refused <see cref="RestoreOrders"/> had inserted: each is the last of its level's queue.</summary>
+    private void RemoveRestored(ReadOnlySpan<OrderInfo> inserted)
+    {
+        for (var i = inserted.Length - 1; i >= 0; i--)
+        {
+            _index.TryGetValue(inserted[i].OrderId, out var slot);
+            var levelIndex = _orders[slot].Level;
+            var side = _orders[slot].Side;
+            UnlinkAndFree(slot, levelIndex, kind: null, CancelReason.None, timestamp: 0, listener: null);
+            if (_levels[levelIndex].Count == 0)
+            {
+                RemoveEmptyLevel(side, levelIndex);
+            }
+        }
     }
 
     private OrderBookResultCode ValidateQuantity(long lots)
@@ -990,6 +1053,10 @@ public sealed class OrderBook
     }
 
     private PriceLadder LadderOf(Side side) => side == Side.Buy ? _bids : _asks;
+
+    [DoesNotReturn]
+    private static void ThrowNegative(string name, long value) =>
+        throw new ArgumentOutOfRangeException(name, value, $"{name} {value} must not be negative.");
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryGetBest(PriceLadder ladder, out Price price, out Quantity quantity)

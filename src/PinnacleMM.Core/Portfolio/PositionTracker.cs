@@ -14,8 +14,8 @@ namespace PinnacleMM.Core.Portfolio;
 /// Amounts are <see cref="decimal"/> in quote currency. Cash flows are kept internally as exact whole
 /// numbers of "tick-lots" (price ticks × quantity lots) and only converted with the instrument's tick and
 /// lot size when read, so realized P&amp;L, notional and FIFO P&amp;L are exact. The one inexact step is
-/// the average-cost share of a partly closed position (cost × closed / position), which is rounded to
-/// 10 decimals of a tick-lot — far below a cent — and moved from cost basis to realized P&amp;L as the
+/// the average-cost share of a partly closed position (cost × closed / position, or (cost / position) × closed
+/// when the product is beyond a decimal), which is rounded to 10 decimals of a tick-lot — far below a cent — and moved from cost basis to realized P&amp;L as the
 /// same number, so realized + unrealized is still exactly the cash-flow value of the fills.
 /// </para>
 /// <para>
@@ -162,7 +162,7 @@ public sealed class PositionTracker
     /// Equity in quote currency marked to <paramref name="mark"/>: realized + unrealized − fees. The same under
     /// the average-cost and FIFO methods.
     /// </summary>
-    public decimal Equity(Price mark) => (_realizedAverage + _positionLots * (decimal)mark.Ticks - _cost) * _cashUnit - _fees;
+    public decimal Equity(Price mark) => EquityOf(_realizedAverage, _positionLots, mark.Ticks, _cost, _fees);
 
     /// <summary>
     /// Marks the position to <paramref name="mark"/> (usually the mid, rounded to a tick), updating the equity
@@ -177,9 +177,12 @@ public sealed class PositionTracker
             ThrowNotPositive(nameof(mark), mark.Ticks);
         }
 
+        var equity = Equity(mark);
+        PeakAfter(equity, out var peak, out var drawdown);
         _hasMark = true;
         _lastMark = mark;
-        return UpdatePeak();
+        StorePeak(peak, drawdown);
+        return equity;
     }
 
     /// <summary>Applies a fill, charging the maker or taker fee rate on its notional.</summary>
@@ -188,14 +191,14 @@ public sealed class PositionTracker
     /// <param name="quantity">The fill quantity; positive.</param>
     /// <param name="liquidity">Maker or taker: selects the fee rate.</param>
     /// <returns>The fee charged, in quote currency.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">The side is undefined, or the price or quantity is not positive; nothing is changed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// The side is undefined, the price or quantity is not positive, or the fill is too large for the tracker (the position, cost,
+    /// P&amp;L, fees or traded totals would overflow; the message names <paramref name="quantity"/>). Nothing is changed: a fill is applied whole or not at all.
+    /// </exception>
     public decimal ApplyFill(Side side, Price price, Quantity quantity, Liquidity liquidity)
     {
         ValidateFill(side, price, quantity, liquidity);
-        var rate = liquidity == Liquidity.Maker ? MakerFeeRate : TakerFeeRate;
-        var fee = (decimal)price.Ticks * quantity.Lots * _cashUnit * rate;
-        Apply(side, price, quantity, liquidity, fee);
-        return fee;
+        return Apply(side, price, quantity, liquidity, liquidity == Liquidity.Maker ? MakerFeeRate : TakerFeeRate, reportedFee: null);
     }
 
     /// <summary>Applies a fill with the fee the venue reported instead of a rate.</summary>
@@ -204,16 +207,24 @@ public sealed class PositionTracker
     /// <param name="quantity">The fill quantity; positive.</param>
     /// <param name="liquidity">Maker or taker, for the counts.</param>
     /// <param name="fee">The fee in quote currency; not negative.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The side is undefined, the price or quantity is not positive, or the fee is negative; nothing is changed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// The side is undefined, the price or quantity is not positive, the fee is negative or would take the fees paid beyond a
+    /// decimal, or the fill is too large for the tracker (as for the other overload). Nothing is changed: a fill is applied whole or not at all.
+    /// </exception>
     public void ApplyFill(Side side, Price price, Quantity quantity, Liquidity liquidity, decimal fee)
     {
         ValidateFill(side, price, quantity, liquidity);
         if (fee < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(fee), fee, $"fee {fee.ToString(CultureInfo.InvariantCulture)} must not be negative.");
+            throw new ArgumentOutOfRangeException(nameof(fee), fee, $"fee {Invariant(fee)} must not be negative.");
         }
 
-        Apply(side, price, quantity, liquidity, fee);
+        if (fee > decimal.MaxValue - _fees)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fee), fee, $"fee {Invariant(fee)} would take the fees paid ({Invariant(_fees)}) beyond what a decimal holds; nothing is changed.");
+        }
+
+        Apply(side, price, quantity, liquidity, 0m, fee);
     }
 
     /// <summary>Captures everything this tracker knows as plain data (for a snapshot); see <see cref="PositionTrackerState"/>.</summary>
@@ -354,19 +365,53 @@ public sealed class PositionTracker
             : null;
     }
 
+    private decimal EquityOf(decimal realizedAverage, long positionLots, long markTicks, decimal cost, decimal fees) =>
+        (realizedAverage + positionLots * (decimal)markTicks - cost) * _cashUnit - fees;
+
     private static string Invariant(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private void Apply(Side side, Price price, Quantity quantity, Liquidity liquidity, decimal fee)
+    /// <summary>
+    /// Applies a valid fill all or nothing: every new value that can overflow (position, cost basis, realized P&amp;L, FIFO cost,
+    /// fees, traded totals, the equity at the last mark) is computed first, and only then is anything stored.
+    /// </summary>
+    /// <remarks><paramref name="feeRate"/> is charged on the notional when <paramref name="reportedFee"/> is null. Returns the fee charged.</remarks>
+    private decimal Apply(Side side, Price price, Quantity quantity, Liquidity liquidity, decimal feeRate, decimal? reportedFee)
     {
         var signed = side == Side.Buy ? quantity.Lots : -quantity.Lots;
-        var newPosition = checked(_positionLots + signed);
-        ApplyAverageCost(signed, price.Ticks);
-        ApplyFifo(signed, price.Ticks);
-        _positionLots = newPosition;
+        var priceTicks = price.Ticks;
+        long newPosition, tradedLots;
+        decimal fee, fees, tradedNotional, cost, realizedAverage, peak = 0, drawdown = 0;
+        FifoPlan fifo;
+        try
+        {
+            var notional = (decimal)priceTicks * quantity.Lots;
+            fee = reportedFee ?? notional * _cashUnit * feeRate;
+            fees = _fees + fee;
+            tradedNotional = _tradedNotional + notional;
+            tradedLots = checked(_tradedLots + quantity.Lots);
+            newPosition = checked(_positionLots + signed);
+            (cost, realizedAverage) = PlanAverageCost(signed, priceTicks);
+            fifo = PlanFifo(signed, priceTicks);
+            if (_hasMark)
+            {
+                PeakAfter(EquityOf(realizedAverage, newPosition, _lastMark.Ticks, cost, fees), out peak, out drawdown);
+            }
+        }
+        catch (OverflowException)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(quantity),
+                quantity.Lots,
+                $"quantity {quantity.Lots} at price {priceTicks} ticks would take the position ({_positionLots} lots), its cost, P&L, fees or traded totals beyond what they can hold; nothing is changed.");
+        }
 
-        _fees += fee;
-        _tradedNotional += (decimal)price.Ticks * quantity.Lots;
-        _tradedLots = checked(_tradedLots + quantity.Lots);
+        _positionLots = newPosition;
+        _cost = cost;
+        _realizedAverage = realizedAverage;
+        CommitFifo(in fifo, priceTicks);
+        _fees = fees;
+        _tradedNotional = tradedNotional;
+        _tradedLots = tradedLots;
         FillCount++;
         if (side == Side.Buy)
         {
@@ -388,75 +433,109 @@ public sealed class PositionTracker
 
         if (_hasMark)
         {
-            UpdatePeak();
+            StorePeak(peak, drawdown);
         }
+
+        return fee;
     }
 
-    private void ApplyAverageCost(long signed, long priceTicks)
+    /// <summary>The average-cost basis and realized P&amp;L after a fill of <paramref name="signed"/> lots; changes nothing.</summary>
+    private (decimal Cost, decimal Realized) PlanAverageCost(long signed, long priceTicks)
     {
         var position = _positionLots;
         if (position == 0 || (position > 0) == (signed > 0))
         {
-            _cost += (decimal)signed * priceTicks;
-            return;
+            return (_cost + ((decimal)signed * priceTicks), _realizedAverage);
         }
 
         // Closing (and perhaps flipping): close min(|signed|, |position|) at the current average cost.
         var closing = Math.Min(Math.Abs(signed), Math.Abs(position));
-        var closedCost = closing == Math.Abs(position)
-            ? _cost
-            : decimal.Round(_cost * closing / Math.Abs(position), AverageCostDecimals, MidpointRounding.ToEven);
+        var closedCost = closing == Math.Abs(position) ? _cost : CostShare(closing, Math.Abs(position));
         var closedSigned = signed > 0 ? closing : -closing;
-        _realizedAverage += -(decimal)closedSigned * priceTicks - closedCost;
-        _cost -= closedCost;
+        var realized = _realizedAverage + (-(decimal)closedSigned * priceTicks - closedCost);
+        var cost = _cost - closedCost;
 
+        // What is left of the fill after closing opens a position the other way at the fill price.
         var remainder = signed - closedSigned;
-        if (remainder != 0)
-        {
-            _cost = (decimal)remainder * priceTicks;
-        }
+        return (remainder != 0 ? (decimal)remainder * priceTicks : cost, realized);
     }
 
-    private void ApplyFifo(long signed, long priceTicks)
+    /// <summary>
+    /// The average-cost basis of <paramref name="closing"/> of <paramref name="position"/> lots: cost × closing ÷ position, rounded.
+    /// When cost × closing is beyond a decimal (about 7.9e28 tick-lots: 1,000 BTC of a 2,000 BTC position at 100,000 USD on
+    /// 1-satoshi lots and 1-cent ticks), (cost ÷ position) × closing instead, which may differ in the last of the 10 decimals.
+    /// </summary>
+    private decimal CostShare(long closing, long position)
     {
+        var share = Math.Abs((double)_cost) * closing < 7e28 ? _cost * closing / position : _cost / position * closing;
+        return decimal.Round(share, AverageCostDecimals, MidpointRounding.ToEven);
+    }
+
+    /// <summary>What a fill does to the FIFO lots, worked out without changing them; <see cref="CommitFifo"/> then stores it.</summary>
+    private FifoPlan PlanFifo(long signed, long priceTicks)
+    {
+        var plan = new FifoPlan { Realized = _realizedFifo, Cost = _fifoCost, Remaining = signed };
         var position = _positionLots;
-        var remaining = signed;
         if (position != 0 && (position > 0) != (signed > 0))
         {
             // Consume the oldest open lots first.
-            while (remaining != 0 && _fifoCount > 0)
+            var index = _fifoHead;
+            while (plan.Remaining != 0 && plan.Consumed < _fifoCount)
             {
-                var entry = _fifoPrices[_fifoHead];
-                var open = _fifoLots[_fifoHead]; // signed like the position
-                var take = Math.Min(Math.Abs(remaining), Math.Abs(open));
+                var entry = _fifoPrices[index];
+                var open = _fifoLots[index]; // signed like the position
+                var take = Math.Min(Math.Abs(plan.Remaining), Math.Abs(open));
                 var takeSigned = open > 0 ? take : -take;
 
                 // A long lot sold at p gains (p - entry) per lot; a short lot bought back gains (entry - p).
-                _realizedFifo += (decimal)takeSigned * (priceTicks - entry);
-                _fifoCost -= (decimal)takeSigned * entry;
-                remaining += takeSigned;
+                plan.Realized += (decimal)takeSigned * (priceTicks - entry);
+                plan.Cost -= (decimal)takeSigned * entry;
+                plan.Remaining += takeSigned;
                 var left = open - takeSigned;
-                if (left == 0)
+                if (left != 0)
                 {
-                    _fifoHead = (_fifoHead + 1) % _fifoPrices.Length;
-                    _fifoCount--;
+                    // Only the fill ran out: the oldest lot stays, smaller.
+                    plan.HeadLeft = left;
+                    break;
                 }
-                else
-                {
-                    _fifoLots[_fifoHead] = left;
-                }
-            }
 
+                plan.Consumed++;
+                index = (index + 1) % _fifoPrices.Length;
+            }
+        }
+
+        if (plan.Remaining != 0)
+        {
+            plan.Cost += (decimal)plan.Remaining * priceTicks;
+        }
+
+        return plan;
+    }
+
+    private void CommitFifo(in FifoPlan plan, long priceTicks)
+    {
+        if (plan.Consumed > 0)
+        {
+            _fifoHead = (_fifoHead + plan.Consumed) % _fifoPrices.Length;
+            _fifoCount -= plan.Consumed;
             if (_fifoCount == 0)
             {
                 _fifoHead = 0;
             }
         }
 
-        if (remaining != 0)
+        if (plan.HeadLeft != 0)
         {
-            PushFifo(priceTicks, remaining);
+            _fifoLots[_fifoHead] = plan.HeadLeft;
         }
+
+        if (plan.Remaining != 0)
+        {
+            PushFifo(priceTicks, plan.Remaining);
+        }
+
+        _realizedFifo = plan.Realized;
+        _fifoCost = plan.Cost;
     }
 
     private void PushFifo(long priceTicks, long signedLots)
@@ -470,7 +549,6 @@ public sealed class PositionTracker
         _fifoPrices[tail] = priceTicks;
         _fifoLots[tail] = signedLots;
         _fifoCount++;
-        _fifoCost += (decimal)signedLots * priceTicks;
     }
 
     private void GrowFifo()
@@ -489,21 +567,39 @@ public sealed class PositionTracker
         _fifoHead = 0;
     }
 
-    private decimal UpdatePeak()
+    private void PeakAfter(decimal equity, out decimal peak, out decimal drawdown)
     {
-        var equity = Equity(_lastMark);
-        if (equity > _equityPeak)
-        {
-            _equityPeak = equity;
-        }
+        peak = equity > _equityPeak ? equity : _equityPeak;
+        drawdown = peak - equity;
+    }
 
-        Drawdown = _equityPeak - equity;
-        if (Drawdown > _maxDrawdown)
+    private void StorePeak(decimal peak, decimal drawdown)
+    {
+        _equityPeak = peak;
+        Drawdown = drawdown;
+        if (drawdown > _maxDrawdown)
         {
-            _maxDrawdown = Drawdown;
+            _maxDrawdown = drawdown;
         }
+    }
 
-        return equity;
+    /// <summary>A fill's effect on the FIFO lots, worked out before anything is stored.</summary>
+    private struct FifoPlan
+    {
+        /// <summary>Realized FIFO P&amp;L after the fill.</summary>
+        public decimal Realized;
+
+        /// <summary>The cost of the open FIFO lots after the fill.</summary>
+        public decimal Cost;
+
+        /// <summary>Open lots the fill closes completely, oldest first.</summary>
+        public int Consumed;
+
+        /// <summary>The signed size left of the oldest remaining lot when the fill closes part of it; 0 when it closes none partly.</summary>
+        public long HeadLeft;
+
+        /// <summary>The signed lots of the fill left after closing: a new lot at the fill price.</summary>
+        public long Remaining;
     }
 
     private static void ValidateFill(Side side, Price price, Quantity quantity, Liquidity liquidity)

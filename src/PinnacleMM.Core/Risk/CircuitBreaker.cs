@@ -1,3 +1,5 @@
+using PinnacleMM.Core.Strategies;
+
 namespace PinnacleMM.Core.Risk;
 
 /// <summary>
@@ -24,7 +26,7 @@ public sealed class CircuitBreaker
         }
 
         Options = options;
-        _cooldownNanoseconds = options.Cooldown.Ticks * 100;
+        _cooldownNanoseconds = OptionRules.ToNanoseconds(options.Cooldown, nameof(options.Cooldown), allowZero: true);
     }
 
     /// <summary>The thresholds and action in use.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PinnacleMM.Core.Strategies;
 
 namespace PinnacleMM.Core.Risk;
 
@@ -20,7 +21,7 @@ public sealed class CircuitBreakerOptions
     /// <summary>The spread multiplier while tripped with <see cref="CircuitBreakerAction.Widen"/>; 1 to 100. Default 2.</summary>
     public double WidenFactor { get; set; } = 2;
 
-    /// <summary>How long the breaker stays tripped after the last reading beyond a threshold; not negative. Default 0 (only while beyond).</summary>
+    /// <summary>How long the breaker stays tripped after the last reading beyond a threshold; 0 to 365 days. Default 0 (only while beyond).</summary>
     public TimeSpan Cooldown { get; set; }
 
     /// <summary>Checks every field; returns every broken rule naming the field (empty when valid).</summary>
@@ -47,10 +48,7 @@ public sealed class CircuitBreakerOptions
             errors.Add($"{nameof(WidenFactor)} {F(WidenFactor)} must be between 1 and 100.");
         }
 
-        if (Cooldown < TimeSpan.Zero)
-        {
-            errors.Add($"{nameof(Cooldown)} {Cooldown} must not be negative.");
-        }
+        OptionRules.Interval(errors, Cooldown, nameof(Cooldown), allowZero: true);
 
         return errors;
     }

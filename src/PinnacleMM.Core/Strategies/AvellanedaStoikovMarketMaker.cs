@@ -57,7 +57,7 @@ public sealed class AvellanedaStoikovMarketMaker : MarketMakerStrategy
         _orderLots = Lots(instrument, options.OrderQuantity, nameof(options.OrderQuantity), allowZero: false);
         var maxPositionLots = Lots(instrument, options.MaxPosition, nameof(options.MaxPosition), allowZero: false);
         _targetLots = Math.Sign(options.TargetPosition) * Lots(instrument, Math.Abs(options.TargetPosition), nameof(options.TargetPosition), allowZero: true);
-        _updateIntervalNanoseconds = options.QuoteUpdateInterval.Ticks * 100;
+        _updateIntervalNanoseconds = ToNanoseconds(options.QuoteUpdateInterval, nameof(options.QuoteUpdateInterval), allowZero: true);
         var tick = (double)instrument.TickSize;
         _gammaTicks = options.RiskAversion * tick;
         _kappaTicks = options.Kappa * tick;
@@ -162,6 +162,6 @@ public sealed class AvellanedaStoikovMarketMaker : MarketMakerStrategy
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid();
-        return new VolatilityEstimator(options.VolatilitySampleInterval.Ticks * 100, options.VolatilityHalfLifeSamples);
+        return new VolatilityEstimator(ToNanoseconds(options.VolatilitySampleInterval, nameof(options.VolatilitySampleInterval), allowZero: false), options.VolatilityHalfLifeSamples);
     }
 }

@@ -48,7 +48,7 @@ public sealed class AvellanedaStoikovOptions
     /// </summary>
     public double Volatility { get; set; }
 
-    /// <summary>The least time between two mid samples of the online volatility estimate. Default 100 ms.</summary>
+    /// <summary>The least time between two mid samples of the online volatility estimate. Positive, at most 365 days; default 100 ms.</summary>
     public TimeSpan VolatilitySampleInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>After this many samples a mid return weighs half in the volatility estimate. Default 50.</summary>
@@ -78,7 +78,7 @@ public sealed class AvellanedaStoikovOptions
     /// <summary>The narrowest total spread, in bps of the mid: δ = max(δ, s × MinSpreadBps / 10 000). Default 1.</summary>
     public double MinSpreadBps { get; set; } = 1;
 
-    /// <summary>The least time between two decisions on book updates, trades and timer ticks; own order events always requote. Default 100 ms.</summary>
+    /// <summary>The least time between two decisions on book updates, trades and timer ticks; own order events always requote. 0 to 365 days; default 100 ms.</summary>
     public TimeSpan QuoteUpdateInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Never quote at or through the opposite best price. Default true.</summary>
@@ -101,7 +101,7 @@ public sealed class AvellanedaStoikovOptions
         Range(errors, KappaMinTrades, 2, int.MaxValue, nameof(KappaMinTrades));
         Range(errors, KappaHalfLifeTrades, 1, 1e12, nameof(KappaHalfLifeTrades));
         Range(errors, Volatility, 0, 1e12, nameof(Volatility));
-        Positive(errors, VolatilitySampleInterval, nameof(VolatilitySampleInterval));
+        Interval(errors, VolatilitySampleInterval, nameof(VolatilitySampleInterval), allowZero: false);
         Range(errors, VolatilityHalfLifeSamples, 1, 1e12, nameof(VolatilityHalfLifeSamples));
         if (HorizonMode is not (HorizonMode.Infinite or HorizonMode.Finite))
         {
@@ -122,10 +122,7 @@ public sealed class AvellanedaStoikovOptions
 
         Range(errors, SizeShapingFactor, 0, 100, nameof(SizeShapingFactor));
         Range(errors, MinSpreadBps, 0, 10_000, nameof(MinSpreadBps));
-        if (QuoteUpdateInterval < TimeSpan.Zero)
-        {
-            errors.Add($"{nameof(QuoteUpdateInterval)} {QuoteUpdateInterval} must not be negative.");
-        }
+        Interval(errors, QuoteUpdateInterval, nameof(QuoteUpdateInterval), allowZero: true);
 
         if (KillSwitch is null)
         {

@@ -48,7 +48,7 @@ public sealed class BasicMarketMaker : MarketMakerStrategy
         _maxLots = Lots(instrument, options.MaxOrderQuantity, nameof(options.MaxOrderQuantity), allowZero: false);
         _maxPositionLots = Lots(instrument, options.MaxPosition, nameof(options.MaxPosition), allowZero: false);
         _targetLots = Math.Sign(options.TargetPosition) * Lots(instrument, Math.Abs(options.TargetPosition), nameof(options.TargetPosition), allowZero: true);
-        _updateIntervalNanoseconds = options.QuoteUpdateInterval.Ticks * 100;
+        _updateIntervalNanoseconds = ToNanoseconds(options.QuoteUpdateInterval, nameof(options.QuoteUpdateInterval), allowZero: true);
         KillSwitch = new KillSwitch(new KillSwitchOptions
         {
             MaxDrawdown = options.Capital * options.MaxDrawdownPercent / 100m,

@@ -10,6 +10,9 @@ namespace PinnacleMM.Core.Strategies;
 /// <remarks>Units: spreads and spacing in basis points of the mid; quantities and positions in base currency; money in quote currency; percentages as 5 for 5 %.</remarks>
 public sealed class BasicMarketMakerOptions
 {
+    // Far above any book in any quote currency, and far below where Capital × a percentage stops fitting a decimal (about 7.9e26).
+    private const decimal MaxCapital = 1_000_000_000_000_000_000m;
+
     /// <summary>The quoted spread (bid to ask) in bps of the mid before widening. Default 10.</summary>
     public double BaseSpreadBps { get; set; } = 10;
 
@@ -59,7 +62,7 @@ public sealed class BasicMarketMakerOptions
     /// <summary>The reservation price leans towards the heavier side of the book by factor × I half-spreads. Default 0.5.</summary>
     public double VolumeWeightFactor { get; set; } = 0.5;
 
-    /// <summary>The capital the percentages below refer to, in quote currency. Default 10 000.</summary>
+    /// <summary>The capital the percentages below refer to, in quote currency: positive, at most 10^18. Default 10 000.</summary>
     public decimal Capital { get; set; } = 10_000m;
 
     /// <summary>Drawdown from the equity peak, in % of <see cref="Capital"/>, at which the strategy stops quoting (halted). Default 5.</summary>
@@ -74,13 +77,13 @@ public sealed class BasicMarketMakerOptions
     /// <summary>Gain of the open position, in % of its entry value, at which only orders that reduce it are quoted. Default 5.</summary>
     public double TakeProfitPercent { get; set; } = 5;
 
-    /// <summary>The least time between two decisions on book updates, trades and timer ticks; fills always requote. Default 100 ms.</summary>
+    /// <summary>The least time between two decisions on book updates, trades and timer ticks; fills always requote. 0 to 365 days; default 100 ms.</summary>
     public TimeSpan QuoteUpdateInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Orders older than this are replaced (the reconciler's maximum age). Default 5000 ms.</summary>
+    /// <summary>Orders older than this are replaced (the reconciler's maximum age). Positive, at most 365 days; default 5000 ms.</summary>
     public TimeSpan OrderTimeout { get; set; } = TimeSpan.FromMilliseconds(5000);
 
-    /// <summary>An unanswered cancel is sent again after this (the reconciler's cancel retry). Default 100 ms.</summary>
+    /// <summary>An unanswered cancel is sent again after this (the reconciler's cancel retry). Positive, at most 365 days; default 100 ms.</summary>
     public TimeSpan CancelRetryInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>A live order within this many ticks of its quote is left alone (the reconciler's price tolerance). Default 0.</summary>
@@ -138,7 +141,11 @@ public sealed class BasicMarketMakerOptions
         Range(errors, VolumeDepthFactor, 0, 10, nameof(VolumeDepthFactor));
         Range(errors, ImbalanceThreshold, 0, 1, nameof(ImbalanceThreshold));
         Range(errors, VolumeWeightFactor, 0, 1, nameof(VolumeWeightFactor));
-        Positive(errors, Capital, nameof(Capital));
+        if (Capital is <= 0 or > MaxCapital)
+        {
+            errors.Add($"{nameof(Capital)} {F(Capital)} must be positive and at most {F(MaxCapital)}.");
+        }
+
         if (MaxDrawdownPercent is <= 0 or > 100)
         {
             errors.Add($"{nameof(MaxDrawdownPercent)} {F(MaxDrawdownPercent)} must be above 0 and at most 100.");
@@ -151,13 +158,9 @@ public sealed class BasicMarketMakerOptions
 
         Range(errors, StopLossPercent, double.Epsilon, 100, nameof(StopLossPercent));
         Range(errors, TakeProfitPercent, double.Epsilon, 1_000, nameof(TakeProfitPercent));
-        if (QuoteUpdateInterval < TimeSpan.Zero)
-        {
-            errors.Add($"{nameof(QuoteUpdateInterval)} {QuoteUpdateInterval} must not be negative.");
-        }
-
-        Positive(errors, OrderTimeout, nameof(OrderTimeout));
-        Positive(errors, CancelRetryInterval, nameof(CancelRetryInterval));
+        Interval(errors, QuoteUpdateInterval, nameof(QuoteUpdateInterval), allowZero: true);
+        Interval(errors, OrderTimeout, nameof(OrderTimeout), allowZero: false);
+        Interval(errors, CancelRetryInterval, nameof(CancelRetryInterval), allowZero: false);
 
         if (RefreshToleranceTicks < 0)
         {
@@ -181,10 +184,11 @@ public sealed class BasicMarketMakerOptions
     }
 
     /// <summary>The reconciler options this config implies: <see cref="OrderTimeout"/>, <see cref="CancelRetryInterval"/> and <see cref="RefreshToleranceTicks"/>.</summary>
+    /// <exception cref="ArgumentException"><see cref="OrderTimeout"/> or <see cref="CancelRetryInterval"/> breaks its rule; the message names it, as <see cref="Validate"/> does.</exception>
     public QuoteReconcilerOptions ToReconcilerOptions() => new()
     {
         PriceToleranceTicks = RefreshToleranceTicks,
-        MaxOrderAgeNanoseconds = OrderTimeout.Ticks * 100,
-        CancelRetryNanoseconds = CancelRetryInterval.Ticks * 100,
+        MaxOrderAgeNanoseconds = ToNanoseconds(OrderTimeout, nameof(OrderTimeout), allowZero: false),
+        CancelRetryNanoseconds = ToNanoseconds(CancelRetryInterval, nameof(CancelRetryInterval), allowZero: false),
     };
 }

@@ -22,13 +22,29 @@ internal static class OptionRules
         }
     }
 
-    public static void Positive(List<string> errors, TimeSpan value, string name)
+    /// <summary>
+    /// The longest time span option: its nanoseconds (a long, up to about 292 years) then fit with room to spare for adding it to
+    /// any monotonic timestamp, and a year is far beyond any sensible interval, timeout or cooldown.
+    /// </summary>
+    public static readonly TimeSpan MaxInterval = TimeSpan.FromDays(365);
+
+    /// <summary>The rule of every time span option that is used in nanoseconds: not negative (or positive), at most <see cref="MaxInterval"/>.</summary>
+    public static void Interval(List<string> errors, TimeSpan value, string name, bool allowZero)
     {
-        if (value <= TimeSpan.Zero)
+        if (IntervalError(value, name, allowZero) is { } error)
         {
-            errors.Add($"{name} {value} must be positive.");
+            errors.Add(error);
         }
     }
+
+    /// <summary>A time span option in nanoseconds; one that breaks <see cref="Interval"/> is refused with the same message, naming the option.</summary>
+    public static long ToNanoseconds(TimeSpan value, string name, bool allowZero) =>
+        IntervalError(value, name, allowZero) is { } error ? throw new ArgumentException(error, name) : value.Ticks * TimeSpan.NanosecondsPerTick;
+
+    private static string? IntervalError(TimeSpan value, string name, bool allowZero) =>
+        value < TimeSpan.Zero || (value == TimeSpan.Zero && !allowZero) || value > MaxInterval
+            ? $"{name} {value} must be {(allowZero ? "between 0 and" : "positive and at most")} {MaxInterval.TotalDays.ToString(CultureInfo.InvariantCulture)} days."
+            : null;
 
     // min == double.Epsilon means "above 0".
     public static void Range(List<string> errors, double value, double min, double max, string name)

@@ -218,6 +218,22 @@ public sealed class DepthBookTests
     }
 
     [TestMethod]
+    public void A_refused_begin_keeps_the_snapshot_being_built()
+    {
+        var book = Book();
+        Assert.AreEqual(DepthBookResultCode.Applied, book.BeginSnapshot(500));
+        Assert.AreEqual(DepthBookResultCode.Applied, book.AddSnapshotLevel(Side.Buy, P(118), Q(3)));
+
+        Assert.AreEqual(DepthBookResultCode.InvalidSequence, book.BeginSnapshot(-1));
+        Assert.IsTrue(book.IsBuildingSnapshot, "the pending build survives the bad input");
+        Assert.AreEqual(DepthBookResultCode.Applied, book.AddSnapshotLevel(Side.Sell, P(120), Q(1)));
+        Assert.AreEqual(DepthBookResultCode.Applied, book.EndSnapshot());
+        Assert.AreEqual(500, book.Sequence);
+        CollectionAssert.AreEqual(new[] { L(118, 3) }, Levels(book, Side.Buy));
+        CollectionAssert.AreEqual(new[] { L(120, 1) }, Levels(book, Side.Sell));
+    }
+
+    [TestMethod]
     public void Builder_grows_past_its_capacity_hint()
     {
         var book = new DepthBook(Instrument, levelCapacity: 1);
@@ -386,11 +402,20 @@ public sealed class DepthBookTests
     }
 
     [TestMethod]
-    public void Undefined_side_reads_as_empty()
+    public void Side_queries_refuse_an_undefined_side_as_the_order_book_does_and_a_level_lookup_finds_nothing()
     {
         var book = Book();
-        Assert.AreEqual(0, book.GetDepth((Side)7, new DepthLevel[4]));
+        var hash = book.ComputeStateHash();
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => book.GetDepth((Side)7, new DepthLevel[4]));
+        StringAssert.StartsWith(e.Message, "side 7 is not Buy or Sell. (Parameter 'side')");
+        e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => book.SumTopQuantity((Side)7, 3));
+        StringAssert.StartsWith(e.Message, "side 7 is not Buy or Sell. (Parameter 'side')");
+        var o = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new OrderBook(Instrument).GetDepth((Side)7, new DepthLevel[4]));
+        Assert.AreEqual(e.Message, o.Message);
+
+        // A lookup by key: a feed's level update is looked up before SetLevel refuses its side.
         Assert.AreEqual(Quantity.Zero, book.GetQuantity((Side)7, P(99)));
+        Assert.AreEqual(hash, book.ComputeStateHash());
     }
 
     // ------------------------------------------------------------------ sequences

@@ -78,6 +78,25 @@ public sealed class OrderBookQueryTests
     }
 
     [TestMethod]
+    public void Queries_refuse_an_undefined_side_or_a_negative_quantity_naming_the_parameter()
+    {
+        var (book, _) = Seeded();
+        var hash = book.ComputeStateHash();
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => book.GetDepth((Side)7, new DepthLevel[4]));
+        StringAssert.StartsWith(e.Message, "side 7 is not Buy or Sell. (Parameter 'side')");
+        e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => book.GetOrders((Side)2));
+        StringAssert.StartsWith(e.Message, "side 2 is not Buy or Sell. (Parameter 'side')");
+        e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => book.EstimateMarketImpact((Side)255, new Quantity(5)));
+        StringAssert.StartsWith(e.Message, "takerSide 255 is not Buy or Sell. (Parameter 'takerSide')");
+        e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => book.EstimateMarketImpact(Side.Buy, new Quantity(-3)));
+        StringAssert.StartsWith(e.Message, "quantity -3 must not be negative. (Parameter 'quantity')");
+        Assert.AreEqual(hash, book.ComputeStateHash());
+
+        // Nothing to fill is a valid question with an empty answer.
+        Assert.AreEqual(default, book.EstimateMarketImpact(Side.Sell, Quantity.Zero));
+    }
+
+    [TestMethod]
     public void Market_impact_sums_levels_without_changing_the_book()
     {
         var (book, _) = Seeded();      // asks 5@101 (owner 1), 6@102

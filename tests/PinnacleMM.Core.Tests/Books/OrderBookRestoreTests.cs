@@ -260,35 +260,118 @@ public sealed class OrderBookRestoreTests
     [TestMethod]
     [DataRow("duplicate in the batch", "orders[2]: order 10: orderId: an order with this id is already resting in the book")]
     [DataRow("duplicate in the book", "orders[2]: order 1: orderId: an order with this id is already resting in the book")]
-    [DataRow("cross", "orders[2]: order 12: price 101 would cross the opposite side's best price: a resting book is never crossed")]
+    [DataRow("cross the book", "orders[2]: order 12: price 101 would cross the opposite side's best price: a resting book is never crossed")]
+    [DataRow("cross the batch", "orders[2]: order 12: price 100 would cross the opposite side's best price: a resting book is never crossed")]
     [DataRow("quantity", "orders[2]: order 12: remaining 0 must be positive and at most the instrument's maximum 100000 lots")]
-    public void Bulk_restore_stops_at_the_first_bad_order_naming_its_position(string field, string message)
+    public void Bulk_restore_refuses_a_bad_order_naming_its_position_and_restores_none(string field, string message)
     {
-        var (book, _) = Seeded();
+        var (book, listener) = Seeded();
+        var hash = book.ComputeStateHash();
+        var before = BookSnapshot.Of(book);
         var good = new OrderInfo { OrderId = 12, OwnerId = 5, Side = Side.Buy, Price = new Price(97), Remaining = new Quantity(2) };
         var bad = field switch
         {
             "duplicate in the batch" => good with { OrderId = 10 },
             "duplicate in the book" => good with { OrderId = 1 },
-            "cross" => good with { Price = new Price(101) },
+            "cross the book" => good with { Price = new Price(101) },
+            "cross the batch" => good with { Side = Side.Sell, Price = new Price(100) }, // the book's best bid is 99; orders[0] bids 100
             _ => good with { Remaining = new Quantity(0) },
         };
         OrderInfo[] orders =
         [
-            good with { OrderId = 10, Price = new Price(98) },
+            good with { OrderId = 10, Price = new Price(100) },
             good with { OrderId = 11, Price = new Price(96) },
             bad,
             good with { OrderId = 13 },
         ];
 
-        // The model: the orders before the bad one restored one by one, nothing after it.
-        var (expected, _) = Seeded();
-        expected.RestoreOrder(orders[0]);
-        expected.RestoreOrder(orders[1]);
-
         var error = Assert.ThrowsExactly<ArgumentException>(() => book.RestoreOrders(orders));
         Assert.AreEqual(message + " (Parameter 'orders')", error.Message);
+        Assert.AreEqual(hash, book.ComputeStateHash());
+        Assert.AreEqual(before, BookSnapshot.Of(book));
+        Assert.AreEqual(0, listener.Events.Count + listener.DepthChanges.Count, "a refused restore reports nothing");
+
+        // The corrected orders restore as one call each would.
+        orders[2] = good;
+        book.RestoreOrders(orders);
+        var (expected, _) = Seeded();
+        foreach (var order in orders)
+        {
+            expected.RestoreOrder(order);
+        }
+
         Assert.AreEqual(BookSnapshot.Of(expected), BookSnapshot.Of(book));
-        Assert.IsFalse(book.Contains(13), "nothing after the bad order is restored");
+    }
+
+    [TestMethod]
+    public void Bulk_restore_with_a_bad_order_at_any_position_leaves_the_book_as_it_was()
+    {
+        // 150 orders, more than two batches of index probes, on new and existing levels of both sides of the seeded book
+        // (bids 99, 98; asks 101, 102): bids on 90..100, asks on 101..111.
+        static OrderInfo Good(int i) => new()
+        {
+            OrderId = 100 + i,
+            OwnerId = i % 3,
+            Side = i % 2 == 0 ? Side.Buy : Side.Sell,
+            Price = new Price(i % 2 == 0 ? 90 + (i / 2 % 11) : 101 + (i / 2 % 11)),
+            Remaining = new Quantity(1 + (i % 5)),
+            Timestamp = i,
+        };
+        var goods = Enumerable.Range(0, 150).Select(Good).ToArray();
+        var (book, listener) = Seeded();
+        var hash = book.ComputeStateHash();
+        var before = BookSnapshot.Of(book);
+        foreach (var k in new[] { 0, 1, 2, 63, 64, 65, 127, 128, 149 })
+        {
+            var bads = new List<OrderInfo>
+            {
+                goods[k] with { OrderId = 3 },                                           // rests in the book
+                goods[k] with { Side = Side.Buy, Price = new Price(101) },               // crosses the book's best ask
+                goods[k] with { Remaining = Quantity.Zero },
+                goods[k] with { SelfTradePrevention = (SelfTradePrevention)9 },
+            };
+            if (k > 0)
+            {
+                bads.Add(goods[k] with { OrderId = goods[k - 1].OrderId });            // repeats the order before it
+            }
+
+            foreach (var bad in bads)
+            {
+                var orders = (OrderInfo[])goods.Clone();
+                orders[k] = bad;
+                var error = Assert.ThrowsExactly<ArgumentException>(() => book.RestoreOrders(orders));
+                StringAssert.StartsWith(error.Message, $"orders[{k}]: order {bad.OrderId}: ");
+                Assert.AreEqual(hash, book.ComputeStateHash(), $"orders[{k}]: {error.Message}");
+                Assert.AreEqual(before, BookSnapshot.Of(book));
+            }
+        }
+
+        Assert.AreEqual(0, listener.Events.Count + listener.DepthChanges.Count);
+        book.RestoreOrders(goods);
+        var (expected, _) = Seeded();
+        foreach (var order in goods)
+        {
+            expected.RestoreOrder(order);
+        }
+
+        Assert.AreEqual(BookSnapshot.Of(expected), BookSnapshot.Of(book));
+        Assert.AreEqual(expected.ComputeStateHash(), book.ComputeStateHash());
+    }
+
+    [TestMethod]
+    public void Bulk_restore_names_a_field_error_before_an_earlier_repeated_id()
+    {
+        // Fields and crossing are checked for every order before any is inserted; repeated ids are found while inserting.
+        var (book, _) = Seeded();
+        var hash = book.ComputeStateHash();
+        OrderInfo[] orders =
+        [
+            new() { OrderId = 10, Side = Side.Buy, Price = new Price(97), Remaining = new Quantity(1) },
+            new() { OrderId = 10, Side = Side.Buy, Price = new Price(97), Remaining = new Quantity(1) },
+            new() { OrderId = 12, Side = Side.Buy, Price = new Price(0), Remaining = new Quantity(1) },
+        ];
+        var error = Assert.ThrowsExactly<ArgumentException>(() => book.RestoreOrders(orders));
+        Assert.AreEqual("orders[2]: order 12: price 0 must be positive and at most the instrument's maximum 10000000 ticks (Parameter 'orders')", error.Message);
+        Assert.AreEqual(hash, book.ComputeStateHash());
     }
 }

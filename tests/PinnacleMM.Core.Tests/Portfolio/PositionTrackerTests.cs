@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Primitives;
 
@@ -119,5 +120,79 @@ public sealed class PositionTrackerTests
         Assert.AreEqual(1.000m, t.Position);
         Assert.AreEqual(1, t.FillCount);
         Assert.AreEqual(0.01m, t.Fees);
+    }
+    private static string State(PositionTracker t) => JsonSerializer.Serialize(t.CaptureState());
+
+    [TestMethod]
+    public void A_fill_whose_traded_total_overflows_is_refused_naming_quantity_and_changes_nothing()
+    {
+        // The instrument allows any size up to long.MaxValue lots; the position goes back to flat, but the traded lots would not fit.
+        var t = new PositionTracker(Btc, makerFeeRate: 0.001m);
+        t.ApplyFill(Side.Buy, new Price(1), new Quantity(5_000_000_000_000_000_000), Liquidity.Maker);
+        var before = State(t);
+
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => t.ApplyFill(Side.Sell, new Price(2), new Quantity(5_000_000_000_000_000_000), Liquidity.Maker));
+        StringAssert.StartsWith(e.Message, "quantity 5000000000000000000 at price 2 ticks would take the position (5000000000000000000 lots), its cost, P&L, fees or traded totals beyond what they can hold; nothing is changed. (Parameter 'quantity')");
+        Assert.AreEqual("quantity", e.ParamName);
+        Assert.AreEqual(before, State(t));
+        Assert.AreEqual(1, t.FillCount);
+
+        // Still usable: a fill that fits is applied as before.
+        t.ApplyFill(Side.Buy, new Price(2), new Quantity(1_000_000_000_000_000_000), Liquidity.Maker);
+        Assert.AreEqual((6_000_000_000_000_000_000, 2), (t.PositionLots, t.FillCount));
+    }
+
+    [TestMethod]
+    public void A_flip_whose_new_cost_overflows_is_refused_and_changes_nothing()
+    {
+        // Closing the long realizes P&L first; the rest opens a short whose cost (lots x ticks) no decimal holds.
+        var t = new PositionTracker(Btc);
+        t.ApplyFill(Side.Buy, new Price(1_000_000_000_000_000), new Quantity(10), Liquidity.Taker);
+        var before = State(t);
+
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => t.ApplyFill(Side.Sell, new Price(1_000_000_000_000_000), new Quantity(1_000_000_000_000_000), Liquidity.Taker, fee: 0m));
+        Assert.AreEqual("quantity", e.ParamName);
+        Assert.AreEqual(before, State(t));
+    }
+
+    [TestMethod]
+    public void A_fill_whose_equity_at_the_last_mark_overflows_is_refused_and_changes_nothing()
+    {
+        var t = new PositionTracker(Btc);
+        t.Mark(new Price(100_000_000_000));
+        var before = State(t);
+
+        // Cost 4e18 tick-lots fits; the equity at the mark (4e18 lots x 1e11 ticks) does not.
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => t.ApplyFill(Side.Buy, new Price(1), new Quantity(4_000_000_000_000_000_000), Liquidity.Maker));
+        Assert.AreEqual("quantity", e.ParamName);
+        Assert.AreEqual(before, State(t));
+    }
+
+    [TestMethod]
+    public void A_reported_fee_that_would_overflow_the_fees_paid_is_refused_naming_fee()
+    {
+        var t = new PositionTracker(Btc);
+        t.ApplyFill(Side.Buy, P(10m), Q(1m), Liquidity.Maker, fee: 0.5m);
+        var before = State(t);
+
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => t.ApplyFill(Side.Sell, P(10m), Q(1m), Liquidity.Maker, decimal.MaxValue));
+        StringAssert.StartsWith(e.Message, "fee 79228162514264337593543950335 would take the fees paid (0.5) beyond what a decimal holds; nothing is changed. (Parameter 'fee')");
+        Assert.AreEqual(before, State(t));
+    }
+    [TestMethod]
+    public void A_large_position_closes_in_part_although_cost_times_closed_lots_is_beyond_a_decimal()
+    {
+        // 1-satoshi lots and 1-cent ticks: 2,000 BTC at about 100,000 USD cost 2e18 tick-lots, times 1e11 lots closed is 2e29.
+        var sats = new InstrumentSpec("BTC-USD", 0.01m, 0.00000001m);
+        var t = new PositionTracker(sats);
+        t.ApplyFill(Side.Buy, sats.GetPrice(100_000m), sats.GetQuantity(1_000m), Liquidity.Maker);
+        t.ApplyFill(Side.Buy, sats.GetPrice(100_001m), sats.GetQuantity(1_000m), Liquidity.Maker);
+        t.ApplyFill(Side.Sell, sats.GetPrice(101_000m), sats.GetQuantity(1_000m), Liquidity.Maker);
+
+        Assert.AreEqual(1_000m, t.Position);
+        Assert.AreEqual(999_500m, t.RealizedPnlAverageCost);   // 1,000 x (101,000 - 100,000.5)
+        Assert.AreEqual(1_000_000m, t.RealizedPnlFifo);        // 1,000 x (101,000 - 100,000)
+        Assert.AreEqual(100_000.5m, t.AverageEntryPrice);
+        Assert.AreEqual(t.Equity(sats.GetPrice(101_000m)), t.RealizedPnlFifo + t.UnrealizedPnlFifo(sats.GetPrice(101_000m)));
     }
 }

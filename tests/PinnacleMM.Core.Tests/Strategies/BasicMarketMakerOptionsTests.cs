@@ -36,14 +36,20 @@ public sealed class BasicMarketMakerOptionsTests
     [DataRow("VolumeDepthFactor", "-0.1", "VolumeDepthFactor -0.1 must be between 0 and 10.")]
     [DataRow("ImbalanceThreshold", "1.2", "ImbalanceThreshold 1.2 must be between 0 and 1.")]
     [DataRow("VolumeWeightFactor", "-1", "VolumeWeightFactor -1 must be between 0 and 1.")]
-    [DataRow("Capital", "0", "Capital 0 must be positive.")]
+    [DataRow("Capital", "0", "Capital 0 must be positive and at most 1000000000000000000.")]
+    [DataRow("Capital", "1000000000000000000.01", "Capital 1000000000000000000.01 must be positive and at most 1000000000000000000.")]
+    [DataRow("Capital", "79228162514264337593543950335", "Capital 79228162514264337593543950335 must be positive and at most 1000000000000000000.")]
     [DataRow("MaxDrawdownPercent", "0", "MaxDrawdownPercent 0 must be above 0 and at most 100.")]
     [DataRow("DailyLossLimitPercent", "101", "DailyLossLimitPercent 101 must be between 0 and 100.")]
     [DataRow("StopLossPercent", "0", "StopLossPercent 0 must be above 0 and at most 100.")]
     [DataRow("TakeProfitPercent", "NaN", "TakeProfitPercent NaN must be above 0 and at most 1000.")]
-    [DataRow("QuoteUpdateInterval", "-00:00:01", "QuoteUpdateInterval -00:00:01 must not be negative.")]
-    [DataRow("OrderTimeout", "00:00:00", "OrderTimeout 00:00:00 must be positive.")]
-    [DataRow("CancelRetryInterval", "00:00:00", "CancelRetryInterval 00:00:00 must be positive.")]
+    [DataRow("QuoteUpdateInterval", "-00:00:01", "QuoteUpdateInterval -00:00:01 must be between 0 and 365 days.")]
+    [DataRow("QuoteUpdateInterval", "10675199.02:48:05.4775807", "QuoteUpdateInterval 10675199.02:48:05.4775807 must be between 0 and 365 days.")]
+    [DataRow("OrderTimeout", "00:00:00", "OrderTimeout 00:00:00 must be positive and at most 365 days.")]
+    [DataRow("OrderTimeout", "10675199.02:48:05.4775807", "OrderTimeout 10675199.02:48:05.4775807 must be positive and at most 365 days.")]
+    [DataRow("OrderTimeout", "365.00:00:00.0000001", "OrderTimeout 365.00:00:00.0000001 must be positive and at most 365 days.")]
+    [DataRow("CancelRetryInterval", "00:00:00", "CancelRetryInterval 00:00:00 must be positive and at most 365 days.")]
+    [DataRow("CancelRetryInterval", "10675199.02:48:05.4775807", "CancelRetryInterval 10675199.02:48:05.4775807 must be positive and at most 365 days.")]
     [DataRow("RefreshToleranceTicks", "-1", "RefreshToleranceTicks -1 must not be negative.")]
     [DataRow("VolatilityThreshold", "-0.5", "VolatilityThreshold -0.5 must be between 0 and 1.7976931348623157E+308.")]
     [DataRow("SpreadWidenFactor", "0.5", "SpreadWidenFactor 0.5 must be between 1 and 100.")]
@@ -60,6 +66,34 @@ public sealed class BasicMarketMakerOptionsTests
         // The strategy refuses it with the same message.
         var e = Assert.ThrowsExactly<ArgumentException>(() => new BasicMarketMaker(Btc, o));
         Assert.AreEqual(expected.Replace("|", Environment.NewLine, StringComparison.Ordinal), e.Message);
+    }
+
+    [TestMethod]
+    public void Time_spans_up_to_365_days_reach_the_reconciler_in_exact_nanoseconds()
+    {
+        var o = new BasicMarketMakerOptions { QuoteUpdateInterval = TimeSpan.FromDays(365), OrderTimeout = TimeSpan.FromDays(365), CancelRetryInterval = TimeSpan.FromTicks(1) };
+        Assert.AreEqual(0, o.Validate().Count);
+        var reconciler = o.ToReconcilerOptions();
+        Assert.AreEqual((365L * 86_400 * 1_000_000_000, 100L), (reconciler.MaxOrderAgeNanoseconds, reconciler.CancelRetryNanoseconds));
+        Assert.IsNull(reconciler.Validate());
+        _ = new BasicMarketMaker(Btc, o);
+    }
+
+    [TestMethod]
+    public void The_largest_capital_sets_the_kill_switch_limits_to_its_percentages()
+    {
+        var s = new BasicMarketMaker(Btc, new BasicMarketMakerOptions { Capital = 1_000_000_000_000_000_000m, MaxDrawdownPercent = 100, DailyLossLimitPercent = 100 });
+        Assert.AreEqual((1_000_000_000_000_000_000m, 1_000_000_000_000_000_000m), (s.KillSwitch!.Options.MaxDrawdown, s.KillSwitch.Options.DailyLossLimit));
+    }
+
+    [TestMethod]
+    public void ToReconcilerOptions_refuses_a_time_span_beyond_its_rule_naming_the_option()
+    {
+        // Without Validate first: the conversion applies the same rule instead of wrapping to a negative age.
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new BasicMarketMakerOptions { OrderTimeout = TimeSpan.MaxValue }.ToReconcilerOptions());
+        Assert.AreEqual("OrderTimeout 10675199.02:48:05.4775807 must be positive and at most 365 days. (Parameter 'OrderTimeout')", e.Message);
+        e = Assert.ThrowsExactly<ArgumentException>(() => new BasicMarketMakerOptions { CancelRetryInterval = TimeSpan.MaxValue }.ToReconcilerOptions());
+        Assert.AreEqual("CancelRetryInterval 10675199.02:48:05.4775807 must be positive and at most 365 days. (Parameter 'CancelRetryInterval')", e.Message);
     }
 
     [TestMethod]

@@ -48,7 +48,7 @@ public sealed class DepthBookStrategyQueryTests
                 Assert.AreEqual(asks.OrderBy(l => l.Key).Take(n).Sum(l => l.Value), book.SumTopQuantity(Side.Sell, c.levels));
             }
 
-            Assert.AreEqual(0L, book.SumTopQuantity((Side)9, 5));
+            Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => book.SumTopQuantity((Side)9, 5));
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(150).WithQuietOnSuccess(true));
     }
 }
