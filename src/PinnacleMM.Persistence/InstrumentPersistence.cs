@@ -17,7 +17,8 @@ namespace PinnacleMM.Persistence;
 /// Thread-safe: commands, application records and snapshots are serialized by one lock (uncontended in
 /// the usual one-thread-per-instrument setup). Read <see cref="Book"/> from the thread that issues
 /// commands, or while no command runs. Rejected commands are journaled too: replaying them rejects them
-/// again and changes nothing.
+/// again and changes nothing. The exception is an order with an undefined enum value, which the journal
+/// format cannot hold: <see cref="Submit"/> rejects it without journaling it.
 /// </remarks>
 public sealed class InstrumentPersistence : IDisposable
 {
@@ -80,10 +81,20 @@ public sealed class InstrumentPersistence : IDisposable
 
     /// <summary>Journals an order (<see cref="JournalRecordType.OrderAdded"/> or <see cref="JournalRecordType.MarketOrder"/>), then submits it to the book.</summary>
     /// <param name="order">The order.</param>
-    /// <returns>The book's result (a rejection leaves the book unchanged).</returns>
+    /// <returns>
+    /// The book's result (a rejection leaves the book unchanged). An order whose side, type, time in force or
+    /// self-trade prevention is not a defined value is rejected with <see cref="OrderBookResultCode.InvalidEnumValue"/>,
+    /// as the book rejects it, without being journaled: the journal format cannot hold it.
+    /// </returns>
     /// <exception cref="JournalException">When the record cannot be written; the book is then unchanged.</exception>
     public OrderResult Submit(in OrderRequest order)
     {
+        if (OrderBookRecordCodec.UndefinedField(order) is not null)
+        {
+            // Invalid input, not a market outcome: nothing to replay, and recovery could not read the record.
+            return OrderResult.Rejected(order.OrderId, OrderBookResultCode.InvalidEnumValue);
+        }
+
         lock (_gate)
         {
             _journal.AppendOrder(order, order.Timestamp);
