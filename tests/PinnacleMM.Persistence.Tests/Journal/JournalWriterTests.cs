@@ -217,6 +217,40 @@ public sealed class JournalWriterTests
     }
 
     [TestMethod]
+    [DataRow(7)]
+    [DataRow(9)]
+    [DataRow(0x0800)]
+    [DataRow(0x0FFF)]
+    public void Reserved_record_types_are_rejected_naming_the_type_and_nothing_is_written(int value)
+    {
+        var type = (JournalRecordType)value;
+        using var dir = new TempJournalDirectory();
+        using var writer = JournalWriter.Open(dir.Path, Small());
+        JournalTestData.AppendDeterministic(writer, 5);
+        writer.Flush();
+        var before = JournalTestData.Snapshot(dir.Path);
+        var message = $"type {value} (0x{value:X4}) is reserved for future library record types (7 to 0x0FFF), which recovery refuses: "
+            + "use a library type (1 to 6) or ApplicationBase (0x1000) and above (Parameter 'type')";
+
+        Assert.AreEqual(JournalAppendStatus.InvalidRecordType, writer.TryAppend(type, 1, [1, 2, 3], out var sequence));
+        Assert.AreEqual(0, sequence);
+        var thrown = Assert.ThrowsExactly<ArgumentException>(() => writer.Append(type, 1, [1, 2, 3]));
+        Assert.AreEqual("type", thrown.ParamName);
+        Assert.AreEqual(message, thrown.Message);
+        thrown = Assert.ThrowsExactly<ArgumentException>(() => writer.BeginAppend(type, 1, 3));
+        Assert.AreEqual(message, thrown.Message);
+
+        writer.Flush();
+        Assert.AreEqual(5, writer.LastSequence);
+        AssertSameFiles(before, JournalTestData.Snapshot(dir.Path));
+
+        // Nothing was left reserved, and the types on either side of the reserved range are stored.
+        Assert.AreEqual(6, writer.Append(JournalRecordType.Checkpoint, 1, new byte[OrderBookRecordCodec.CheckpointSize]));
+        Assert.AreEqual(7, writer.Append(JournalRecordType.ApplicationBase, 1, [1]));
+        Assert.AreEqual(8, writer.Append((JournalRecordType)ushort.MaxValue, 1, [1]));
+    }
+
+    [TestMethod]
     public void Oversized_payload_is_rejected_and_nothing_is_written()
     {
         using var dir = new TempJournalDirectory();
