@@ -17,7 +17,8 @@ namespace PinnacleMM.Persistence;
 /// Thread-safe: commands, application records and snapshots are serialized by one lock (uncontended in
 /// the usual one-thread-per-instrument setup). Read <see cref="Book"/> from the thread that issues
 /// commands, or while no command runs. Rejected commands are journaled too: replaying them rejects them
-/// again and changes nothing.
+/// again and changes nothing. The exception is an order with an undefined enum value, which the journal
+/// format cannot hold: <see cref="Submit"/> rejects it without journaling it.
 /// </remarks>
 public sealed class InstrumentPersistence : IDisposable
 {
@@ -80,10 +81,20 @@ public sealed class InstrumentPersistence : IDisposable
 
     /// <summary>Journals an order (<see cref="JournalRecordType.OrderAdded"/> or <see cref="JournalRecordType.MarketOrder"/>), then submits it to the book.</summary>
     /// <param name="order">The order.</param>
-    /// <returns>The book's result (a rejection leaves the book unchanged).</returns>
+    /// <returns>
+    /// The book's result (a rejection leaves the book unchanged). An order whose side, type, time in force or
+    /// self-trade prevention is not a defined value is rejected with <see cref="OrderBookResultCode.InvalidEnumValue"/>,
+    /// as the book rejects it, without being journaled: the journal format cannot hold it.
+    /// </returns>
     /// <exception cref="JournalException">When the record cannot be written; the book is then unchanged.</exception>
     public OrderResult Submit(in OrderRequest order)
     {
+        if (OrderBookRecordCodec.UndefinedField(order) is not null)
+        {
+            // Invalid input, not a market outcome: nothing to replay, and recovery could not read the record.
+            return OrderResult.Rejected(order.OrderId, OrderBookResultCode.InvalidEnumValue);
+        }
+
         lock (_gate)
         {
             _journal.AppendOrder(order, order.Timestamp);
@@ -152,10 +163,16 @@ public sealed class InstrumentPersistence : IDisposable
     /// Takes a snapshot now: captures the book and the state providers at the current sequence (blocking
     /// commands only for the capture), makes the journal durable up to it, writes the file atomically,
     /// journals a checkpoint, deletes snapshots beyond the retention and, when the journal is larger than
-    /// the compaction threshold, removes the segments every kept snapshot includes.
+    /// the compaction threshold, removes the segments every kept snapshot includes. When nothing was journaled
+    /// since <see cref="LastSnapshot"/> (e.g. a crash came between writing it and journaling its checkpoint),
+    /// that snapshot already holds this state: it is returned and nothing is written.
     /// </summary>
-    /// <returns>The snapshot written.</returns>
-    /// <exception cref="SnapshotException">When the file cannot be written; earlier snapshots and the journal are unchanged.</exception>
+    /// <returns>The snapshot written, or <see cref="LastSnapshot"/> when nothing was journaled since it.</returns>
+    /// <exception cref="SnapshotException">
+    /// When the file cannot be written, or when the snapshot directory holds a snapshot at or after the current
+    /// sequence that recovery could not use (see <see cref="RecoveryReport.SnapshotFallbacks"/>); earlier
+    /// snapshots and the journal are unchanged.
+    /// </exception>
     /// <exception cref="JournalException">When the journal cannot be flushed or compacted.</exception>
     public SnapshotInfo TakeSnapshot()
     {
@@ -165,7 +182,13 @@ public sealed class InstrumentPersistence : IDisposable
             Snapshots.Internal.EncodedSnapshot encoded;
             lock (_gate)
             {
-                encoded = _snapshots.Capture(Book, _journal.LastSequence, _options.StateProviders);
+                var sequence = _journal.LastSequence;
+                if (LastSnapshot is { } last && last.JournalSequence == sequence)
+                {
+                    return last;
+                }
+
+                encoded = _snapshots.Capture(Book, sequence, _options.StateProviders);
             }
 
             SnapshotInfo info;
@@ -174,6 +197,15 @@ public sealed class InstrumentPersistence : IDisposable
                 // The snapshot must never be ahead of the durable journal: after a power loss the journal
                 // would resume below the snapshot's sequence and number new records differently.
                 _journal.Flush();
+                if (_snapshots.NewestSequence() is { } newest && newest >= encoded.JournalSequence)
+                {
+                    // Only a snapshot that recovery skipped can be here: every snapshot this instance wrote or
+                    // recovered from is older than the journal's last record.
+                    throw new SnapshotException(
+                        $"Cannot take a snapshot at journal sequence {encoded.JournalSequence}: the snapshot directory '{_snapshots.Directory}' holds one at {newest}, "
+                        + "which recovery did not use (see Recovery.SnapshotFallbacks); move it out of the directory to take snapshots again");
+                }
+
                 info = _snapshots.Persist(encoded);
             }
 

@@ -3,7 +3,8 @@ namespace PinnacleMM.Persistence.Journal;
 /// <summary>
 /// The kind of a journal record. Values are part of the on-disk format: never renumber them. Values
 /// from <see cref="ApplicationBase"/> up are free for application records (market data, fills,
-/// strategy decisions).
+/// strategy decisions). Values 7 to 0x0FFF are reserved for future library record types: the writer
+/// refuses them, since recovery cannot apply a record of a type it does not know.
 /// </summary>
 public enum JournalRecordType : ushort
 {

@@ -195,7 +195,7 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
     /// and its sequence number, or why it was rejected (then nothing was written and <paramref name="sequence"/> is 0).
     /// Allocates nothing. With <see cref="JournalSyncPolicy.EveryAppend"/> it returns once the record is durable.
     /// </summary>
-    /// <param name="type">The record type; <see cref="JournalRecordType.None"/> is rejected.</param>
+    /// <param name="type">The record type: a library type (1–6) or <see cref="JournalRecordType.ApplicationBase"/> and above; <see cref="JournalRecordType.None"/> and the reserved 7–0x0FFF are rejected.</param>
     /// <param name="timestampNs">The record's timestamp in nanoseconds (any value; usually <see cref="Core.Time.MonotonicClock"/>).</param>
     /// <param name="payload">The payload, at most <see cref="MaxPayloadLength"/> bytes.</param>
     /// <param name="sequence">The record's sequence number.</param>
@@ -205,7 +205,7 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
     public JournalAppendStatus TryAppend(JournalRecordType type, long timestampNs, ReadOnlySpan<byte> payload, out long sequence)
     {
         sequence = 0;
-        if (type == JournalRecordType.None)
+        if (!IsStorable(type))
         {
             return JournalAppendStatus.InvalidRecordType;
         }
@@ -222,10 +222,10 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Appends a record and returns its sequence number. Allocates nothing.</summary>
-    /// <param name="type">The record type; <see cref="JournalRecordType.None"/> is rejected.</param>
+    /// <param name="type">The record type: a library type (1–6) or <see cref="JournalRecordType.ApplicationBase"/> and above.</param>
     /// <param name="timestampNs">The record's timestamp in nanoseconds.</param>
     /// <param name="payload">The payload, at most <see cref="MaxPayloadLength"/> bytes.</param>
-    /// <exception cref="ArgumentException">When the type is None or the payload is too large; nothing was written.</exception>
+    /// <exception cref="ArgumentException">When the type is None or reserved (7–0x0FFF) or the payload is too large; nothing was written.</exception>
     /// <exception cref="JournalException">When a new segment cannot be created or an earlier flush failed; nothing was written.</exception>
     /// <exception cref="InvalidOperationException">When a <see cref="BeginAppend"/> reservation is pending.</exception>
     /// <exception cref="ObjectDisposedException">When the writer is disposed.</exception>
@@ -234,16 +234,16 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
         var status = TryAppend(type, timestampNs, payload, out var sequence);
         if (status != JournalAppendStatus.Appended)
         {
-            ThrowRejected(status, payload.Length);
+            ThrowRejected(status, type, payload.Length);
         }
 
         return sequence;
     }
 
     /// <summary>Appends a record stamped with <see cref="JournalOptions.Clock"/> and returns its sequence number.</summary>
-    /// <param name="type">The record type; <see cref="JournalRecordType.None"/> is rejected.</param>
+    /// <param name="type">The record type: a library type (1–6) or <see cref="JournalRecordType.ApplicationBase"/> and above.</param>
     /// <param name="payload">The payload, at most <see cref="MaxPayloadLength"/> bytes.</param>
-    /// <exception cref="ArgumentException">When the type is None or the payload is too large; nothing was written.</exception>
+    /// <exception cref="ArgumentException">When the type is None or reserved (7–0x0FFF) or the payload is too large; nothing was written.</exception>
     /// <exception cref="JournalException">When a new segment cannot be created or an earlier flush failed; nothing was written.</exception>
     public long Append(JournalRecordType type, ReadOnlySpan<byte> payload) => Append(type, _options.Clock.NowNanoseconds, payload);
 
@@ -253,22 +253,22 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
     /// <see cref="CommitAppend(int)"/> or <see cref="AbortAppend"/>; until then the record does not exist.
     /// The span is valid until then.
     /// </summary>
-    /// <param name="type">The record type; <see cref="JournalRecordType.None"/> is rejected.</param>
+    /// <param name="type">The record type: a library type (1–6) or <see cref="JournalRecordType.ApplicationBase"/> and above.</param>
     /// <param name="timestampNs">The record's timestamp in nanoseconds.</param>
     /// <param name="maxPayloadLength">The room to reserve: 0 to <see cref="MaxPayloadLength"/>.</param>
-    /// <exception cref="ArgumentException">When the type is None or the length is out of range.</exception>
+    /// <exception cref="ArgumentException">When the type is None or reserved (7–0x0FFF) or the length is out of range; nothing is reserved.</exception>
     /// <exception cref="InvalidOperationException">When another reservation is pending.</exception>
     /// <exception cref="JournalException">When a new segment cannot be created or an earlier flush failed.</exception>
     public Span<byte> BeginAppend(JournalRecordType type, long timestampNs, int maxPayloadLength)
     {
-        if (type == JournalRecordType.None)
+        if (!IsStorable(type))
         {
-            ThrowRejected(JournalAppendStatus.InvalidRecordType, maxPayloadLength);
+            ThrowRejected(JournalAppendStatus.InvalidRecordType, type, maxPayloadLength);
         }
 
         if ((uint)maxPayloadLength > (uint)MaxPayloadLength)
         {
-            ThrowRejected(JournalAppendStatus.PayloadTooLarge, maxPayloadLength);
+            ThrowRejected(JournalAppendStatus.PayloadTooLarge, type, maxPayloadLength);
         }
 
         var record = Reserve(maxPayloadLength);
@@ -375,8 +375,21 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
     /// <summary>Same as <see cref="Dispose"/>, with the final flush on the thread pool.</summary>
     public ValueTask DisposeAsync() => new(Task.Run(Dispose));
 
-    private static void ThrowRejected(JournalAppendStatus status, int payloadLength) => throw (status == JournalAppendStatus.InvalidRecordType
-        ? new ArgumentException("type: JournalRecordType.None marks unwritten space and cannot be appended", "type")
+    /// <summary>
+    /// Whether a record of this type may be stored: the library's types (1 to <see cref="JournalRecordType.Checkpoint"/>)
+    /// and application types. <see cref="JournalRecordType.None"/> marks unwritten space, and recovery refuses
+    /// the reserved 7–0x0FFF for good, so a record of either would make the journal unrecoverable.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsStorable(JournalRecordType type) =>
+        type >= JournalRecordType.ApplicationBase || (uint)type - 1 < (uint)JournalRecordType.Checkpoint;
+
+    private static void ThrowRejected(JournalAppendStatus status, JournalRecordType type, int payloadLength) => throw (status == JournalAppendStatus.InvalidRecordType
+        ? type == JournalRecordType.None
+            ? new ArgumentException("type: JournalRecordType.None marks unwritten space and cannot be appended", nameof(type))
+            : new ArgumentException(
+                $"type {(ushort)type} (0x{(ushort)type:X4}) is reserved for future library record types (7 to 0x0FFF), which recovery refuses: use a library type (1 to 6) or ApplicationBase (0x1000) and above",
+                nameof(type))
         : new ArgumentException($"payload: {payloadLength} bytes exceed the maximum payload of this journal (segment size minus 96 bytes); a record never spans segments", "payload"));
 
     /// <summary>Makes room for a record and returns its address; the bytes there are zero.</summary>

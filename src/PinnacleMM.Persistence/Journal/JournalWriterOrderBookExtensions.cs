@@ -11,9 +11,16 @@ namespace PinnacleMM.Persistence.Journal;
 public static class JournalWriterOrderBookExtensions
 {
     /// <summary>Journals a submitted order as <see cref="JournalRecordType.OrderAdded"/>, or <see cref="JournalRecordType.MarketOrder"/> for a market order.</summary>
+    /// <exception cref="ArgumentException">
+    /// When the order's side, type, time in force or self-trade prevention is not a defined value (the message
+    /// names it): recovery could not read such a record back. Nothing is journaled.
+    /// </exception>
     public static long AppendOrder(this JournalWriter writer, in OrderRequest order, long timestampNs)
     {
         ArgumentNullException.ThrowIfNull(writer);
+
+        // Checked before reserving: a throw after BeginAppend would leave the reservation pending.
+        OrderBookRecordCodec.ThrowIfNotEncodable(order);
         OrderBookRecordCodec.WriteOrder(writer.BeginAppend(OrderBookRecordCodec.RecordTypeOf(order), timestampNs, OrderBookRecordCodec.OrderSize), order);
         return writer.CommitAppend();
     }

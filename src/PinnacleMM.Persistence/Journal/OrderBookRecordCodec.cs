@@ -47,9 +47,14 @@ public static class OrderBookRecordCodec
         order.Type == OrderType.Market ? JournalRecordType.MarketOrder : JournalRecordType.OrderAdded;
 
     /// <summary>Writes an order (limit or market) and returns <see cref="OrderSize"/>.</summary>
-    /// <exception cref="ArgumentException">When <paramref name="destination"/> is shorter than <see cref="OrderSize"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// When <paramref name="destination"/> is shorter than <see cref="OrderSize"/>, or when the order's side, type,
+    /// time in force or self-trade prevention is not a defined value (<see cref="TryReadOrder"/> would refuse the
+    /// bytes); nothing is written then.
+    /// </exception>
     public static int WriteOrder(Span<byte> destination, in OrderRequest order)
     {
+        ThrowIfNotEncodable(order);
         EnsureRoom(destination, OrderSize);
         BinaryPrimitives.WriteInt64LittleEndian(destination, order.OrderId);
         BinaryPrimitives.WriteInt64LittleEndian(destination[8..], order.OwnerId);
@@ -95,6 +100,44 @@ public static class OrderBookRecordCodec
         };
         return true;
     }
+
+    /// <summary>
+    /// Why <paramref name="order"/> cannot be journaled (its side, type, time in force or self-trade prevention is
+    /// not a defined value), or null when it can. Every other field is stored as it is.
+    /// </summary>
+    internal static string? UndefinedField(in OrderRequest order)
+    {
+        if ((uint)order.Side > (uint)Side.Sell)
+        {
+            return $"Side {(uint)order.Side} is not a defined value (Buy 0, Sell 1)";
+        }
+
+        if ((uint)order.Type > (uint)OrderType.Market)
+        {
+            return $"Type {(uint)order.Type} is not a defined value (Limit 0, Market 1)";
+        }
+
+        if ((uint)order.TimeInForce > (uint)TimeInForce.FillOrKill)
+        {
+            return $"TimeInForce {(uint)order.TimeInForce} is not a defined value (GoodTillCancel 0, ImmediateOrCancel 1, FillOrKill 2)";
+        }
+
+        return (uint)order.SelfTradePrevention > (uint)SelfTradePrevention.CancelBoth
+            ? $"SelfTradePrevention {(uint)order.SelfTradePrevention} is not a defined value (None 0, CancelResting 1, CancelIncoming 2, CancelBoth 3)"
+            : null;
+    }
+
+    /// <summary>Throws when <paramref name="order"/> cannot be journaled (see <see cref="UndefinedField"/>).</summary>
+    internal static void ThrowIfNotEncodable(in OrderRequest order)
+    {
+        if (UndefinedField(order) is { } reason)
+        {
+            ThrowNotEncodable(reason);
+        }
+    }
+
+    private static void ThrowNotEncodable(string reason) =>
+        throw new ArgumentException($"order.{reason}: the journal stores only defined values.", "order");
 
     /// <summary>Writes a cancellation and returns <see cref="CancelSize"/>.</summary>
     /// <exception cref="ArgumentException">When <paramref name="destination"/> is too short.</exception>

@@ -58,10 +58,14 @@ public sealed class SnapshotStore
     /// <see cref="KeepSnapshots"/>. Call it on the thread that owns the book, with no change in between.
     /// </summary>
     /// <param name="book">The book; its instrument must be the store's.</param>
-    /// <param name="journalSequence">The last journal record the book and state include: zero or positive.</param>
+    /// <param name="journalSequence">
+    /// The last journal record the book and state include: zero or positive, and above the newest stored
+    /// snapshot's sequence (an older snapshot would be deleted by retention at once, one of the same sequence
+    /// would replace a stored snapshot).
+    /// </param>
     /// <param name="stateProviders">Application state sections; null for none. Names must be 1–255 UTF-8 bytes and unique.</param>
     /// <returns>What was written.</returns>
-    /// <exception cref="ArgumentException">When an argument breaks its rule (named in the message); nothing is written.</exception>
+    /// <exception cref="ArgumentException">When an argument breaks its rule (named in the message); nothing is written and stored snapshots are unchanged.</exception>
     /// <exception cref="SnapshotException">When the file cannot be written or synced; earlier snapshots are unchanged.</exception>
     public SnapshotInfo Write(OrderBook book, long journalSequence, IReadOnlyList<ISnapshotStateProvider>? stateProviders = null)
     {
@@ -162,8 +166,16 @@ public sealed class SnapshotStore
     }
 
     /// <summary>Writes a captured snapshot atomically and applies retention.</summary>
+    /// <exception cref="ArgumentException">When the snapshot is not newer than the newest stored one; nothing is written.</exception>
     internal SnapshotInfo Persist(EncodedSnapshot encoded)
     {
+        if (NewestSequence() is { } newest && encoded.JournalSequence <= newest)
+        {
+            throw new ArgumentException(
+                $"journalSequence {encoded.JournalSequence} must be above the newest stored snapshot's {newest}: retention would delete an older snapshot at once, and one of the same sequence would replace a stored snapshot",
+                "journalSequence");
+        }
+
         var path = Path.Combine(Directory, SnapshotFormat.FileName(encoded.JournalSequence));
         var temp = path + SnapshotFormat.TempExtension;
         try
@@ -191,6 +203,13 @@ public sealed class SnapshotStore
         Prune();
         StepHook?.Invoke(PersistenceStep.SnapshotPruned);
         return new SnapshotInfo(path, encoded.JournalSequence, encoded.CreatedNs, encoded.Bytes.Length, encoded.OrderCount, encoded.StateHash);
+    }
+
+    /// <summary>The sequence of the newest snapshot file present (not verified), or null when there is none.</summary>
+    internal long? NewestSequence()
+    {
+        var files = ListFiles();
+        return files.Count == 0 ? null : files[^1].Sequence;
     }
 
     /// <summary>The files present as (sequence, path), oldest first; other files are ignored.</summary>

@@ -1,5 +1,6 @@
 using PinnacleMM.Persistence.Internal;
 using PinnacleMM.Persistence.Journal;
+using PinnacleMM.Persistence.Snapshots;
 using PinnacleMM.Persistence.Tests.Journal;
 using PinnacleMM.Persistence.Tests.Support;
 
@@ -23,6 +24,15 @@ public sealed class CompactionTests
     };
 
     private static InstrumentPersistenceOptions App(CounterState counter) => new() { StateProviders = [counter], ApplicationRecords = counter };
+
+    /// <summary>A step hook that stops (as a crash would) right after <paramref name="crashStep"/>.</summary>
+    private static StepHook CrashAfter(PersistenceStep crashStep) => step =>
+    {
+        if (step == crashStep)
+        {
+            throw new SimulatedCrashException();
+        }
+    };
 
     /// <summary>Runs ops through the instrument; every fourth op is followed by an application record.</summary>
     private static void Run(InstrumentPersistence instrument, IEnumerable<TestBooks.Op> ops)
@@ -139,6 +149,98 @@ public sealed class CompactionTests
             var instrument = manager.Open(TestBooks.Instrument);
             Assert.AreEqual(last - 1, instrument.LastSequence, "the snapshot includes everything but its own checkpoint");
             Assert.AreEqual(last, instrument.AppendApplication(CounterState.RecordType, 1, CounterState.Payload(1)));
+        }
+    }
+
+    [TestMethod]
+    public void A_snapshot_with_nothing_journaled_since_the_last_one_returns_it_and_writes_nothing()
+    {
+        using var dir = new TempJournalDirectory();
+        var ops = TestBooks.RandomOps(24, 200);
+        var snapshots = Path.Combine(dir.Path, "TEST-USD", "snapshots");
+        long sequence;
+        using (var manager = new PersistenceManager(Options(dir.Path)))
+        {
+            var instrument = manager.Open(TestBooks.Instrument, App(new CounterState()));
+            Run(instrument, ops.Take(100));
+            instrument.TakeSnapshot();
+            Run(instrument, ops.Skip(100));
+            sequence = instrument.LastSequence;
+
+            // A crash between writing the snapshot and journaling its checkpoint.
+            instrument.StepHook = CrashAfter(PersistenceStep.SnapshotPruned);
+            Assert.ThrowsExactly<SimulatedCrashException>(() => instrument.TakeSnapshot());
+            instrument.StepHook = null;
+        }
+
+        var before = Directory.GetFiles(snapshots).ToDictionary(p => p, File.ReadAllBytes);
+        using (var manager = new PersistenceManager(Options(dir.Path)))
+        {
+            var instrument = manager.Open(TestBooks.Instrument, App(new CounterState()));
+            Assert.AreEqual(sequence, instrument.LastSequence, "nothing was journaled after the snapshot");
+            Assert.AreEqual(sequence, instrument.Recovery.Snapshot!.JournalSequence);
+
+            var taken = instrument.TakeSnapshot();
+
+            Assert.AreEqual(instrument.Recovery.Snapshot, taken, "the recovered snapshot already holds this state");
+            Assert.AreEqual(sequence, instrument.LastSequence, "no checkpoint is journaled");
+            var after = Directory.GetFiles(snapshots).ToDictionary(p => p, File.ReadAllBytes);
+            CollectionAssert.AreEquivalent(before.Keys, after.Keys);
+            foreach (var (path, bytes) in before)
+            {
+                CollectionAssert.AreEqual(bytes, after[path], path);
+            }
+
+            // After a new record, snapshots go on.
+            instrument.AppendApplication(CounterState.RecordType, 1, CounterState.Payload(1));
+            Assert.AreEqual(sequence + 1, instrument.TakeSnapshot().JournalSequence);
+        }
+    }
+
+    [TestMethod]
+    public void A_snapshot_recovery_skipped_at_the_journal_end_stops_snapshots_with_a_clear_error()
+    {
+        using var dir = new TempJournalDirectory();
+        var ops = TestBooks.RandomOps(25, 200);
+        var snapshots = Path.Combine(dir.Path, "TEST-USD", "snapshots");
+        long sequence;
+        using (var manager = new PersistenceManager(Options(dir.Path)))
+        {
+            var instrument = manager.Open(TestBooks.Instrument);
+            Run(instrument, ops.Take(100));
+            instrument.TakeSnapshot();
+            Run(instrument, ops.Skip(100));
+            sequence = instrument.LastSequence;
+            instrument.StepHook = CrashAfter(PersistenceStep.SnapshotPruned);
+            Assert.ThrowsExactly<SimulatedCrashException>(() => instrument.TakeSnapshot());
+            instrument.StepHook = null;
+        }
+
+        // The newest snapshot, at the journal's last record, is damaged: recovery falls back to the older one.
+        var newest = Path.Combine(snapshots, $"{sequence:D20}.snapshot");
+        var bytes = File.ReadAllBytes(newest);
+        bytes[^1] ^= 0xFF;
+        File.WriteAllBytes(newest, bytes);
+        var before = Directory.GetFiles(snapshots).ToDictionary(p => p, File.ReadAllBytes);
+        using (var manager = new PersistenceManager(Options(dir.Path)))
+        {
+            var instrument = manager.Open(TestBooks.Instrument);
+            Assert.HasCount(1, instrument.Recovery.SnapshotFallbacks);
+            Assert.AreEqual(sequence, instrument.LastSequence);
+
+            var error = Assert.ThrowsExactly<SnapshotException>(() => instrument.TakeSnapshot());
+
+            Assert.AreEqual(
+                $"Cannot take a snapshot at journal sequence {sequence}: the snapshot directory '{snapshots}' holds one at {sequence}, "
+                + "which recovery did not use (see Recovery.SnapshotFallbacks); move it out of the directory to take snapshots again",
+                error.Message);
+            Assert.AreEqual(sequence, instrument.LastSequence, "no checkpoint is journaled");
+            var after = Directory.GetFiles(snapshots).ToDictionary(p => p, File.ReadAllBytes);
+            CollectionAssert.AreEquivalent(before.Keys, after.Keys);
+            foreach (var (path, stored) in before)
+            {
+                CollectionAssert.AreEqual(stored, after[path], path);
+            }
         }
     }
 

@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using PinnacleMM.Persistence.Journal;
+using PinnacleMM.Persistence.Tests.Support;
 
 namespace PinnacleMM.Persistence.Tests.Journal;
 
@@ -29,84 +28,43 @@ public sealed class JournalCrashTests
         long totalAcknowledged = 0;
         for (var round = 0; round < Rounds; round++)
         {
-            var (ready, acknowledged) = RunAndKill(dir.Path, policy, random.Next(20, 200));
             var context = $"{policy} round {round}";
+            using var process = CrashWriterProcess.Start(dir.Path, policy.ToString());
+            var (ready, acknowledged) = CrashWriterProcess.RunAndKill(process, random.Next(20, 200), context);
 
-            // The child resumed exactly where the previous round's journal ended.
+            // The child resumed exactly where the previous round's journal ended, and acknowledged records of its own.
             StringAssert.StartsWith(ready, $"ready {previousLast} ", context);
+            Assert.IsGreaterThan(previousLast, acknowledged, $"{context}: the child acknowledges only sequences above where it started");
 
             var (records, fault) = JournalTestData.ReadAll(dir.Path);
             Assert.IsTrue(fault is null || fault.IsTornTail, $"{context}: {fault}");
-            Assert.IsGreaterThanOrEqualTo(acknowledged, (long)records.Count, context);
+            Assert.IsGreaterThanOrEqualTo(acknowledged, (long)records.Count, $"{context}: every acknowledged record survives");
             JournalTestData.AssertDeterministic(records, records.Count);
 
             using (var writer = JournalWriter.Open(dir.Path, new JournalOptions { SegmentSize = 64 * 1024, SyncPolicy = JournalSyncPolicy.None }))
             {
                 Assert.AreEqual(records.Count, writer.LastSequence, context);
-                // A kill between copying a payload and writing its header leaves only trailing bytes,
-                // which readers ignore and the writer clears (reported as TrailingData).
-                var expected = fault?.Reason ?? writer.RepairedTail?.Reason ?? JournalFaultReason.None;
-                Assert.AreEqual(expected, writer.RepairedTail?.Reason ?? JournalFaultReason.None, context);
-                Assert.IsTrue(fault is not null || writer.RepairedTail is null || writer.RepairedTail.Reason == JournalFaultReason.TrailingData, context);
-            }
-
-            previousLast = records.Count;
-            totalAcknowledged = acknowledged;
-        }
-
-        Assert.IsGreaterThan(0L, totalAcknowledged, "the child must have acknowledged records before being killed");
-    }
-
-    private static (string Ready, long Acknowledged) RunAndKill(string directory, JournalSyncPolicy policy, int killAfterMs)
-    {
-        var dll = typeof(JournalCrashTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CrashWriterPath").Value!;
-        Assert.IsTrue(File.Exists(dll), $"crash writer not built at {dll}");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add(directory);
-        start.ArgumentList.Add(policy.ToString());
-
-        using var process = Process.Start(start)!;
-        var ready = process.StandardOutput.ReadLine();
-        if (ready is null)
-        {
-            process.WaitForExit();
-            Assert.Fail("child wrote nothing: " + process.StandardError.ReadToEnd());
-        }
-
-        long acknowledged = 0;
-        var reading = Task.Run(() =>
-        {
-            while (process.StandardOutput.ReadLine() is { } line)
-            {
-                if (line.StartsWith("durable ", StringComparison.Ordinal))
+                if (fault is not null)
                 {
-                    Volatile.Write(ref acknowledged, long.Parse(line.AsSpan(8), CultureInfo.InvariantCulture));
+                    // The writer cuts off exactly the torn tail the reader stopped at.
+                    Assert.IsNotNull(writer.RepairedTail, $"{context}: the torn tail {fault} must be repaired");
+                    Assert.AreEqual(
+                        (fault.Reason, fault.SegmentPath, fault.Offset, fault.Sequence),
+                        (writer.RepairedTail.Reason, writer.RepairedTail.SegmentPath, writer.RepairedTail.Offset, writer.RepairedTail.Sequence),
+                        context);
+                }
+                else
+                {
+                    // A kill between copying a payload and writing its header leaves only trailing bytes,
+                    // which readers ignore and the writer clears (reported as TrailingData).
+                    Assert.IsTrue(writer.RepairedTail is null || writer.RepairedTail.Reason == JournalFaultReason.TrailingData, $"{context}: {writer.RepairedTail}");
                 }
             }
-        });
 
-        // Let it append for a random while, then kill it (SIGKILL on Unix) mid-flight.
-        var deadline = Stopwatch.StartNew();
-        while (Volatile.Read(ref acknowledged) == 0 && deadline.Elapsed < TimeSpan.FromSeconds(20) && !process.HasExited)
-        {
-            Thread.Sleep(1);
+            totalAcknowledged += acknowledged - previousLast;
+            previousLast = records.Count;
         }
 
-        Thread.Sleep(killAfterMs);
-        if (process.HasExited)
-        {
-            Assert.Fail("the child must still be appending when it is killed: " + process.StandardError.ReadToEnd());
-        }
-
-        process.Kill();
-        process.WaitForExit();
-        Assert.IsTrue(reading.Wait(TimeSpan.FromSeconds(20)));
-        return (ready, Volatile.Read(ref acknowledged));
+        Assert.IsGreaterThanOrEqualTo((long)Rounds, totalAcknowledged, "every round acknowledged records of its own");
     }
 }

@@ -72,6 +72,97 @@ public sealed class OrderBookRecordCodecTests
     }
 
     [TestMethod]
+    public void The_order_writer_never_writes_bytes_the_reader_refuses()
+    {
+        // Every byte value of every enum: either the writer refuses the order and leaves the buffer alone, or
+        // the reader gives the same order back.
+        var orders =
+            from side in Gen.Choose(0, 255)
+            from type in Gen.Choose(0, 255)
+            from tif in Gen.Choose(0, 255)
+            from stp in Gen.Choose(0, 255)
+            from postOnly in ArbMap.Default.GeneratorFor<bool>()
+            select new OrderRequest
+            {
+                OrderId = 1, OwnerId = 2, Price = new Price(3), Quantity = new Quantity(4), Timestamp = 5, PostOnly = postOnly,
+                Side = (Side)side, Type = (OrderType)type, TimeInForce = (TimeInForce)tif, SelfTradePrevention = (SelfTradePrevention)stp,
+            };
+
+        Prop.ForAll(orders.ToArbitrary(), order =>
+        {
+            var buffer = new byte[OrderBookRecordCodec.OrderSize];
+            buffer.AsSpan().Fill(0xAA);
+            try
+            {
+                OrderBookRecordCodec.WriteOrder(buffer, order);
+            }
+            catch (ArgumentException e)
+            {
+                Assert.AreEqual("order", e.ParamName);
+                Assert.IsTrue(buffer.All(b => b == 0xAA), "a refused order writes nothing");
+                return;
+            }
+
+            Assert.IsTrue(OrderBookRecordCodec.TryReadOrder(buffer, out var read), order.ToString());
+            Assert.AreEqual(order, read);
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(500));
+    }
+
+    [TestMethod]
+    [DataRow("Side", "order.Side 2 is not a defined value (Buy 0, Sell 1): the journal stores only defined values. (Parameter 'order')")]
+    [DataRow("Type", "order.Type 2 is not a defined value (Limit 0, Market 1): the journal stores only defined values. (Parameter 'order')")]
+    [DataRow("TimeInForce", "order.TimeInForce 7 is not a defined value (GoodTillCancel 0, ImmediateOrCancel 1, FillOrKill 2): the journal stores only defined values. (Parameter 'order')")]
+    [DataRow("SelfTradePrevention", "order.SelfTradePrevention 4 is not a defined value (None 0, CancelResting 1, CancelIncoming 2, CancelBoth 3): the journal stores only defined values. (Parameter 'order')")]
+    public void Orders_with_undefined_values_are_not_journaled_and_the_error_names_the_field(string field, string message)
+    {
+        var order = UndefinedIn(field);
+        var buffer = new byte[OrderBookRecordCodec.OrderSize];
+        var thrown = Assert.ThrowsExactly<ArgumentException>(() => OrderBookRecordCodec.WriteOrder(buffer, order));
+        Assert.AreEqual(message, thrown.Message);
+        Assert.IsTrue(buffer.All(b => b == 0), "nothing is written");
+
+        using var dir = new TempJournalDirectory();
+        using (var writer = JournalWriter.Open(dir.Path, new JournalOptions { SegmentSize = 4096, SyncPolicy = JournalSyncPolicy.None }))
+        {
+            Assert.AreEqual(1, writer.AppendOrder(OrderRequest.Limit(1, 1, Side.Buy, new Price(100), new Quantity(1)), 1));
+            writer.Flush();
+            var before = JournalTestData.Snapshot(dir.Path);
+
+            thrown = Assert.ThrowsExactly<ArgumentException>(() => writer.AppendOrder(order, 2));
+            Assert.AreEqual(message, thrown.Message);
+            writer.Flush();
+            Assert.AreEqual(1, writer.LastSequence);
+            var after = JournalTestData.Snapshot(dir.Path);
+            CollectionAssert.AreEquivalent(before.Keys, after.Keys);
+            foreach (var (path, bytes) in before)
+            {
+                CollectionAssert.AreEqual(bytes, after[path], path);
+            }
+
+            // No reservation was left pending: the next order is journaled.
+            Assert.AreEqual(2, writer.AppendOrder(OrderRequest.Limit(2, 1, Side.Buy, new Price(100), new Quantity(1)), 3));
+        }
+
+        var (records, fault) = JournalTestData.ReadAll(dir.Path);
+        Assert.IsNull(fault);
+        Assert.HasCount(2, records);
+        Assert.IsTrue(records.TrueForAll(r => OrderBookRecordCodec.TryReadOrder(r.Payload, out _)));
+    }
+
+    /// <summary>A valid limit order with one enum field set to an undefined value.</summary>
+    internal static OrderRequest UndefinedIn(string field)
+    {
+        var order = OrderRequest.Limit(5, 1, Side.Buy, new Price(100), new Quantity(1));
+        return field switch
+        {
+            "Side" => order with { Side = (Side)2 },
+            "Type" => order with { Type = (OrderType)2 },
+            "TimeInForce" => order with { TimeInForce = (TimeInForce)7 },
+            _ => order with { SelfTradePrevention = (SelfTradePrevention)4 },
+        };
+    }
+
+    [TestMethod]
     public void Payloads_of_the_wrong_size_are_refused()
     {
         var buffer = new byte[100];

@@ -96,6 +96,56 @@ public sealed class PersistenceManagerTests
         }
     }
 
+    [TestMethod]
+    [DataRow("Side")]
+    [DataRow("Type")]
+    [DataRow("TimeInForce")]
+    [DataRow("SelfTradePrevention")]
+    public void An_order_the_journal_cannot_hold_is_rejected_unjournaled_and_the_instrument_reopens(string field)
+    {
+        using var dir = new TempJournalDirectory();
+        var ops = TestBooks.RandomOps(32, 60);
+        var journal = Path.Combine(dir.Path, "TEST-USD", "journal");
+        long last;
+        long hash;
+        using (var manager = new PersistenceManager(Options(dir.Path)))
+        {
+            var instrument = manager.Open(TestBooks.Instrument);
+            foreach (var op in ops)
+            {
+                Apply(instrument, op);
+            }
+
+            instrument.Flush();
+            last = instrument.LastSequence;
+            hash = instrument.Book.ComputeStateHash();
+            var before = JournalTestData.Snapshot(journal);
+
+            var result = instrument.Submit(OrderBookRecordCodecTests.UndefinedIn(field) with { OrderId = 1_000_000 });
+
+            Assert.AreEqual(OrderBookResultCode.InvalidEnumValue, result.Code);
+            Assert.AreEqual(1_000_000L, result.OrderId);
+            StringAssert.Contains(result.ToString(), "rejected InvalidEnumValue (side/type/timeInForce/selfTradePrevention: not a defined value)");
+            instrument.Flush();
+            Assert.AreEqual(last, instrument.LastSequence, "nothing is journaled");
+            Assert.AreEqual(hash, instrument.Book.ComputeStateHash(), "the book is unchanged");
+            var after = JournalTestData.Snapshot(journal);
+            CollectionAssert.AreEquivalent(before.Keys, after.Keys);
+            foreach (var (path, bytes) in before)
+            {
+                CollectionAssert.AreEqual(bytes, after[path], path);
+            }
+        }
+
+        using (var manager = new PersistenceManager(Options(dir.Path)))
+        {
+            var instrument = manager.Open(TestBooks.Instrument);
+            Assert.AreEqual(last, instrument.LastSequence);
+            BookAssert.Same(TestBooks.Build(ops), instrument.Book);
+            Assert.AreEqual(hash, instrument.Book.ComputeStateHash());
+        }
+    }
+
     private static void Apply(InstrumentPersistence instrument, TestBooks.Op op)
     {
         switch (op)

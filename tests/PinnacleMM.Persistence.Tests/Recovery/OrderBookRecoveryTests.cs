@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using PinnacleMM.Core.Books;
 using PinnacleMM.Persistence.Journal;
+using PinnacleMM.Persistence.Journal.Internal;
 using PinnacleMM.Persistence.Recovery;
 using PinnacleMM.Persistence.Snapshots;
 using PinnacleMM.Persistence.Tests.Journal;
@@ -273,7 +275,8 @@ public sealed class OrderBookRecoveryTests
                     writer.Append(JournalRecordType.OrderCancelled, 0, [1, 2, 3]);
                     break;
                 case "type":
-                    writer.Append((JournalRecordType)9, 0, [1]);
+                    // The writer refuses reserved types: store an application record and retype it on disk below.
+                    writer.Append(JournalRecordType.ApplicationBase, 0, [1]);
                     break;
                 default:
                     writer.AppendTrade(new Trade { TradeId = 5, Price = new(100), Quantity = new(1) }, 0);
@@ -281,8 +284,32 @@ public sealed class OrderBookRecoveryTests
             }
         }
 
+        if (kind == "type")
+        {
+            // As a newer library version would write it: a valid record (checksum and all) of type 9.
+            RetypeRecord(layout.Journal, sequence: 2, type: 9);
+        }
+
         var error = Assert.Throws<RecoveryException>(() => Recover(layout));
         Assert.AreEqual(message, error.Message);
+    }
+
+    /// <summary>Rewrites one record's type field in its segment file and recomputes the record's CRC-32C.</summary>
+    private static void RetypeRecord(string journal, long sequence, ushort type)
+    {
+        var segments = Directory.GetFiles(journal, "*.journal").Order(StringComparer.Ordinal).ToArray();
+        var (segment, record) = SegmentLayout.Parse(segments)
+            .SelectMany(s => s.Records.Select(r => (s.Path, r)))
+            .Single(x => x.r.Sequence == sequence);
+        var bytes = File.ReadAllBytes(segment);
+        var offset = (int)record.Offset;
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(offset + 4), type);
+
+        // CRC-32C over header bytes [0, 24) and the padded payload, stored at offset 24.
+        var crc = Crc32C.Update(Crc32C.Seed, bytes.AsSpan(offset, 24));
+        crc = Crc32C.Update(crc, bytes.AsSpan(offset + 32, (int)record.Size - 32));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(offset + 24), Crc32C.Finish(crc));
+        File.WriteAllBytes(segment, bytes);
     }
 
     [TestMethod]

@@ -94,6 +94,38 @@ public sealed class SnapshotStoreTests
     }
 
     [TestMethod]
+    [DataRow(5L)]
+    [DataRow(15L)]
+    [DataRow(20L)]
+    public void A_sequence_not_above_the_newest_snapshot_is_refused_and_the_stored_files_stay(long sequence)
+    {
+        using var dir = new TempJournalDirectory();
+        var store = Store(dir.Path, keep: 2);
+        var first = store.Write(SampleBook(), 10);
+        var second = store.Write(TestBooks.Build(TestBooks.RandomOps(seed: 8, count: 300)), 20);
+        var before = Directory.GetFiles(dir.Path).ToDictionary(p => p, File.ReadAllBytes);
+        var other = TestBooks.Build(TestBooks.RandomOps(seed: 9, count: 300));
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => store.Write(other, sequence));
+
+        Assert.AreEqual("journalSequence", error.ParamName);
+        Assert.AreEqual(
+            $"journalSequence {sequence} must be above the newest stored snapshot's 20: retention would delete an older snapshot at once, "
+            + "and one of the same sequence would replace a stored snapshot (Parameter 'journalSequence')",
+            error.Message);
+        CollectionAssert.AreEqual(new long[] { 10, 20 }, store.ListSequences().ToArray());
+        var after = Directory.GetFiles(dir.Path).ToDictionary(p => p, File.ReadAllBytes);
+        CollectionAssert.AreEquivalent(before.Keys, after.Keys, "no file is added, replaced or removed (no temporary file either)");
+        CollectionAssert.AreEqual(before[first.Path], after[first.Path]);
+        CollectionAssert.AreEqual(before[second.Path], after[second.Path]);
+        Assert.AreEqual(second.StateHash, store.LoadNewestValid().Snapshot!.Info.StateHash);
+
+        // The next sequence is accepted, and retention then drops 10.
+        store.Write(other, 21);
+        CollectionAssert.AreEqual(new long[] { 20, 21 }, store.ListSequences().ToArray());
+    }
+
+    [TestMethod]
     public void A_failed_write_reports_the_path_and_keeps_the_previous_snapshots()
     {
         using var dir = new TempJournalDirectory();
