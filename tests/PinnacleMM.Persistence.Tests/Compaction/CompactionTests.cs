@@ -34,6 +34,23 @@ public sealed class CompactionTests
         }
     };
 
+    /// <summary>
+    /// Runs 100 ops, takes a snapshot, runs the rest and takes another, crashing between writing it and journaling its
+    /// checkpoint; returns the journal's last sequence, the sequence of that newest snapshot.
+    /// </summary>
+    private static long SnapshotThenCrashBeforeItsCheckpoint(string directory, IReadOnlyList<TestBooks.Op> ops, InstrumentPersistenceOptions? application)
+    {
+        using var manager = new PersistenceManager(Options(directory));
+        var instrument = manager.Open(TestBooks.Instrument, application);
+        Run(instrument, ops.Take(100));
+        instrument.TakeSnapshot();
+        Run(instrument, ops.Skip(100));
+        instrument.StepHook = CrashAfter(PersistenceStep.SnapshotPruned);
+        Assert.ThrowsExactly<SimulatedCrashException>(() => instrument.TakeSnapshot());
+        instrument.StepHook = null;
+        return instrument.LastSequence;
+    }
+
     /// <summary>Runs ops through the instrument; every fourth op is followed by an application record.</summary>
     private static void Run(InstrumentPersistence instrument, IEnumerable<TestBooks.Op> ops)
     {
@@ -158,20 +175,7 @@ public sealed class CompactionTests
         using var dir = new TempJournalDirectory();
         var ops = TestBooks.RandomOps(24, 200);
         var snapshots = Path.Combine(dir.Path, "TEST-USD", "snapshots");
-        long sequence;
-        using (var manager = new PersistenceManager(Options(dir.Path)))
-        {
-            var instrument = manager.Open(TestBooks.Instrument, App(new CounterState()));
-            Run(instrument, ops.Take(100));
-            instrument.TakeSnapshot();
-            Run(instrument, ops.Skip(100));
-            sequence = instrument.LastSequence;
-
-            // A crash between writing the snapshot and journaling its checkpoint.
-            instrument.StepHook = CrashAfter(PersistenceStep.SnapshotPruned);
-            Assert.ThrowsExactly<SimulatedCrashException>(() => instrument.TakeSnapshot());
-            instrument.StepHook = null;
-        }
+        var sequence = SnapshotThenCrashBeforeItsCheckpoint(dir.Path, ops, App(new CounterState()));
 
         var before = Directory.GetFiles(snapshots).ToDictionary(p => p, File.ReadAllBytes);
         using (var manager = new PersistenceManager(Options(dir.Path)))
@@ -203,18 +207,7 @@ public sealed class CompactionTests
         using var dir = new TempJournalDirectory();
         var ops = TestBooks.RandomOps(25, 200);
         var snapshots = Path.Combine(dir.Path, "TEST-USD", "snapshots");
-        long sequence;
-        using (var manager = new PersistenceManager(Options(dir.Path)))
-        {
-            var instrument = manager.Open(TestBooks.Instrument);
-            Run(instrument, ops.Take(100));
-            instrument.TakeSnapshot();
-            Run(instrument, ops.Skip(100));
-            sequence = instrument.LastSequence;
-            instrument.StepHook = CrashAfter(PersistenceStep.SnapshotPruned);
-            Assert.ThrowsExactly<SimulatedCrashException>(() => instrument.TakeSnapshot());
-            instrument.StepHook = null;
-        }
+        var sequence = SnapshotThenCrashBeforeItsCheckpoint(dir.Path, ops, application: null);
 
         // The newest snapshot, at the journal's last record, is damaged: recovery falls back to the older one.
         var newest = Path.Combine(snapshots, $"{sequence:D20}.snapshot");

@@ -219,11 +219,7 @@ public sealed class CredentialVaultTests
     public void Change_password_reencrypts_with_a_new_salt_and_refuses_a_wrong_current_password()
     {
         var path = NewVaultPath();
-        using var vault = CredentialVault.Create(path, Password, CheapScrypt);
-        using (var c = ExchangeCredential.FromApiKey("k", "s"u8))
-        {
-            vault.Add("x", c);
-        }
+        using var vault = VaultWithOneCredential(path);
 
         var before = File.ReadAllBytes(path);
         var wrong = Assert.ThrowsExactly<VaultException>(() => vault.ChangePassword("nope", "new-password-1"));
@@ -242,11 +238,7 @@ public sealed class CredentialVaultTests
     public void Change_password_to_an_empty_one_is_refused_naming_newPassword_and_changes_nothing()
     {
         var path = NewVaultPath();
-        using var vault = CredentialVault.Create(path, Password, CheapScrypt);
-        using (var c = ExchangeCredential.FromApiKey("k", "s"u8))
-        {
-            vault.Add("x", c);
-        }
+        using var vault = VaultWithOneCredential(path);
 
         var before = File.ReadAllBytes(path);
         var empty = Assert.ThrowsExactly<ArgumentException>(() => vault.ChangePassword(Password, ""));

@@ -18,6 +18,18 @@ internal static class VaultTestSupport
 
     public static string NewVaultPath() => Path.Combine(NewDirectory(), "credentials.vault");
 
+    /// <summary>A new vault at <paramref name="path"/> (cheap scrypt) holding one API key credential named <c>x</c>.</summary>
+    public static CredentialVault VaultWithOneCredential(string path)
+    {
+        var vault = CredentialVault.Create(path, Password, CheapScrypt);
+        using (var c = ExchangeCredential.FromApiKey("k", "s"u8))
+        {
+            vault.Add("x", c);
+        }
+
+        return vault;
+    }
+
     /// <summary>Rewrites the header CRC after a deliberate header edit, as a careful attacker would.</summary>
     public static void FixHeaderCrc(byte[] file) =>
         BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(104), Crc32C.Compute(file.AsSpan(0, 104)));
