@@ -293,8 +293,8 @@ public sealed class OrderBook
     public void RestoreOrders(ReadOnlySpan<OrderInfo> orders)
     {
         // The best prices of the book as restored so far (0: none), so that crossing is judged as one call each would.
-        var bestBid = _bids.Count > 0 ? _bids.PriceAt(_bids.BestIndex) : 0;
-        var bestAsk = _asks.Count > 0 ? _asks.PriceAt(_asks.BestIndex) : 0;
+        var bestBid = BestTicks(_bids);
+        var bestAsk = BestTicks(_asks);
         for (var i = 0; i < orders.Length; i++)
         {
             ref readonly var order = ref orders[i];
@@ -821,15 +821,14 @@ public sealed class OrderBook
         _freeOrder = slot;
     }
 
-    private bool Crosses(Side side, long limit)
-    {
-        if (side == Side.Buy)
-        {
-            return _asks.Count > 0 && _asks.PriceAt(_asks.BestIndex) <= limit;
-        }
+    private bool Crosses(Side side, long limit) => Crosses(side, limit, BestTicks(_bids), BestTicks(_asks));
 
-        return _bids.Count > 0 && _bids.PriceAt(_bids.BestIndex) >= limit;
-    }
+    /// <summary>Whether <paramref name="limit"/> on <paramref name="side"/> reaches the opposite best price (0: that side is empty).</summary>
+    private static bool Crosses(Side side, long limit, long bestBid, long bestAsk) =>
+        side == Side.Buy ? bestAsk != 0 && bestAsk <= limit : bestBid != 0 && bestBid >= limit;
+
+    /// <summary>The ladder's best price in ticks, 0 when it is empty (prices are positive).</summary>
+    private static long BestTicks(PriceLadder ladder) => ladder.Count > 0 ? ladder.PriceAt(ladder.BestIndex) : 0;
 
     /// <summary>Whether an order could fill completely now, taking its self-trade prevention mode into account, without changing anything.</summary>
     private bool CanFillCompletely(Side side, long limit, long quantity, long owner, SelfTradePrevention stp)
@@ -928,7 +927,7 @@ public sealed class OrderBook
     private string? ValidateRestore(in OrderInfo order) =>
         order.OrderId > 0 && _index.ContainsKey(order.OrderId)
             ? DuplicateIdError
-            : ValidateRestoreFields(order, _bids.Count > 0 ? _bids.PriceAt(_bids.BestIndex) : 0, _asks.Count > 0 ? _asks.PriceAt(_asks.BestIndex) : 0);
+            : ValidateRestoreFields(order, BestTicks(_bids), BestTicks(_asks));
 
     /// <summary>Every rule of a restored order but the unique id; <paramref name="bestBid"/> and <paramref name="bestAsk"/> are 0 for an empty side.</summary>
     private string? ValidateRestoreFields(in OrderInfo order, long bestBid, long bestAsk)
@@ -959,8 +958,7 @@ public sealed class OrderBook
             return $"remaining {order.Remaining.Lots} must be positive and at most the instrument's maximum {Instrument.MaxQuantity.Lots} lots";
         }
 
-        var crosses = order.Side == Side.Buy ? bestAsk != 0 && bestAsk <= order.Price.Ticks : bestBid != 0 && bestBid >= order.Price.Ticks;
-        return crosses ? $"price {order.Price.Ticks} would cross the opposite side's best price: a resting book is never crossed" : null;
+        return Crosses(order.Side, order.Price.Ticks, bestBid, bestAsk) ? $"price {order.Price.Ticks} would cross the opposite side's best price: a resting book is never crossed" : null;
     }
 
     /// <summary>Takes out again, newest first, the orders a refused <see cref="RestoreOrders"/> had inserted: each is the last of its level's queue.</summary>
