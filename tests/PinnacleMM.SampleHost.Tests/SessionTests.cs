@@ -93,7 +93,10 @@ public sealed partial class SessionTests
         File.WriteAllText(config, """
             { "PinnacleMM": {
                 "Strategies": { "BasicMarketMaker": { "BaseSpreadBps": -3 } },
-                "Exchange": { "Simulator": { "Takers": { "RatePerSecond": -1 } } },
+                "Exchange": {
+                  "Instrument": { "TickSize": 0 },
+                  "Simulator": { "Takers": { "RatePerSecond": -1 } },
+                  "Engine": { "StopTimeout": "01:00:00" } },
                 "Persistence": { "SnapshotIntervalMin": 15 } } }
             """);
         var bad = VirtualRun(cwd, "data", 3, "--config", config);
@@ -101,7 +104,9 @@ public sealed partial class SessionTests
         Assert.AreEqual(string.Empty, bad.Output, "nothing ran");
         StringAssert.Contains(bad.Error, "invalid configuration; nothing was started or written");
         StringAssert.Contains(bad.Error, "PinnacleMM:Strategies:BasicMarketMaker:BaseSpreadBps -3 must be a positive number.");
-        StringAssert.Contains(bad.Error, "PinnacleMM:Exchange:Simulator:Takers.RatePerSecond: -1 must be zero or positive and finite.");
+        StringAssert.Contains(bad.Error, "PinnacleMM:Exchange:Instrument:TickSize: 0 must be positive.");
+        StringAssert.Contains(bad.Error, "PinnacleMM:Exchange:Simulator:Takers:RatePerSecond: -1 must be zero or positive and finite.");
+        StringAssert.Contains(bad.Error, "PinnacleMM:Exchange:Engine:StopTimeout: 01:00:00 must be from 0 to 5 min.");
         StringAssert.Contains(bad.Error, "PinnacleMM:Persistence:SnapshotIntervalMin: must be 0 in the sample host (was 15)");
         CollectionAssert.AreEquivalent(before, Contents(Path.Combine(cwd, "data")), "the data directory is unchanged");
 

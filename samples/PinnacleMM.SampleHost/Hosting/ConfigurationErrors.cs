@@ -41,9 +41,9 @@ internal static class ConfigurationErrors
 
         if (ExchangeTypes.Contains(optionsType))
         {
-            // "Simulator.X: ..." is PinnacleMM:Exchange:Simulator:X; the instrument's failures start with "Instrument.".
-            var dot = failure.IndexOf('.', StringComparison.Ordinal);
-            return PinnacleMMExchangeServiceCollectionExtensions.SectionName + ":" + (dot > 0 ? failure[..dot] + ":" + failure[(dot + 1)..] : failure);
+            // "Simulator.Takers.RatePerSecond: ..." is PinnacleMM:Exchange:Simulator:Takers:RatePerSecond.
+            var end = failure.IndexOf(": ", StringComparison.Ordinal);
+            return PinnacleMMExchangeServiceCollectionExtensions.SectionName + ":" + (end > 0 ? failure[..end].Replace('.', ':') + failure[end..] : failure);
         }
 
         return Sections.TryGetValue(optionsType, out var section) ? $"{section}:{failure}" : failure;

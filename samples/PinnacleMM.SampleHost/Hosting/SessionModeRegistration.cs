@@ -42,8 +42,22 @@ internal static class SessionModeRegistration
         });
 
         services.AddOptions<TradingEngineOptions>()
-            .PostConfigure<IOptions<ExchangeSimulatorOptions>, IOptions<BasicMarketMakerOptions>>((engine, simulator, basic) =>
+            .PostConfigure<IOptions<ExchangeSimulatorOptions>, IOptions<BasicMarketMakerOptions>>((engine, simulatorOptions, basicOptions) =>
             {
+                ExchangeSimulatorOptions simulator;
+                BasicMarketMakerOptions basic;
+                try
+                {
+                    simulator = simulatorOptions.Value;
+                    basic = basicOptions.Value;
+                }
+                catch (OptionsValidationException)
+                {
+                    // Reported by their own validation; the engine's settings are still checked, so that one start
+                    // lists every problem instead of hiding the engine's behind the simulator's or the strategy's.
+                    return;
+                }
+
                 if (engine.Orders is null)
                 {
                     return; // Refused by the engine options' validation, naming the field.
@@ -53,7 +67,7 @@ internal static class SessionModeRegistration
                 // Real time: the threads of a live engine. On a machine with two cores or fewer the strategy thread
                 // sends the commands itself: a separate execution thread would share a core with the market data
                 // thread, and the hand-off to it was most of the tick-to-quote time (benchmarks/results/engine.md).
-                var virtualTime = EventsDriveClock(commandLine, simulator.Value);
+                var virtualTime = EventsDriveClock(commandLine, simulator);
                 engine.Threading = virtualTime
                     ? EngineThreading.Inline
                     : Environment.ProcessorCount <= 2 ? EngineThreading.ThreadedDirectSend : EngineThreading.Threaded;
@@ -65,7 +79,7 @@ internal static class SessionModeRegistration
                 if (commandLine.Strategy == StrategyKind.Basic)
                 {
                     // The basic strategy's order timeout, cancel retry and refresh tolerance drive the reconciler.
-                    engine.Orders = engine.Orders with { Reconciler = basic.Value.ToReconcilerOptions() };
+                    engine.Orders = engine.Orders with { Reconciler = basic.ToReconcilerOptions() };
                 }
             });
 

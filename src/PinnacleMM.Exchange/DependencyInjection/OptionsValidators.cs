@@ -16,7 +16,14 @@ internal sealed class TradingEngineOptionsValidator : IValidateOptions<TradingEn
 /// <summary>Validates <see cref="ExchangeSimulatorOptions"/> at start with the simulator's own rules.</summary>
 internal sealed class ExchangeSimulatorOptionsValidator : IValidateOptions<ExchangeSimulatorOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ExchangeSimulatorOptions options) => TradingEngineOptionsValidator.Result(options.Validate(), "Simulator.");
+    public ValidateOptionsResult Validate(string? name, ExchangeSimulatorOptions options)
+    {
+        var errors = options.Validate();
+
+        // Registered this way, the simulator's instrument is always the configured TradedInstrumentOptions; it is
+        // missing only when those are invalid, which their own validation reports naming the broken field.
+        return TradingEngineOptionsValidator.Result(options.Instrument is null ? [.. errors.Where(e => !e.StartsWith("Instrument:", StringComparison.Ordinal))] : errors, "Simulator.");
+    }
 }
 
 /// <summary>Validates <see cref="TradedInstrumentOptions"/> at start.</summary>

@@ -73,12 +73,19 @@ public static class PinnacleMMExchangeServiceCollectionExtensions
         services.AddOptions<ExchangeSimulatorOptions>()
             .PostConfigure<IOptions<TradedInstrumentOptions>, InstrumentRegistry>((simulator, instrument, registry) =>
             {
-                if (instrument.Value.Validate().Count > 0)
+                TradedInstrumentOptions configured;
+                try
                 {
+                    configured = instrument.Value;
+                }
+                catch (OptionsValidationException)
+                {
+                    // The instrument's own validation reports it; the simulator's settings are still checked, so that
+                    // one start lists every problem instead of hiding the simulator's behind the instrument's.
                     return;
                 }
 
-                var spec = instrument.Value.ToSpec();
+                var spec = configured.ToSpec();
                 simulator.InstrumentId = registry.TryGetId(spec.Symbol, out var id) ? id : registry.Register(spec);
                 registry.TryGet(simulator.InstrumentId, out var registered);
                 simulator.Instrument = registered;

@@ -37,7 +37,15 @@ public sealed class TradedInstrumentOptions
         }
         catch (ArgumentException e)
         {
-            return [$"Instrument.{e.ParamName}: {e.Message.Split(" (Parameter")[0]}"];
+            // InstrumentSpec names its parameter ("tickSize 0 must be positive."); this names the setting once: "Instrument.TickSize: 0 must be positive."
+            var message = e.Message.Split(" (Parameter")[0];
+            if (e.ParamName is not { Length: > 0 } parameter)
+            {
+                return [$"Instrument: {message}"];
+            }
+
+            var setting = char.ToUpperInvariant(parameter[0]) + parameter[1..];
+            return [$"Instrument.{setting}: {(message.StartsWith(parameter + " ", StringComparison.Ordinal) ? message[(parameter.Length + 1)..] : message)}"];
         }
     }
 

@@ -10,6 +10,16 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
         var problems = options.Validate();
         return problems.Count == 0
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(problems.Select(p => $"{SecurityOptions.SectionName}: {p}"));
+            : ValidateOptionsResult.Fail(problems.Select(Describe));
+    }
+
+    // The field as the configuration key a user edits: "pinning.pinSets[0].pins[0] must be ..." is reported as
+    // "PinnacleMM:Security:pinning:pinSets:0:pins:0 must be ...".
+    private static string Describe(Validation.ValidationResult problem)
+    {
+        var field = problem.Field!;
+        var key = $"{SecurityOptions.SectionName}:{field.Replace('[', ':').Replace("]", string.Empty, StringComparison.Ordinal).Replace('.', ':')}";
+        var text = problem.ToString();
+        return text.StartsWith(field, StringComparison.Ordinal) ? key + text[field.Length..] : $"{key}: {text}";
     }
 }

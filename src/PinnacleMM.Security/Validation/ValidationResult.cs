@@ -52,6 +52,12 @@ public readonly record struct ValidationResult
         }
     }
 
-    /// <summary><c>valid</c>, or <c>field: message (rule)</c>.</summary>
-    public override string ToString() => IsValid ? "valid" : $"{Field}: {Message} ({Rule})";
+    /// <summary>
+    /// <c>valid</c>, or <c>message (rule)</c>. The message of every validator in this package starts with the field's
+    /// name; one that does not is prefixed by it (<c>field: message (rule)</c>), so the field is always named, once.
+    /// </summary>
+    public override string ToString() =>
+        IsValid ? "valid"
+        : Message!.StartsWith(Field!, StringComparison.Ordinal) ? $"{Message} ({Rule})"
+        : $"{Field}: {Message} ({Rule})";
 }

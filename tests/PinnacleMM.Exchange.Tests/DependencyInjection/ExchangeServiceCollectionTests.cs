@@ -66,6 +66,7 @@ public sealed class ExchangeServiceCollectionTests
         var configuration = Json("""
         {
           "Instrument": { "Symbol": "BTC-USD", "TickSize": 0 },
+          "Simulator": { "Speed": 0 },
           "Engine": { "TimerInterval": "00:10:00", "OrderRingCapacity": 1000 }
         }
         """);
@@ -74,7 +75,19 @@ public sealed class ExchangeServiceCollectionTests
         var message = string.Join(" | ", e.InnerExceptions.OfType<OptionsValidationException>().SelectMany(v => v.Failures));
         StringAssert.Contains(message, "Engine.TimerInterval: 00:10:00 must be from 1 ms to 1 min.");
         StringAssert.Contains(message, "Engine.OrderRingCapacity: 1000 must be a power of two from 16 to 1048576.");
-        StringAssert.Contains(message, "Instrument.tickSize: tickSize 0 must be positive.");
+        StringAssert.Contains(message, "Instrument.TickSize: 0 must be positive.");
+
+        // The simulator trades the instrument, but a broken instrument hides neither the simulator's own problems
+        // nor adds one of its own ("Simulator.Instrument: is required.").
+        CollectionAssert.AreEquivalent(
+            new[]
+            {
+                "Instrument.TickSize: 0 must be positive.",
+                "Simulator.Speed: 0 must be greater than 0 and at most 1000000.",
+                "Engine.TimerInterval: 00:10:00 must be from 1 ms to 1 min.",
+                "Engine.OrderRingCapacity: 1000 must be a power of two from 16 to 1048576.",
+            },
+            e.InnerExceptions.OfType<OptionsValidationException>().SelectMany(v => v.Failures).ToArray());
 
         await using var simulatorProvider = new ServiceCollection().AddPinnacleMMExchange(Json("""{ "Simulator": { "Speed": 0, "MakerFeeRate": 0.5 } }""")).BuildServiceProvider();
         var s = Assert.ThrowsExactly<OptionsValidationException>(() => simulatorProvider.GetRequiredService<IStartupValidator>().Validate());

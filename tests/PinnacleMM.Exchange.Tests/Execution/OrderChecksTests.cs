@@ -67,11 +67,11 @@ public sealed class OrderChecksTests
     }
 
     [TestMethod]
-    [DataRow(100.005, 1.0, OrderRefusalReason.InvalidPrice, "price: price must be a multiple of the tick size 0.01 (tick)")]
-    [DataRow(0.0, 1.0, OrderRefusalReason.InvalidPrice, "price: price must be positive (positive)")]
-    [DataRow(2_000_000.0, 1.0, OrderRefusalReason.InvalidPrice, "price: price must be at most 1000000.00 (max)")]
-    [DataRow(100.0, 0.0005, OrderRefusalReason.InvalidQuantity, "quantity: quantity must be at least 0.001 (min)")]
-    [DataRow(100.0, 1.0005, OrderRefusalReason.InvalidQuantity, "quantity: quantity must be a multiple of the lot size 0.001 (lot)")]
+    [DataRow(100.005, 1.0, OrderRefusalReason.InvalidPrice, "price must be a multiple of the tick size 0.01 (tick)")]
+    [DataRow(0.0, 1.0, OrderRefusalReason.InvalidPrice, "price must be positive (positive)")]
+    [DataRow(2_000_000.0, 1.0, OrderRefusalReason.InvalidPrice, "price must be at most 1000000.00 (max)")]
+    [DataRow(100.0, 0.0005, OrderRefusalReason.InvalidQuantity, "quantity must be at least 0.001 (min)")]
+    [DataRow(100.0, 1.0005, OrderRefusalReason.InvalidQuantity, "quantity must be a multiple of the lot size 0.001 (lot)")]
     public void Manual_order_with_bad_input_is_refused_naming_the_field_and_rule_and_changes_nothing(double price, double quantity, OrderRefusalReason reason, string message)
     {
         var h = new OmsHarness();

@@ -103,10 +103,10 @@ public sealed class SecurityServiceCollectionExtensionsTests
         CollectionAssert.AreEquivalent(
             new[]
             {
-                "rateLimits.OrderSubmit: rateLimits.OrderSubmit is null: set a policy or leave the category out for its default (required)",
-                "rateLimits.ConfigWrite.cooldown: rateLimits.ConfigWrite.cooldown: Cooldown 2.00:00:00 must be at most 1.00:00:00. (range)",
-                "rateLimits.OrderCancel.algorithm: rateLimits.OrderCancel.algorithm: Algorithm 5 must be SlidingWindow or TokenBucket. (range)",
-                "rateLimits.99: rateLimits.99 is not a rate-limit category (enum)",
+                "rateLimits.OrderSubmit is null: set a policy or leave the category out for its default (required)",
+                "rateLimits.ConfigWrite.cooldown: Cooldown 2.00:00:00 must be at most 1.00:00:00. (range)",
+                "rateLimits.OrderCancel.algorithm: Algorithm 5 must be SlidingWindow or TokenBucket. (range)",
+                "rateLimits.99 is not a rate-limit category (enum)",
             },
             options.Validate().Select(p => p.ToString()).ToArray());
     }
@@ -128,12 +128,12 @@ public sealed class SecurityServiceCollectionExtensionsTests
         await using var provider = services.BuildServiceProvider();
         var ex = Assert.ThrowsExactly<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
         var failures = string.Join("\n", ex.Failures);
-        StringAssert.Contains(failures, "vaultFile: vaultFile must stay inside the data directory (escape)");
-        StringAssert.Contains(failures, "audit.directory: audit.directory must be relative to the data directory (absolute)");
-        StringAssert.Contains(failures, "audit.maxFileBytes: audit.maxFileBytes must be at least 4096 bytes (min-size)");
-        StringAssert.Contains(failures, "vault.kdf: vault.kdf PBKDF2-HMAC-SHA256(iterations=1000) is below the minimum");
-        StringAssert.Contains(failures, "pinning.pinSets[0].pins[0]");
-        StringAssert.Contains(failures, "rateLimits.OrderCancel");
+        StringAssert.Contains(failures, "PinnacleMM:Security:vaultFile must stay inside the data directory (escape)");
+        StringAssert.Contains(failures, "PinnacleMM:Security:audit:directory must be relative to the data directory (absolute)");
+        StringAssert.Contains(failures, "PinnacleMM:Security:audit:maxFileBytes must be at least 4096 bytes (min-size)");
+        StringAssert.Contains(failures, "PinnacleMM:Security:vault:kdf PBKDF2-HMAC-SHA256(iterations=1000) is below the minimum");
+        StringAssert.Contains(failures, "PinnacleMM:Security:pinning:pinSets:0:pins:0 must be the base64");
+        StringAssert.Contains(failures, "PinnacleMM:Security:rateLimits:OrderCancel:limit: Limit 0 must be positive. (range)");
         Assert.ThrowsExactly<OptionsValidationException>(() => provider.GetRequiredService<AuditLog>());
         Assert.IsEmpty(Directory.GetFileSystemEntries(data), "nothing was created in the data directory");
     }

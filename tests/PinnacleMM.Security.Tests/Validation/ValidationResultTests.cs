@@ -18,10 +18,17 @@ public sealed class ValidationResultTests
     {
         var result = ValidationResult.Invalid("apiKey", "max-length", "apiKey must be at most 64 characters");
         Assert.IsFalse(result.IsValid);
-        Assert.AreEqual("apiKey: apiKey must be at most 64 characters (max-length)", result.ToString());
+        Assert.AreEqual("apiKey must be at most 64 characters (max-length)", result.ToString());
         var ex = Assert.ThrowsExactly<ArgumentException>(result.ThrowIfInvalid);
         Assert.AreEqual("apiKey", ex.ParamName);
         StringAssert.Contains(ex.Message, "max-length");
+    }
+
+    [TestMethod]
+    public void A_message_that_does_not_start_with_the_field_is_prefixed_by_it()
+    {
+        var result = ValidationResult.Invalid("price", "limits", "the minimum of price is above its maximum");
+        Assert.AreEqual("price: the minimum of price is above its maximum (limits)", result.ToString());
     }
 
     [TestMethod]
