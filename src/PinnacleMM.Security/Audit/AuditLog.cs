@@ -76,9 +76,11 @@ public sealed class AuditLog : IAuditLog, IAsyncDisposable, IDisposable
             Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        // A rotation may start the new file with a retention record (deleting one file, as it does once the log is at
-        // RetainedFiles), and the event follows it in that file.
-        _retentionReserve = LongestRecordBytes(RetentionEvent(_directory, long.MaxValue, AuditRecordFormat.FileName(options.FilePrefix, 99_999_999)));
+        // A rotation may start the new file with a retention record, and the event follows it in that file. The record's
+        // size depends only on the file prefix (not on the directory's path or on how many files it deletes), so this
+        // bound holds for every retention record.
+        var longestName = AuditRecordFormat.FileName(options.FilePrefix, 99_999_999);
+        _retentionReserve = LongestRecordBytes(RetentionEvent(options.FilePrefix, long.MaxValue, DeletedFiles(longestName, longestName, int.MaxValue)));
         _maxEventRecordBytes = options.MaxFileBytes - _retentionReserve;
         _previousHash = AuditRecordFormat.GenesisHash;
         var tornBytes = OpenNewest();
@@ -230,7 +232,7 @@ public sealed class AuditLog : IAuditLog, IAsyncDisposable, IDisposable
                 var dropped = Interlocked.Exchange(ref _droppedNotRecorded, 0);
                 if (dropped > 0)
                 {
-                    Append(new Pending(_time.GetUtcNow(), new AuditEvent(DroppedEventType, Actor, Source, _directory, AuditOutcome.Failure,
+                    Append(new Pending(_time.GetUtcNow(), new AuditEvent(DroppedEventType, Actor, Source, LogFiles(_options.FilePrefix), AuditOutcome.Failure,
                         new Dictionary<string, string> { ["dropped"] = dropped.ToString(CultureInfo.InvariantCulture), ["reason"] = "queue full" })));
                 }
 
@@ -392,8 +394,8 @@ public sealed class AuditLog : IAuditLog, IAsyncDisposable, IDisposable
         // Say what is deleted before deleting it: the verifier accepts missing old records only with this record.
         var oldestKept = files[excess];
         var oldestSequence = oldestKept.Index == _fileIndex ? _sequence + 1 : FirstSequenceOf(oldestKept.Path);
-        var deleted = string.Join(',', files.Take(excess).Select(f => Path.GetFileName(f.Path)));
-        var hash = AuditRecordFormat.Encode(_buffer, _sequence + 1, _time.GetUtcNow(), RetentionEvent(_directory, oldestSequence, deleted), _previousHash);
+        var deleted = DeletedFiles(Path.GetFileName(files[0].Path), Path.GetFileName(files[excess - 1].Path), excess);
+        var hash = AuditRecordFormat.Encode(_buffer, _sequence + 1, _time.GetUtcNow(), RetentionEvent(_options.FilePrefix, oldestSequence, deleted), _previousHash);
         _sequence++;
         _previousHash = hash;
         Interlocked.Increment(ref _recordsWritten);
@@ -406,8 +408,16 @@ public sealed class AuditLog : IAuditLog, IAsyncDisposable, IDisposable
         return true;
     }
 
-    private static AuditEvent RetentionEvent(string directory, long oldestSequence, string deletedFiles) =>
-        new(AuditLogVerifier.RetentionEventType, Actor, Source, directory, AuditOutcome.Info, new Dictionary<string, string>
+    // "audit-00000001.jsonl", or "audit-00000001.jsonl to audit-00000190.jsonl (190 files)" when RetainedFiles was lowered
+    // between runs: the oldest files, up to the last one deleted.
+    private static string DeletedFiles(string first, string last, int count) => count == 1 ? first : $"{first} to {last} ({count} files)";
+
+    // The target of the log's own records: its files ("audit-*.jsonl"), not the directory's path, which has no bound on
+    // its length and could make such a record longer than a file may be.
+    private static string LogFiles(string filePrefix) => $"{filePrefix}-*.jsonl";
+
+    private static AuditEvent RetentionEvent(string filePrefix, long oldestSequence, string deletedFiles) =>
+        new(AuditLogVerifier.RetentionEventType, Actor, Source, LogFiles(filePrefix), AuditOutcome.Info, new Dictionary<string, string>
         {
             [AuditLogVerifier.OldestRetainedSequenceDetail] = oldestSequence.ToString(CultureInfo.InvariantCulture),
             ["deletedFiles"] = deletedFiles,

@@ -220,6 +220,71 @@ public sealed class AuditLogTests
     }
 
     [TestMethod]
+    public void Lowering_RetainedFiles_between_runs_deletes_the_excess_in_one_record_that_fits_in_a_file()
+    {
+        // About 200 files: their names alone (21 bytes each) are longer than a 4 KiB file.
+        var directory = WriteLog(4000, maxFileBytes: 4096, retained: 1000);
+        var before = Directory.GetFiles(directory, "audit-*.jsonl").Order(StringComparer.Ordinal).ToArray();
+        Assert.IsGreaterThan(195, before.Length);
+
+        using (var log = new AuditLog(Options(directory, maxFileBytes: 4096, retained: 2), new ManualTimeProvider()))
+        {
+            // Until the current file is full nothing rotates, so nothing is deleted yet.
+            for (var i = 0; Directory.GetFiles(directory, "audit-*.jsonl").Length > 2; i++)
+            {
+                Assert.IsTrue(log.TryWrite(Event(4000 + i)));
+                Assert.IsLessThan(100, i, "a rotation happened");
+                log.FlushAsync().GetAwaiter().GetResult();
+            }
+        }
+
+        foreach (var file in Directory.GetFiles(directory, "audit-*.jsonl"))
+        {
+            Assert.IsLessThanOrEqualTo(4096L, new FileInfo(file).Length, file);
+        }
+
+        var result = AuditLogVerifier.Verify(directory);
+        Assert.IsTrue(result.IsValid, string.Join("; ", result.Problems));
+        var retention = AllRecords(directory).Single(r => r.GetProperty("type").GetString() == AuditLogVerifier.RetentionEventType);
+        Assert.AreEqual(
+            $"{Path.GetFileName(before[0])} to {Path.GetFileName(before[^2])} ({before.Length - 1} files)",
+            retention.GetProperty("details").GetProperty("deletedFiles").GetString());
+        Assert.AreEqual("audit-*.jsonl", retention.GetProperty("target").GetString());
+    }
+
+    [TestMethod]
+    public async Task A_directory_path_of_thousands_of_characters_does_not_push_the_log_s_own_records_past_MaxFileBytes()
+    {
+        // Linux allows 4,095 bytes in a path; each name at most 255.
+        var directory = NewDirectory();
+        while (directory.Length < 3800)
+        {
+            directory = Path.Combine(directory, new string('d', Math.Min(200, 3900 - directory.Length)));
+        }
+
+        await using (var log = new AuditLog(Options(directory, maxFileBytes: 4096, retained: 2), new ManualTimeProvider()))
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                Assert.IsTrue(log.TryWrite(Event(i)), "an ordinary event fits");
+            }
+
+            await log.FlushAsync();
+        }
+
+        var files = Directory.GetFiles(directory, "audit-*.jsonl");
+        Assert.HasCount(2, files);
+        foreach (var file in files)
+        {
+            Assert.IsLessThanOrEqualTo(4096L, new FileInfo(file).Length, file);
+        }
+
+        var result = AuditLogVerifier.Verify(directory);
+        Assert.IsTrue(result.IsValid, string.Join("; ", result.Problems));
+        Assert.IsTrue(AllRecords(directory).Any(r => r.GetProperty("type").GetString() == AuditLogVerifier.RetentionEventType));
+    }
+
+    [TestMethod]
     public void Reopening_continues_the_chain_and_a_torn_last_line_is_cut_and_recorded()
     {
         var directory = WriteLog(5);
