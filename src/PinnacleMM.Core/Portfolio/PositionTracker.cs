@@ -117,19 +117,19 @@ public sealed class PositionTracker
     public Quantity TradedQuantity => new(_tradedLots);
 
     /// <summary>Number of fills applied.</summary>
-    public int FillCount { get; private set; }
+    public long FillCount { get; private set; }
 
     /// <summary>Number of buy fills applied.</summary>
-    public int BuyFillCount { get; private set; }
+    public long BuyFillCount { get; private set; }
 
     /// <summary>Number of sell fills applied.</summary>
-    public int SellFillCount { get; private set; }
+    public long SellFillCount { get; private set; }
 
     /// <summary>Number of maker fills applied.</summary>
-    public int MakerFillCount { get; private set; }
+    public long MakerFillCount { get; private set; }
 
     /// <summary>Number of taker fills applied.</summary>
-    public int TakerFillCount { get; private set; }
+    public long TakerFillCount { get; private set; }
 
     /// <summary>The highest equity seen by <see cref="Mark"/> (and by fills after the first mark); starts at 0.</summary>
     public decimal EquityPeak => _equityPeak;
@@ -322,8 +322,8 @@ public sealed class PositionTracker
         }
 
         if (state.BuyFillCount < 0 || state.SellFillCount < 0 || state.MakerFillCount < 0 || state.TakerFillCount < 0
-            || (long)state.BuyFillCount + state.SellFillCount != (long)state.MakerFillCount + state.TakerFillCount
-            || (long)state.BuyFillCount + state.SellFillCount > int.MaxValue)
+            || state.BuyFillCount > long.MaxValue - state.SellFillCount
+            || state.BuyFillCount + state.SellFillCount != (Int128)state.MakerFillCount + state.TakerFillCount)
         {
             return $"fill counts (buy {state.BuyFillCount}, sell {state.SellFillCount}, maker {state.MakerFillCount}, taker {state.TakerFillCount}) must not be negative and buys + sells must equal makers + takers.";
         }

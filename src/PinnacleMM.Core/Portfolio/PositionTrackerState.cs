@@ -40,16 +40,16 @@ public sealed record PositionTrackerState
     public long TradedLots { get; init; }
 
     /// <summary>Buy fills applied.</summary>
-    public int BuyFillCount { get; init; }
+    public long BuyFillCount { get; init; }
 
     /// <summary>Sell fills applied.</summary>
-    public int SellFillCount { get; init; }
+    public long SellFillCount { get; init; }
 
     /// <summary>Maker fills applied.</summary>
-    public int MakerFillCount { get; init; }
+    public long MakerFillCount { get; init; }
 
     /// <summary>Taker fills applied.</summary>
-    public int TakerFillCount { get; init; }
+    public long TakerFillCount { get; init; }
 
     /// <summary>The last mark in ticks; 0 before the first mark.</summary>
     public long LastMarkTicks { get; init; }

@@ -30,7 +30,7 @@ public sealed record EngineRecoveryReport
     public decimal Fees { get; init; }
 
     /// <summary>The recovered number of fills.</summary>
-    public int FillCount { get; init; }
+    public long FillCount { get; init; }
 
     /// <summary>How the recovered orders were reconciled with the venue's open orders at start.</summary>
     public VenueReconciliation? Venue { get; init; }

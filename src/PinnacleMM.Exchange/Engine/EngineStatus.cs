@@ -41,7 +41,7 @@ public sealed record EngineStatus
     public decimal NetPnl => RealizedPnl + UnrealizedPnl - Fees;
 
     /// <summary>Fills applied.</summary>
-    public int FillCount { get; init; }
+    public long FillCount { get; init; }
 
     /// <summary>Traded volume in base currency.</summary>
     public decimal Volume { get; init; }

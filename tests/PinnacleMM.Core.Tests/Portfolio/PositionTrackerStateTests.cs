@@ -111,6 +111,8 @@ public sealed class PositionTrackerStateTests
             (good with { FifoLots = [new FifoLot(1_000, 9), new FifoLot(1_010, -1)] }, "FifoLots[1] (1010 ticks, -1 lots) must have a positive price and a non-zero size signed like PositionLots 8."),
             (good with { Fees = -1m }, "Fees -1 must not be negative."),
             (good with { MakerFillCount = 2 }, "fill counts (buy 2, sell 0, maker 2, taker 1) must not be negative and buys + sells must equal makers + takers."),
+            (good with { BuyFillCount = long.MaxValue, SellFillCount = 1, MakerFillCount = long.MaxValue, TakerFillCount = 1 },
+                $"fill counts (buy {long.MaxValue}, sell 1, maker {long.MaxValue}, taker 1) must not be negative and buys + sells must equal makers + takers."),
             (good with { PositionLots = 0, FifoLots = [] }, "CostTickLots 8030 must be 0 when PositionLots is 0."),
         ];
         foreach (var (state, message) in cases)
@@ -121,5 +123,22 @@ public sealed class PositionTrackerStateTests
         }
 
         Assert.AreEqual(1_003.75m * 0.01m, t.AverageEntryPrice);
+    }
+
+    [TestMethod]
+    public void Fill_counts_past_two_billion_are_kept_and_keep_counting()
+    {
+        // A market maker with a few thousand fills an hour passes int.MaxValue in well under a year of uptime.
+        var t = new PositionTracker(Eth);
+        t.ApplyFill(Side.Buy, new Price(1_000), new Quantity(5), Liquidity.Maker);
+        const long many = 3_000_000_000L;
+        t.RestoreState(t.CaptureState() with { BuyFillCount = many, SellFillCount = many, MakerFillCount = 2 * many - 1, TakerFillCount = 1 });
+        Assert.AreEqual(2 * many, t.FillCount);
+
+        t.ApplyFill(Side.Sell, new Price(1_010), new Quantity(5), Liquidity.Maker);
+        Assert.AreEqual((2 * many + 1, many, many + 1, 2 * many), (t.FillCount, t.BuyFillCount, t.SellFillCount, t.MakerFillCount));
+        var restored = new PositionTracker(Eth);
+        restored.RestoreState(t.CaptureState());
+        Assert.AreEqual(2 * many + 1, restored.FillCount);
     }
 }

@@ -14,7 +14,7 @@ public sealed class ResilienceReconnectTests
         var directory = TempDirectory.Create();
         try
         {
-            (long Lots, decimal Realized, decimal Fees, int Fills) beforeCrash;
+            (long Lots, decimal Realized, decimal Fees, long Fills) beforeCrash;
             await using (var run = await EngineRun.StartInlineAsync(61, directory))
             {
                 run.Simulator.RunFor(TimeSpan.FromSeconds(5));

@@ -10,7 +10,7 @@ namespace PinnacleMM.Exchange.Tests.Engine;
 [TestClass]
 public sealed class RestartTests
 {
-    private static (long Lots, decimal Realized, decimal Fifo, decimal Fees, int Fills, long Traded, decimal Peak) Of(PositionTracker p) =>
+    private static (long Lots, decimal Realized, decimal Fifo, decimal Fees, long Fills, long Traded, decimal Peak) Of(PositionTracker p) =>
         (p.PositionLots, p.RealizedPnlAverageCost, p.RealizedPnlFifo, p.Fees, p.FillCount, p.TradedQuantity.Lots, p.EquityPeak);
 
     [TestMethod]
@@ -21,7 +21,7 @@ public sealed class RestartTests
         var directory = TempDirectory.Create();
         try
         {
-            (long, decimal, decimal, decimal, int, long, decimal) before;
+            (long, decimal, decimal, decimal, long, long, decimal) before;
             long highestId;
             long marketEvents;
             await using (var first = await EngineRun.StartAsync(31, threading, directory))
@@ -87,7 +87,7 @@ public sealed class RestartTests
         try
         {
             IReadOnlyList<TrackedOrder> openAtCrash;
-            (long, decimal, decimal, decimal, int, long, decimal) atCrash;
+            (long, decimal, decimal, decimal, long, long, decimal) atCrash;
             await using (var first = await EngineRun.StartInlineAsync(41, directory, snapshotInterval: TimeSpan.FromSeconds(2)))
             {
                 first.Simulator.RunFor(TimeSpan.FromSeconds(6.5));
