@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Coinbase.Authentication;
 using PinnacleMM.Exchange.Coinbase.MarketData;
 using PinnacleMM.Exchange.Coinbase.Sync;
 using PinnacleMM.Exchange.Coinbase.WebSockets;
+using PinnacleMM.Exchange.Tests.Diagnostics;
 
 namespace PinnacleMM.Exchange.Tests.Coinbase;
 
@@ -22,7 +24,7 @@ public sealed class CoinbaseFeedClientTests
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _running;
 
-        public Run(CoinbaseTestServer server, ICoinbaseFeedProtocol protocol)
+        public Run(CoinbaseTestServer server, ICoinbaseFeedProtocol protocol, ILogger? logger = null)
         {
             Server = server;
             Client = new CoinbaseFeedClient(protocol, new CoinbaseFeedClientOptions
@@ -38,7 +40,7 @@ public sealed class CoinbaseFeedClientTests
                     HeartbeatTimeout = TimeSpan.FromMilliseconds(700),
                     SnapshotTimeout = TimeSpan.FromSeconds(2),
                 },
-            }, random: new Random(7));
+            }, random: new Random(7), logger: logger);
             Client.Synchronizer.StateChanged += c =>
             {
                 lock (Changes)
@@ -101,8 +103,8 @@ public sealed class CoinbaseFeedClientTests
 
     private static CoinbaseProductBooks Books() => new([CoinbaseExchangeDecoderTests.Btc, CoinbaseExchangeDecoderTests.Eth]);
 
-    private static async Task<Run> ExchangeAsync(CoinbaseRequestSigner? signer = null, string bookChannel = "level2_batch") =>
-        new(await ServerAsync(advanced: false), new CoinbaseExchangeFeedProtocol(new CoinbaseExchangeDecoder(Books()), signer, bookChannel));
+    private static async Task<Run> ExchangeAsync(CoinbaseRequestSigner? signer = null, string bookChannel = "level2_batch", ILogger? logger = null) =>
+        new(await ServerAsync(advanced: false), new CoinbaseExchangeFeedProtocol(new CoinbaseExchangeDecoder(Books()), signer, bookChannel), logger);
 
     private static async Task<Run> AdvancedAsync(CoinbaseJwtBuilder? jwt = null, Action<CoinbaseTestServer>? setup = null)
     {
@@ -147,6 +149,46 @@ public sealed class CoinbaseFeedClientTests
         await PublishRandomAsync(run.Server, new Random(3), 20);
         await run.InSyncAsync("rebuilt from fresh snapshots");
         Assert.IsTrue(run.Server.Snapshots >= 4, $"snapshots sent: {run.Server.Snapshots}");
+    }
+
+    [TestMethod]
+    public async Task Connections_drops_and_resyncs_are_logged_once_each_with_the_reason()
+    {
+        var log = new RecordingLogger();
+        Uri endpoint;
+        await using (var run = await ExchangeAsync(logger: log))
+        {
+            endpoint = run.Server.Endpoint;
+            await run.InSyncAsync("the first snapshots");
+            var connected = log.WithId(1001).Single();
+            Assert.AreEqual((LogLevel.Information, $"Coinbase feed connected to {run.Server.Endpoint} (connection 1)"), (connected.Level, connected.Message));
+            CollectionAssert.AreEquivalent(
+                new[] { "BTC-USD book synced: quotable", "ETH-USD book synced: quotable" },
+                log.WithId(1004).Select(r => r.Message).ToArray());
+
+            await run.Server.InjectCrossedAsync("BTC-USD");
+            await EventuallyAsync("resync after a crossed book", () => run.Saw(CoinbaseSyncTrouble.CrossedBook));
+            var crossed = log.WithId(1005).Single();
+            Assert.AreEqual(LogLevel.Warning, crossed.Level);
+            StringAssert.StartsWith(crossed.Message, "BTC-USD book Syncing after CrossedBook: ");
+            await run.InSyncAsync("rebuilt after a crossed book");
+
+            run.Server.DropConnections();
+            await EventuallyAsync("a second connection", () => run.Client.ConnectionCount >= 2);
+            await run.InSyncAsync("rebuilt from fresh snapshots");
+            var dropped = log.WithId(1002).First();
+            Assert.AreEqual(LogLevel.Warning, dropped.Level);
+            StringAssert.StartsWith(dropped.Message, $"Coinbase feed connection to {run.Server.Endpoint} ended: ");
+            StringAssert.Contains(dropped.Message, "; reconnecting in 00:00:00.");
+
+            // The drop is one warning for the connection, not one more per product; the products only reach Debug.
+            Assert.AreEqual(1, log.WithId(1005).Count, "only the crossed book was a product's own trouble");
+            Assert.IsTrue(log.WithId(1006).Any(r => r.Level == LogLevel.Debug && r.Message == "BTC-USD book Disconnected"));
+        }
+
+        var stopped = log.WithId(1003).Single();
+        Assert.AreEqual((LogLevel.Information, $"Coinbase feed to {endpoint} stopped"), (stopped.Level, stopped.Message));
+        Assert.AreEqual(1003, log.Records[^1].EventId.Id, "nothing is logged after the stop");
     }
 
     [TestMethod]

@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
+using Microsoft.Extensions.Logging;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Coinbase.Authentication;
 using PinnacleMM.Exchange.Coinbase.Rest;
+using PinnacleMM.Exchange.Tests.Diagnostics;
 using PinnacleMM.Security.Credentials;
 using PinnacleMM.Security.RateLimiting;
 
@@ -34,7 +36,7 @@ public sealed class CoinbaseRestClientTests
 
         public CoinbaseRestClient Client { get; }
 
-        public static async Task<Fixture> StartAsync(Action<CoinbaseRestOptions>? configure = null, ExchangeCredential? credential = null, TimeProvider? time = null)
+        public static async Task<Fixture> StartAsync(Action<CoinbaseRestOptions>? configure = null, ExchangeCredential? credential = null, TimeProvider? time = null, ILogger? logger = null)
         {
             var server = await CoinbaseTestServer.StartAsync(false, "BTC-USD");
             await server.SetBookAsync("BTC-USD", [(100.00m, 1m), (99.50m, 2m)], [(101.00m, 0.5m), (101.50m, 1m)]);
@@ -42,7 +44,7 @@ public sealed class CoinbaseRestClientTests
             var signer = new CoinbaseRequestSigner(owned);
             var options = new CoinbaseRestOptions { Endpoint = server.RestEndpoint, AllowInsecureLoopback = true, RateLimitBackoff = TimeSpan.FromMilliseconds(20) };
             configure?.Invoke(options);
-            return new Fixture(server, signer, new CoinbaseRestClient(options, signer, timeProvider: time));
+            return new Fixture(server, signer, new CoinbaseRestClient(options, signer, timeProvider: time, logger: logger));
         }
 
         public async ValueTask DisposeAsync()
@@ -204,6 +206,28 @@ public sealed class CoinbaseRestClientTests
     }
 
     [TestMethod]
+    public async Task A_venue_that_does_not_answer_is_not_connected_and_logged_as_a_warning()
+    {
+        // A port nobody listens on: taken from the system, then released.
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+
+        var log = new RecordingLogger();
+        using var credential = CoinbaseAuthenticationTests.HmacCredential();
+        using var signer = new CoinbaseRequestSigner(credential);
+        using var client = new CoinbaseRestClient(new CoinbaseRestOptions { Endpoint = new Uri($"http://127.0.0.1:{port}"), AllowInsecureLoopback = true }, signer, logger: log);
+        var result = await client.PlaceOrderAsync(Limit(Side.Buy, 99m, 0.1m, 1));
+
+        Assert.AreEqual(RejectReason.NotConnected, result.Reason);
+        var warning = log.Records.Single();
+        Assert.AreEqual((LogLevel.Warning, 1101), (warning.Level, warning.EventId.Id));
+        StringAssert.StartsWith(warning.Message, "POST /orders: no response from 127.0.0.1: ");
+        StringAssert.Contains(result.Message, warning.Message[warning.Message.IndexOf("no response", StringComparison.Ordinal)..]);
+    }
+
+    [TestMethod]
     public async Task Http_429_is_retried_after_the_retry_after_the_venue_sent()
     {
         var time = new DelayRecordingTimeProvider();
@@ -224,10 +248,21 @@ public sealed class CoinbaseRestClientTests
     public async Task Http_429_without_retry_after_backs_off_and_gives_up_as_rate_limited()
     {
         var time = new DelayRecordingTimeProvider();
-        await using var f = await Fixture.StartAsync(o => o.MaxRateLimitRetries = 2, time: time);
+        var log = new RecordingLogger();
+        await using var f = await Fixture.StartAsync(o => o.MaxRateLimitRetries = 2, time: time, logger: log);
         f.Server.RetryAfterSeconds = null;
         f.Server.RateLimitNext = 3;
         var result = await f.Client.PlaceOrderAsync(Limit(Side.Buy, 99m, 0.1m, 1));
+
+        // Each backoff is a warning with its delay, and giving up an error: what an operator's alert would match.
+        CollectionAssert.AreEqual(
+            new[]
+            {
+                (LogLevel.Warning, 1102, "POST /orders: rate limited by the venue (HTTP 429, attempt 1); retrying in 00:00:00.0200000"),
+                (LogLevel.Warning, 1102, "POST /orders: rate limited by the venue (HTTP 429, attempt 2); retrying in 00:00:00.0400000"),
+                (LogLevel.Error, 1103, "POST /orders: still rate limited by the venue after 3 attempts; the request failed"),
+            },
+            log.Records.Select(r => (r.Level, r.EventId.Id, r.Message)).ToArray());
         Assert.AreEqual(RejectReason.RateLimited, result.Reason);
         Assert.AreEqual(429, result.StatusCode);
         StringAssert.StartsWith(result.Message, "POST /orders: still rate limited (429) after 3 attempts");

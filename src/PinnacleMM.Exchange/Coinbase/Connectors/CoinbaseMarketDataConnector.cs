@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using PinnacleMM.Core.Books;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Core.Time;
@@ -59,9 +60,10 @@ public sealed class CoinbaseMarketDataConnector : IMarketDataConnector
     /// <param name="pinValidator">Certificate pinning for the feed's TLS connections; null for the platform's validation only.</param>
     /// <param name="clock">The monotonic clock for receive stamps and silences; <see cref="MonotonicClock.System"/> when null.</param>
     /// <param name="timeProvider">The wall clock (JWT times, backoff waits); <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="loggerFactory">Creates the feed's logger (<see cref="CoinbaseFeedClient"/>: connections, resyncs); no logging when null.</param>
     /// <exception cref="ArgumentException">An option is invalid, a product is not registered, or the credential does not fit the API; the message names it.</exception>
     /// <exception cref="InvalidOperationException">A credential is named but no vault is given.</exception>
-    public CoinbaseMarketDataConnector(CoinbaseMarketDataOptions options, InstrumentRegistry instruments, CredentialVault? vault = null, CertificatePinValidator? pinValidator = null, MonotonicClock? clock = null, TimeProvider? timeProvider = null)
+    public CoinbaseMarketDataConnector(CoinbaseMarketDataOptions options, InstrumentRegistry instruments, CredentialVault? vault = null, CertificatePinValidator? pinValidator = null, MonotonicClock? clock = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(instruments);
@@ -115,7 +117,7 @@ public sealed class CoinbaseMarketDataConnector : IMarketDataConnector
             protocol = new AdvancedTradeFeedProtocol(new AdvancedTradeDecoder(_books), jwt);
         }
 
-        _client = new CoinbaseFeedClient(protocol, feed, _listener, _clock, timeProvider, pinValidator: pinValidator);
+        _client = new CoinbaseFeedClient(protocol, feed, _listener, _clock, timeProvider, pinValidator: pinValidator, logger: loggerFactory?.CreateLogger<CoinbaseFeedClient>());
         _client.Synchronizer.StateChanged += OnStateChanged;
     }
 

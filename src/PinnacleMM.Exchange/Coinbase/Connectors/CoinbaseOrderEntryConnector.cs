@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using PinnacleMM.Core.Books;
 using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Primitives;
@@ -80,9 +81,13 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
     /// <param name="pinValidator">Certificate pinning for REST and WebSocket; null for the platform's validation only.</param>
     /// <param name="clock">The monotonic clock for receive stamps and silences; <see cref="MonotonicClock.System"/> when null.</param>
     /// <param name="timeProvider">The wall clock (signatures, rate limits, waits); <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="loggerFactory">
+    /// Creates the loggers of the order channel's feed (<see cref="CoinbaseFeedClient"/>: connections, resyncs) and of the
+    /// REST client (requests without an answer, HTTP 429 backoffs, refusals); no logging when null.
+    /// </param>
     /// <exception cref="ArgumentException">An option is invalid, a product is not registered, or the credential does not fit the API; the message names it.</exception>
     /// <exception cref="KeyNotFoundException">The vault has no such credential.</exception>
-    public CoinbaseOrderEntryConnector(CoinbaseOrderEntryOptions options, InstrumentRegistry instruments, CredentialVault vault, CertificatePinValidator? pinValidator = null, MonotonicClock? clock = null, TimeProvider? timeProvider = null)
+    public CoinbaseOrderEntryConnector(CoinbaseOrderEntryOptions options, InstrumentRegistry instruments, CredentialVault vault, CertificatePinValidator? pinValidator = null, MonotonicClock? clock = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(instruments);
@@ -106,9 +111,9 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
         _products = new CoinbaseProductBooks(specs, levelCapacity: 1);
         _oids = new CoinbaseClientOids(options.ClientOidPrefix);
         _clock = clock ?? MonotonicClock.System;
-        _venue = CreateVenue(options, vault, _products, pinValidator, timeProvider);
+        _venue = CreateVenue(options, vault, _products, pinValidator, timeProvider, loggerFactory);
         _venue.Subscribed += OnSubscribed;
-        _feed = new CoinbaseFeedClient(_venue.Protocol, feed, new Listener(this), _clock, timeProvider, pinValidator: pinValidator);
+        _feed = new CoinbaseFeedClient(_venue.Protocol, feed, new Listener(this), _clock, timeProvider, pinValidator: pinValidator, logger: loggerFactory?.CreateLogger<CoinbaseFeedClient>());
         _feed.Synchronizer.StateChanged += OnStateChanged;
         Api = options.Api;
     }
@@ -784,20 +789,20 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
     }
 
     /// <summary>The REST client and order channel of the API the options name, with the vault's key.</summary>
-    private static ICoinbaseOrderVenue CreateVenue(CoinbaseOrderEntryOptions options, CredentialVault vault, CoinbaseProductBooks products, CertificatePinValidator? pinValidator, TimeProvider? timeProvider)
+    private static ICoinbaseOrderVenue CreateVenue(CoinbaseOrderEntryOptions options, CredentialVault vault, CoinbaseProductBooks products, CertificatePinValidator? pinValidator, TimeProvider? timeProvider, ILoggerFactory? loggerFactory)
     {
         using var credential = vault.Get(options.CredentialName);
         if (options.Api == CoinbaseApi.Exchange)
         {
             var signer = new CoinbaseRequestSigner(credential, timeProvider);
             var protocol = new CoinbaseExchangeUserFeedProtocol(new CoinbaseExchangeOrderDecoder(products), signer, options.Channel);
-            return new ExchangeOrderVenue(new CoinbaseRestClient(options.Rest, signer, pinValidator, timeProvider), signer, protocol);
+            return new ExchangeOrderVenue(new CoinbaseRestClient(options.Rest, signer, pinValidator, timeProvider, loggerFactory?.CreateLogger<CoinbaseRestClient>()), signer, protocol);
         }
 
         var jwtSigner = CoinbaseJwtSigners.FromCredential(credential);
         var jwt = new CoinbaseJwtBuilder(credential.ApiKey, jwtSigner, timeProvider);
         var userProtocol = new AdvancedTradeUserFeedProtocol(new AdvancedTradeDecoder(products), jwt);
-        return new AdvancedTradeOrderVenue(new AdvancedTradeRestClient(options.Rest, jwt, pinValidator, timeProvider), jwtSigner, userProtocol);
+        return new AdvancedTradeOrderVenue(new AdvancedTradeRestClient(options.Rest, jwt, pinValidator, timeProvider, loggerFactory?.CreateLogger<AdvancedTradeRestClient>()), jwtSigner, userProtocol);
     }
 
     private void RejectCommand(ExecutionEventKind kind, in OrderCommand command, RejectReason reason)

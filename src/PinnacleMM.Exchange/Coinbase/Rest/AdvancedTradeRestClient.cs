@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Exchange.Abstractions;
@@ -42,8 +43,9 @@ public sealed class AdvancedTradeRestClient : IDisposable
     /// <param name="jwt">Builds the JWT of each request; owned by the caller.</param>
     /// <param name="pinValidator">Enforces certificate pins on every TLS connection; null for the platform's validation only.</param>
     /// <param name="timeProvider">The clock for rate limits and retry waits; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="logger">Logs requests that got no answer, HTTP 429 backoffs (Warning) and refusals (Debug): event ids 1101-1104; no logging when null.</param>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
-    public AdvancedTradeRestClient(CoinbaseRestOptions options, CoinbaseJwtBuilder jwt, CertificatePinValidator? pinValidator = null, TimeProvider? timeProvider = null)
+    public AdvancedTradeRestClient(CoinbaseRestOptions options, CoinbaseJwtBuilder jwt, CertificatePinValidator? pinValidator = null, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(jwt);
@@ -52,7 +54,7 @@ public sealed class AdvancedTradeRestClient : IDisposable
         _jwt = jwt;
         var endpoint = options.Endpoint ?? CoinbaseRestOptions.AdvancedTradeEndpoint;
         _authority = endpoint.Authority;
-        _transport = new CoinbaseHttpTransport(options, endpoint, options.RateLimit ?? CoinbaseRestOptions.AdvancedTradePrivateEndpointLimit, pinValidator, timeProvider ?? TimeProvider.System);
+        _transport = new CoinbaseHttpTransport(options, endpoint, options.RateLimit ?? CoinbaseRestOptions.AdvancedTradePrivateEndpointLimit, pinValidator, timeProvider ?? TimeProvider.System, logger);
     }
 
     /// <summary>How many HTTP 429 answers the venue sent so far.</summary>

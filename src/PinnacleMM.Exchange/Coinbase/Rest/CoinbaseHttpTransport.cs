@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using PinnacleMM.Exchange.Abstractions;
+using PinnacleMM.Exchange.Diagnostics;
 using PinnacleMM.Security.RateLimiting;
 using PinnacleMM.Security.Tls;
 
@@ -20,11 +23,13 @@ internal sealed class CoinbaseHttpTransport : IDisposable
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
     private readonly PolicyRateLimiter _limiter;
+    private readonly ILogger _logger;
     private long _rateLimited;
 
-    public CoinbaseHttpTransport(CoinbaseRestOptions options, Uri endpoint, RateLimitPolicy limit, CertificatePinValidator? pinValidator, TimeProvider time)
+    public CoinbaseHttpTransport(CoinbaseRestOptions options, Uri endpoint, RateLimitPolicy limit, CertificatePinValidator? pinValidator, TimeProvider time, ILogger? logger)
     {
         _options = options;
+        _logger = logger ?? NullLogger.Instance;
         _time = time;
         BaseAddress = endpoint;
         _limiter = new PolicyRateLimiter(limit, _time);
@@ -76,10 +81,14 @@ internal sealed class CoinbaseHttpTransport : IDisposable
             catch (HttpRequestException ex)
             {
                 // No answer (refused connection, TLS or pin failure, reset): nothing is known to have reached the venue.
-                return new CoinbaseHttpResponse(0, "", null, RejectReason.NotConnected, $"{method} {pathAndQuery}: no response from {BaseAddress.Host}: {Describe(ex)}");
+                var why = Describe(ex);
+                ExchangeLog.RestNoResponse(_logger, method, pathAndQuery, BaseAddress.Host, why);
+                return new CoinbaseHttpResponse(0, "", null, RejectReason.NotConnected, $"{method} {pathAndQuery}: no response from {BaseAddress.Host}: {why}");
             }
             catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
+                var why = $"none within {_options.RequestTimeout}: {ex.Message}";
+                ExchangeLog.RestNoResponse(_logger, method, pathAndQuery, BaseAddress.Host, why);
                 return new CoinbaseHttpResponse(0, "", null, RejectReason.NotConnected, $"{method} {pathAndQuery}: no response from {BaseAddress.Host} within {_options.RequestTimeout}: {ex.Message}");
             }
 
@@ -96,16 +105,20 @@ internal sealed class CoinbaseHttpTransport : IDisposable
                     }
 
                     var (reason, message) = mapError(status, text);
+                    ExchangeLog.RestRefused(_logger, method, pathAndQuery, status, reason, message);
                     return new CoinbaseHttpResponse(status, text, null, reason, $"{method} {pathAndQuery}: {status} {message}");
                 }
 
                 Interlocked.Increment(ref _rateLimited);
                 if (attempt >= _options.MaxRateLimitRetries)
                 {
+                    ExchangeLog.RestRateLimitGaveUp(_logger, method, pathAndQuery, attempt + 1);
                     return new CoinbaseHttpResponse(status, text, null, RejectReason.RateLimited, $"{method} {pathAndQuery}: still rate limited (429) after {attempt + 1} attempts: {Shorten(text)}");
                 }
 
-                await Task.Delay(RetryDelay(response.Headers.RetryAfter, attempt), _time, cancellationToken).ConfigureAwait(false);
+                var delay = RetryDelay(response.Headers.RetryAfter, attempt);
+                ExchangeLog.RestRateLimited(_logger, method, pathAndQuery, attempt + 1, delay);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Exchange.Abstractions;
@@ -36,15 +37,16 @@ public sealed class CoinbaseRestClient : IDisposable
     /// <param name="signer">Signs each request; owned by the caller.</param>
     /// <param name="pinValidator">Enforces certificate pins on every TLS connection; null for the platform's validation only.</param>
     /// <param name="timeProvider">The clock for rate limits and retry waits; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="logger">Logs requests that got no answer, HTTP 429 backoffs (Warning) and refusals (Debug): event ids 1101-1104; no logging when null.</param>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
-    public CoinbaseRestClient(CoinbaseRestOptions options, CoinbaseRequestSigner signer, CertificatePinValidator? pinValidator = null, TimeProvider? timeProvider = null)
+    public CoinbaseRestClient(CoinbaseRestOptions options, CoinbaseRequestSigner signer, CertificatePinValidator? pinValidator = null, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(signer);
         options.Validate();
         _options = options;
         _signer = signer;
-        _transport = new CoinbaseHttpTransport(options, options.Endpoint ?? CoinbaseRestOptions.ProductionEndpoint, options.RateLimit ?? CoinbaseRestOptions.PrivateEndpointLimit, pinValidator, timeProvider ?? TimeProvider.System);
+        _transport = new CoinbaseHttpTransport(options, options.Endpoint ?? CoinbaseRestOptions.ProductionEndpoint, options.RateLimit ?? CoinbaseRestOptions.PrivateEndpointLimit, pinValidator, timeProvider ?? TimeProvider.System, logger);
     }
 
     /// <summary>How many HTTP 429 answers the venue sent so far.</summary>

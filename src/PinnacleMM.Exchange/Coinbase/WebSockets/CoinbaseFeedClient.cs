@@ -1,7 +1,10 @@
 using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using PinnacleMM.Core.Time;
 using PinnacleMM.Exchange.Coinbase.MarketData;
 using PinnacleMM.Exchange.Coinbase.Sync;
+using PinnacleMM.Exchange.Diagnostics;
 using PinnacleMM.Security.Tls;
 
 namespace PinnacleMM.Exchange.Coinbase.WebSockets;
@@ -33,6 +36,7 @@ public sealed class CoinbaseFeedClient
     private readonly TimeProvider _time;
     private readonly ReconnectBackoff _backoff;
     private readonly CertificatePinValidator? _pins;
+    private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly int[] _resyncs;
@@ -48,8 +52,12 @@ public sealed class CoinbaseFeedClient
     /// <param name="timeProvider">Runs the backoff delays and the check timer; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="random">The backoff jitter; <see cref="Random.Shared"/> when null.</param>
     /// <param name="pinValidator">Validates the server certificate of every <c>wss</c> connection (chain, host name and pins); null for the platform's validation only.</param>
+    /// <param name="logger">
+    /// Logs each connection and why it ended (with the reconnect delay), and each product's book becoming quotable or
+    /// distrusted (event ids 1001-1006, see the package README); nothing per message. No logging when null.
+    /// </param>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
-    public CoinbaseFeedClient(ICoinbaseFeedProtocol protocol, CoinbaseFeedClientOptions options, ICoinbaseFeedListener? listener = null, MonotonicClock? clock = null, TimeProvider? timeProvider = null, Random? random = null, CertificatePinValidator? pinValidator = null)
+    public CoinbaseFeedClient(ICoinbaseFeedProtocol protocol, CoinbaseFeedClientOptions options, ICoinbaseFeedListener? listener = null, MonotonicClock? clock = null, TimeProvider? timeProvider = null, Random? random = null, CertificatePinValidator? pinValidator = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(options);
@@ -63,6 +71,8 @@ public sealed class CoinbaseFeedClient
         _pins = pinValidator;
         _resyncs = new int[protocol.Books.Count];
         Synchronizer = new CoinbaseBookSynchronizer(protocol.Books, options.Sync, protocol.PerProductHeartbeats);
+        _logger = logger ?? NullLogger.Instance;
+        Synchronizer.StateChanged += LogStateChange;
     }
 
     /// <summary>The per-product states; subscribe to its <see cref="CoinbaseBookSynchronizer.StateChanged"/> before <see cref="RunAsync"/>.</summary>
@@ -107,7 +117,7 @@ public sealed class CoinbaseFeedClient
                     await socket.ConnectAsync(_options.Endpoint!, connect.Token).ConfigureAwait(false);
                 }
 
-                Interlocked.Increment(ref _connections);
+                ExchangeLog.FeedConnected(_logger, _options.Endpoint!, Interlocked.Increment(ref _connections));
                 lock (_gate)
                 {
                     _protocol.OnNewConnection();
@@ -164,9 +174,15 @@ public sealed class CoinbaseFeedClient
                 _backoff.Reset();
             }
 
+            var delay = _backoff.NextDelay();
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                ExchangeLog.FeedDisconnected(_logger, _options.Endpoint!, reason, delay);
+            }
+
             try
             {
-                await Task.Delay(_backoff.NextDelay(), _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -178,6 +194,27 @@ public sealed class CoinbaseFeedClient
         {
             _open = null;
             Synchronizer.OnDisconnected("stopped");
+        }
+
+        ExchangeLog.FeedStopped(_logger, _options.Endpoint!);
+    }
+
+    // Quotable again (Information), distrusted for a reason (Warning); the steps in between only at Debug, since a
+    // reconnect moves every product through them, and a lost connection is logged once for all of them.
+    private void LogStateChange(CoinbaseProductStateChange change)
+    {
+        var product = Synchronizer.Books.GetInstrument(change.ProductIndex).Symbol;
+        if (change.Trouble is not (CoinbaseSyncTrouble.None or CoinbaseSyncTrouble.Disconnected))
+        {
+            ExchangeLog.ProductTrouble(_logger, product, change.State, change.Trouble, change.Detail ?? "no detail");
+        }
+        else if (change.State == Abstractions.ConnectionState.Synced)
+        {
+            ExchangeLog.ProductSynced(_logger, product);
+        }
+        else
+        {
+            ExchangeLog.ProductState(_logger, product, change.State);
         }
     }
 
