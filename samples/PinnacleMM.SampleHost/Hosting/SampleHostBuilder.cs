@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PinnacleMM.Persistence;
 using PinnacleMM.SampleHost.Session;
@@ -76,6 +77,10 @@ internal static class SampleHostBuilder
         var services = builder.Services;
         services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(1));
+
+        // The SDK's log messages go to <data>/logs/session.log (the package's own at Information, the host's warnings).
+        builder.Logging.AddFilter("PinnacleMM", LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning);
+        services.AddSingleton<ILoggerProvider>(sp => new SessionLogFile(commandLine.DataDirectory, sp.GetRequiredService<TimeProvider>()));
 
         services.AddMetrics();
         services.AddSessionMode(commandLine);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PinnacleMM.Core.Time;
 using PinnacleMM.Exchange.Abstractions;
@@ -124,7 +125,8 @@ internal sealed class SessionVenue : IAsyncDisposable
                     },
                     registry,
                     clock: clock,
-                    timeProvider: services.GetRequiredService<TimeProvider>());
+                    timeProvider: services.GetRequiredService<TimeProvider>(),
+                    loggerFactory: services.GetRequiredService<ILoggerFactory>());
                 venue._owned.Add(coinbase);
                 venue.Feed = new FeedMonitor(coinbase, endpoint, services.GetRequiredService<TimeProvider>());
                 feed = venue.Record(coinbase, registry, instrumentOptions, commandLine);
@@ -136,7 +138,7 @@ internal sealed class SessionVenue : IAsyncDisposable
             if (commandLine.Live)
             {
                 venue.MarketData = feed;
-                venue.OrderEntry = venue.LiveOrderEntry(commandLine, services.GetRequiredService<VaultOptions>(), registry, spec.Symbol);
+                venue.OrderEntry = venue.LiveOrderEntry(commandLine, services.GetRequiredService<VaultOptions>(), registry, spec.Symbol, services.GetRequiredService<ILoggerFactory>());
                 return venue;
             }
 
@@ -204,7 +206,7 @@ internal sealed class SessionVenue : IAsyncDisposable
     /// wrong password, a damaged vault or a missing credential ends the session naming the vault, the credential and
     /// the rule. The vault options are the configuration's (<c>PinnacleMM:Security:Vault</c>), validated at start.
     /// </summary>
-    private CoinbaseOrderEntryConnector LiveOrderEntry(SessionCommandLine commandLine, VaultOptions vaultOptions, InstrumentRegistry registry, string symbol)
+    private CoinbaseOrderEntryConnector LiveOrderEntry(SessionCommandLine commandLine, VaultOptions vaultOptions, InstrumentRegistry registry, string symbol, ILoggerFactory loggerFactory)
     {
         var name = commandLine.CredentialName!;
         var password = MaskedInput.ReadPassword($"Vault password ({commandLine.VaultPath}): ");
@@ -241,7 +243,7 @@ internal sealed class SessionVenue : IAsyncDisposable
             options.Feed.AllowInsecureLoopback = endpoint.Scheme == "ws";
         }
 
-        var orders = new CoinbaseOrderEntryConnector(options, registry, _vault);
+        var orders = new CoinbaseOrderEntryConnector(options, registry, _vault, loggerFactory: loggerFactory);
         _owned.Add(orders);
         return orders;
     }
