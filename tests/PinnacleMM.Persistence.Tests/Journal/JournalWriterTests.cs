@@ -139,20 +139,25 @@ public sealed class JournalWriterTests
         using var dir = new TempJournalDirectory();
         using var writer = JournalWriter.Open(dir.Path, Small(JournalSyncPolicy.Interval, 1 << 20));
         var payload = new byte[64];
-        writer.Append(JournalRecordType.Trade, 1, payload);
-        writer.TryAppend(JournalRecordType.Trade, 1, payload, out _);
-        writer.BeginAppend(JournalRecordType.Trade, 1, 64);
+        var order = new byte[OrderBookRecordCodec.OrderSize];
+        var cancel = new byte[OrderBookRecordCodec.CancelSize];
+        writer.Append(JournalRecordType.ApplicationBase, 1, payload);
+        writer.TryAppend(JournalRecordType.OrderCancelled, 1, cancel, out _);
+        writer.BeginAppend(JournalRecordType.ApplicationBase, 1, 64);
         writer.CommitAppend(10);
         writer.TryAppend(JournalRecordType.None, 1, payload, out _);
+        writer.TryAppend(JournalRecordType.OrderCancelled, 1, payload, out _);
 
-        // 2,000 rounds of 4 records in all stay within the 1 MiB segment: no segment is rolled over.
+        // 2,000 rounds of 4 records in all stay within the 1 MiB segment: no segment is rolled over. Library types
+        // go through the payload size check, and a refusal (wrong type, wrong size) allocates nothing either.
         void Appends()
         {
             for (var i = 0; i < 500; i++)
             {
-                writer.Append(JournalRecordType.OrderAdded, i, payload);
-                writer.TryAppend(JournalRecordType.OrderCancelled, i, payload, out _);
+                writer.Append(JournalRecordType.OrderAdded, i, order);
+                writer.TryAppend(JournalRecordType.OrderCancelled, i, cancel, out _);
                 writer.TryAppend(JournalRecordType.None, i, payload, out _);
+                writer.TryAppend(JournalRecordType.OrderCancelled, i, payload, out _);
                 var span = writer.BeginAppend(JournalRecordType.ApplicationBase + 1, i, 64);
                 span[0] = 1;
                 writer.CommitAppend(8);
