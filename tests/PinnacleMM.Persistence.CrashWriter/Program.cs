@@ -5,8 +5,8 @@ using PinnacleMM.Persistence.Tests.Support;
 
 // Child process for the crash and lock tests of PinnacleMM.Persistence.Tests.
 //   CrashWriter <directory> <EveryAppend|Interval> [maxRecords]
-//     Appends records whose type, timestamp and payload are a function of their sequence number (the
-//     same function as the crash test's), and prints "durable <sequence>" each time the journal reports a
+//     Appends records whose type, timestamp and payload are a function of their sequence number
+//     (DeterministicRecords, which the crash test checks them against), and prints "durable <sequence>" each time the journal reports a
 //     higher durable sequence, until it is killed or has appended maxRecords records.
 //   CrashWriter book <dataDirectory> <EveryAppend|Interval> <seed>
 //     Recovers the instrument TEST-USD, then applies TestBooks.RandomOps(seed) from where the recovered
@@ -45,13 +45,9 @@ var payload = new byte[300];
 for (var appended = 0L; appended < maxRecords; appended++)
 {
     var sequence = writer.LastSequence + 1;
-    var length = (int)(sequence * 37 % 300);
-    for (var i = 0; i < length; i++)
-    {
-        payload[i] = (byte)((sequence * 31) + (i * 7) + 1);
-    }
-
-    writer.Append((JournalRecordType)(1 + (sequence % 6)), sequence * 1000, payload.AsSpan(0, length));
+    var record = payload.AsSpan(0, DeterministicRecords.LengthOf(sequence));
+    DeterministicRecords.Fill(sequence, record);
+    writer.Append(DeterministicRecords.TypeOf(sequence), DeterministicRecords.TimestampOf(sequence), record);
     if (policy == JournalSyncPolicy.Interval && sequence % 50 == 0)
     {
         writer.Flush();

@@ -26,7 +26,8 @@ public class JournalScanBenchmarks
         {
             for (var i = 0; i < Records; i++)
             {
-                writer.Append(JournalRecordType.Trade, i, payload);
+                // An application type: random 64-byte payloads are not a library record (a trade is 72 bytes).
+                writer.Append(JournalRecordType.ApplicationBase, i, payload);
             }
         }
 

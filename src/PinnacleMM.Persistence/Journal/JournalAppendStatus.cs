@@ -14,4 +14,13 @@ public enum JournalAppendStatus
 
     /// <summary>The payload is longer than <see cref="JournalWriter.MaxPayloadLength"/>: a record never spans segments.</summary>
     PayloadTooLarge = 2,
+
+    /// <summary>
+    /// The record type is one of the library's order-book types (1 to <see cref="JournalRecordType.Checkpoint"/>) and the
+    /// payload is not the fixed size <see cref="OrderBookRecordCodec"/> writes for it (48 bytes for an order, 16 for a
+    /// cancellation, 32 for a modification, 72 for a trade, 16 for a checkpoint). Recovery reads only that size, so such
+    /// a record would make the journal impossible to recover. A payload of the application's own goes in an application
+    /// type (<see cref="JournalRecordType.ApplicationBase"/> and above).
+    /// </summary>
+    InvalidPayloadLength = 3,
 }

@@ -197,7 +197,10 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
     /// </summary>
     /// <param name="type">The record type: a library type (1–6) or <see cref="JournalRecordType.ApplicationBase"/> and above; <see cref="JournalRecordType.None"/> and the reserved 7–0x0FFF are rejected.</param>
     /// <param name="timestampNs">The record's timestamp in nanoseconds (any value; usually <see cref="Core.Time.MonotonicClock"/>).</param>
-    /// <param name="payload">The payload, at most <see cref="MaxPayloadLength"/> bytes.</param>
+    /// <param name="payload">
+    /// The payload: for a library type exactly the size <see cref="OrderBookRecordCodec"/> writes for it (else
+    /// <see cref="JournalAppendStatus.InvalidPayloadLength"/>), for an application type at most <see cref="MaxPayloadLength"/> bytes.
+    /// </param>
     /// <param name="sequence">The record's sequence number.</param>
     /// <exception cref="JournalException">When a new segment cannot be created (disk full, directory unwritable) or an earlier flush failed; nothing was written.</exception>
     /// <exception cref="InvalidOperationException">When a <see cref="BeginAppend"/> reservation is pending.</exception>
@@ -205,14 +208,10 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
     public JournalAppendStatus TryAppend(JournalRecordType type, long timestampNs, ReadOnlySpan<byte> payload, out long sequence)
     {
         sequence = 0;
-        if (!IsStorable(type))
+        var status = Check(type, payload.Length);
+        if (status != JournalAppendStatus.Appended)
         {
-            return JournalAppendStatus.InvalidRecordType;
-        }
-
-        if (payload.Length > MaxPayloadLength)
-        {
-            return JournalAppendStatus.PayloadTooLarge;
+            return status;
         }
 
         var record = Reserve(payload.Length);
@@ -224,8 +223,11 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
     /// <summary>Appends a record and returns its sequence number. Allocates nothing.</summary>
     /// <param name="type">The record type: a library type (1–6) or <see cref="JournalRecordType.ApplicationBase"/> and above.</param>
     /// <param name="timestampNs">The record's timestamp in nanoseconds.</param>
-    /// <param name="payload">The payload, at most <see cref="MaxPayloadLength"/> bytes.</param>
-    /// <exception cref="ArgumentException">When the type is None or reserved (7–0x0FFF) or the payload is too large; nothing was written.</exception>
+    /// <param name="payload">The payload: for a library type exactly the size <see cref="OrderBookRecordCodec"/> writes for it, else at most <see cref="MaxPayloadLength"/> bytes.</param>
+    /// <exception cref="ArgumentException">
+    /// When the type is None or reserved (7–0x0FFF), a library type's payload is not its codec size (recovery could not
+    /// read the record) or the payload is too large; the message names the parameter and the rule, and nothing was written.
+    /// </exception>
     /// <exception cref="JournalException">When a new segment cannot be created or an earlier flush failed; nothing was written.</exception>
     /// <exception cref="InvalidOperationException">When a <see cref="BeginAppend"/> reservation is pending.</exception>
     /// <exception cref="ObjectDisposedException">When the writer is disposed.</exception>
@@ -234,7 +236,7 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
         var status = TryAppend(type, timestampNs, payload, out var sequence);
         if (status != JournalAppendStatus.Appended)
         {
-            ThrowRejected(status, type, payload.Length);
+            ThrowRejected(status, type, payload.Length, nameof(payload));
         }
 
         return sequence;
@@ -242,8 +244,11 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
 
     /// <summary>Appends a record stamped with <see cref="JournalOptions.Clock"/> and returns its sequence number.</summary>
     /// <param name="type">The record type: a library type (1–6) or <see cref="JournalRecordType.ApplicationBase"/> and above.</param>
-    /// <param name="payload">The payload, at most <see cref="MaxPayloadLength"/> bytes.</param>
-    /// <exception cref="ArgumentException">When the type is None or reserved (7–0x0FFF) or the payload is too large; nothing was written.</exception>
+    /// <param name="payload">The payload: for a library type exactly the size <see cref="OrderBookRecordCodec"/> writes for it, else at most <see cref="MaxPayloadLength"/> bytes.</param>
+    /// <exception cref="ArgumentException">
+    /// When the type is None or reserved (7–0x0FFF), a library type's payload is not its codec size or the payload is too
+    /// large; nothing was written.
+    /// </exception>
     /// <exception cref="JournalException">When a new segment cannot be created or an earlier flush failed; nothing was written.</exception>
     public long Append(JournalRecordType type, ReadOnlySpan<byte> payload) => Append(type, _options.Clock.NowNanoseconds, payload);
 
@@ -253,22 +258,27 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
     /// <see cref="CommitAppend(int)"/> or <see cref="AbortAppend"/>; until then the record does not exist.
     /// The span is valid until then.
     /// </summary>
+    /// <remarks>
+    /// A library type (1–6) has one payload size, known when the type is: the reservation must be exactly that size
+    /// (<see cref="OrderBookRecordCodec"/>'s <c>OrderSize</c>, <c>CancelSize</c>, ...) and is committed whole, so
+    /// <see cref="CommitAppend(int)"/> refuses any other length for it. An application type may reserve more than it
+    /// commits.
+    /// </remarks>
     /// <param name="type">The record type: a library type (1–6) or <see cref="JournalRecordType.ApplicationBase"/> and above.</param>
     /// <param name="timestampNs">The record's timestamp in nanoseconds.</param>
-    /// <param name="maxPayloadLength">The room to reserve: 0 to <see cref="MaxPayloadLength"/>.</param>
-    /// <exception cref="ArgumentException">When the type is None or reserved (7–0x0FFF) or the length is out of range; nothing is reserved.</exception>
+    /// <param name="maxPayloadLength">The room to reserve: for a library type exactly its codec size, else 0 to <see cref="MaxPayloadLength"/>.</param>
+    /// <exception cref="ArgumentException">
+    /// When the type is None or reserved (7–0x0FFF), a library type's length is not its codec size, or the length is out of
+    /// range; the message names the parameter and the rule, and nothing is reserved.
+    /// </exception>
     /// <exception cref="InvalidOperationException">When another reservation is pending.</exception>
     /// <exception cref="JournalException">When a new segment cannot be created or an earlier flush failed.</exception>
     public Span<byte> BeginAppend(JournalRecordType type, long timestampNs, int maxPayloadLength)
     {
-        if (!IsStorable(type))
+        var status = Check(type, maxPayloadLength);
+        if (status != JournalAppendStatus.Appended)
         {
-            ThrowRejected(JournalAppendStatus.InvalidRecordType, type, maxPayloadLength);
-        }
-
-        if ((uint)maxPayloadLength > (uint)MaxPayloadLength)
-        {
-            ThrowRejected(JournalAppendStatus.PayloadTooLarge, type, maxPayloadLength);
+            ThrowRejected(status, type, maxPayloadLength, nameof(maxPayloadLength));
         }
 
         var record = Reserve(maxPayloadLength);
@@ -283,9 +293,12 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
     public long CommitAppend() => CommitAppend(_reservedLength);
 
     /// <summary>Completes the pending <see cref="BeginAppend"/> with the first <paramref name="payloadLength"/> bytes written and returns the sequence number.</summary>
-    /// <param name="payloadLength">The bytes actually written: 0 to the reserved length.</param>
+    /// <param name="payloadLength">The bytes actually written: 0 to the reserved length; for a library type (1–6) exactly the reserved length, its codec size.</param>
     /// <exception cref="InvalidOperationException">When no reservation is pending.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">When the length exceeds the reservation.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// When the length exceeds the reservation, or is short of it for a library type (recovery could not read the record);
+    /// nothing is written and the reservation stays pending (commit the right length or call <see cref="AbortAppend"/>).
+    /// </exception>
     public long CommitAppend(int payloadLength)
     {
         if (_reservedLength < 0)
@@ -296,6 +309,11 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
         if ((uint)payloadLength > (uint)_reservedLength)
         {
             throw new ArgumentOutOfRangeException(nameof(payloadLength), payloadLength, $"payloadLength: must be between 0 and the reserved {_reservedLength} bytes");
+        }
+
+        if (payloadLength != _reservedLength && _reservedType < JournalRecordType.ApplicationBase)
+        {
+            ThrowLibraryCommitShort(payloadLength);
         }
 
         var record = _segment.Base + _offset;
@@ -376,21 +394,52 @@ public sealed unsafe class JournalWriter : IDisposable, IAsyncDisposable
     public ValueTask DisposeAsync() => new(Task.Run(Dispose));
 
     /// <summary>
-    /// Whether a record of this type may be stored: the library's types (1 to <see cref="JournalRecordType.Checkpoint"/>)
-    /// and application types. <see cref="JournalRecordType.None"/> marks unwritten space, and recovery refuses
-    /// the reserved 7–0x0FFF for good, so a record of either would make the journal unrecoverable.
+    /// Whether a record of this type and payload length may be stored: an application type with a payload up to
+    /// <see cref="MaxPayloadLength"/>, or a library type (1 to <see cref="JournalRecordType.Checkpoint"/>) with exactly the
+    /// payload size <see cref="OrderBookRecordCodec"/> writes for it. Recovery reads nothing else: it refuses
+    /// <see cref="JournalRecordType.None"/> (unwritten space), the reserved 7–0x0FFF and a library record of another size
+    /// for good, so storing one would make the journal unrecoverable. A few compares and one table read.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsStorable(JournalRecordType type) =>
-        type >= JournalRecordType.ApplicationBase || (uint)type - 1 < (uint)JournalRecordType.Checkpoint;
+    private JournalAppendStatus Check(JournalRecordType type, int payloadLength)
+    {
+        if (type >= JournalRecordType.ApplicationBase)
+        {
+            return (uint)payloadLength <= (uint)MaxPayloadLength ? JournalAppendStatus.Appended : JournalAppendStatus.PayloadTooLarge;
+        }
 
-    private static void ThrowRejected(JournalAppendStatus status, JournalRecordType type, int payloadLength) => throw (status == JournalAppendStatus.InvalidRecordType
-        ? type == JournalRecordType.None
-            ? new ArgumentException("type: JournalRecordType.None marks unwritten space and cannot be appended", nameof(type))
-            : new ArgumentException(
-                $"type {(ushort)type} (0x{(ushort)type:X4}) is reserved for future library record types (7 to 0x0FFF), which recovery refuses: use a library type (1 to 6) or ApplicationBase (0x1000) and above",
-                nameof(type))
-        : new ArgumentException($"payload: {payloadLength} bytes exceed the maximum payload of this journal (segment size minus 96 bytes); a record never spans segments", "payload"));
+        if ((uint)type - 1 >= (uint)JournalRecordType.Checkpoint)
+        {
+            return JournalAppendStatus.InvalidRecordType;
+        }
+
+        return payloadLength == OrderBookRecordCodec.PayloadSizeOf(type) ? JournalAppendStatus.Appended : JournalAppendStatus.InvalidPayloadLength;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowRejected(JournalAppendStatus status, JournalRecordType type, int payloadLength, string lengthParameter) => throw (status switch
+    {
+        JournalAppendStatus.InvalidRecordType when type == JournalRecordType.None =>
+            new ArgumentException("type: JournalRecordType.None marks unwritten space and cannot be appended", nameof(type)),
+        JournalAppendStatus.InvalidRecordType => new ArgumentException(
+            $"type {(ushort)type} (0x{(ushort)type:X4}) is reserved for future library record types (7 to 0x0FFF), which recovery refuses: use a library type (1 to 6) or ApplicationBase (0x1000) and above",
+            nameof(type)),
+        JournalAppendStatus.InvalidPayloadLength => new ArgumentException(
+            $"{lengthParameter}: {payloadLength} bytes, but a {type} record's payload is exactly {OrderBookRecordCodec.PayloadSizeOf(type)} bytes "
+            + $"(OrderBookRecordCodec.{OrderBookRecordCodec.PayloadSizeName(type)}), the only size recovery reads: write it with OrderBookRecordCodec, "
+            + "or use an application type (ApplicationBase and above) for a payload of your own",
+            lengthParameter),
+        _ => new ArgumentException(
+            $"{lengthParameter}: {payloadLength} bytes exceed the maximum payload of this journal (segment size minus 96 bytes); a record never spans segments",
+            lengthParameter),
+    });
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowLibraryCommitShort(int payloadLength) => throw new ArgumentOutOfRangeException(
+        "payloadLength",
+        payloadLength,
+        $"payloadLength: {payloadLength} bytes, but a {_reservedType} record's payload is exactly the reserved {_reservedLength} bytes "
+        + $"(OrderBookRecordCodec.{OrderBookRecordCodec.PayloadSizeName(_reservedType)}), the only size recovery reads: commit all of it or call AbortAppend");
 
     /// <summary>Makes room for a record and returns its address; the bytes there are zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

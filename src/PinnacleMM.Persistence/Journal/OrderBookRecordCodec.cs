@@ -7,7 +7,9 @@ namespace PinnacleMM.Persistence.Journal;
 /// <summary>
 /// Fixed little-endian payload layouts for the order-book record types. Writers fill a span (e.g. the
 /// one <see cref="JournalWriter.BeginAppend"/> hands out); readers accept only a payload of exactly the
-/// documented size with defined enum values and zero reserved bytes, and return false otherwise.
+/// documented size with defined enum values and zero reserved bytes, and return false otherwise. Since
+/// recovery reads these types with these readers, <see cref="JournalWriter"/> refuses a record of one of
+/// them whose payload is not exactly its size.
 /// <code>
 /// OrderAdded / MarketOrder (48 bytes, OrderRequest)
 ///  0 orderId i64 | 8 ownerId i64 | 16 price ticks i64 | 24 quantity lots i64 | 32 timestamp i64
@@ -41,6 +43,28 @@ public static class OrderBookRecordCodec
     public const int CheckpointSize = 16;
 
     private const int PairSize = 16;
+
+    /// <summary>
+    /// The payload size of each library record type, indexed by its value (1 to <see cref="JournalRecordType.Checkpoint"/>;
+    /// index 0, <see cref="JournalRecordType.None"/>, is unused). Static data: reading it allocates nothing.
+    /// </summary>
+    private static ReadOnlySpan<byte> PayloadSizes => [0, OrderSize, CancelSize, ModifySize, TradeSize, OrderSize, CheckpointSize];
+
+    /// <summary>
+    /// The payload size of a library record type (1 to <see cref="JournalRecordType.Checkpoint"/>): the size its writer
+    /// produces and the only size its reader accepts. The caller checks the range.
+    /// </summary>
+    internal static int PayloadSizeOf(JournalRecordType type) => PayloadSizes[(int)type];
+
+    /// <summary>The name of the constant holding <see cref="PayloadSizeOf"/> for a library record type, for error messages.</summary>
+    internal static string PayloadSizeName(JournalRecordType type) => type switch
+    {
+        JournalRecordType.OrderCancelled => nameof(CancelSize),
+        JournalRecordType.OrderModified => nameof(ModifySize),
+        JournalRecordType.Trade => nameof(TradeSize),
+        JournalRecordType.Checkpoint => nameof(CheckpointSize),
+        _ => nameof(OrderSize),
+    };
 
     /// <summary>The record type an order is journaled as: <see cref="JournalRecordType.MarketOrder"/> for market orders, else <see cref="JournalRecordType.OrderAdded"/>.</summary>
     public static JournalRecordType RecordTypeOf(in OrderRequest order) =>

@@ -108,7 +108,7 @@ public sealed class JournalCorruptionTests
                             AssertFault(writer.RepairedTail, expected.Value, path, lastRecord, 5, tornTail: true);
                         }
 
-                        Assert.AreEqual(5, writer.Append(JournalRecordType.Trade, 5000, JournalTestData.Payload(5, 10)));
+                        Assert.AreEqual(5, writer.Append(JournalRecordType.ApplicationBase, 5000, JournalTestData.Payload(5, 10)));
                     }
 
                     Assert.AreEqual(4096, new FileInfo(path).Length);

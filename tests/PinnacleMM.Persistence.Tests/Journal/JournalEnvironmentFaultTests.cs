@@ -116,7 +116,7 @@ public sealed class JournalEnvironmentFaultTests
             Assert.AreEqual(writer.LastSequence, durableBeforeFailure, "the failed append must not have taken a sequence");
 
             // The writer stays usable for what fits and keeps reporting the full disk.
-            Assert.ThrowsExactly<JournalException>(() => writer.Append(JournalRecordType.Trade, 1, new byte[writer.MaxPayloadLength]));
+            Assert.ThrowsExactly<JournalException>(() => writer.Append(JournalRecordType.ApplicationBase, 1, new byte[writer.MaxPayloadLength]));
             Assert.AreEqual(durableBeforeFailure, writer.LastSequence);
         }
 

@@ -1,4 +1,5 @@
 using PinnacleMM.Persistence.Journal;
+using PinnacleMM.Persistence.Tests.Support;
 
 namespace PinnacleMM.Persistence.Tests.Journal;
 
@@ -8,17 +9,13 @@ internal static class JournalTestData
     public static byte[] Payload(long sequence, int length)
     {
         var payload = new byte[length];
-        for (var i = 0; i < length; i++)
-        {
-            payload[i] = (byte)((sequence * 31) + (i * 7) + 1);
-        }
-
+        DeterministicRecords.Fill(sequence, payload);
         return payload;
     }
 
-    public static JournalRecordType TypeOf(long sequence) => (JournalRecordType)(1 + (sequence % 6));
+    public static JournalRecordType TypeOf(long sequence) => DeterministicRecords.TypeOf(sequence);
 
-    public static int LengthOf(long sequence) => (int)(sequence * 37 % 300);
+    public static int LengthOf(long sequence) => DeterministicRecords.LengthOf(sequence);
 
     /// <summary>Appends records whose content is a function of their sequence number.</summary>
     public static void AppendDeterministic(JournalWriter writer, int count)
@@ -26,7 +23,7 @@ internal static class JournalTestData
         for (var i = 0; i < count; i++)
         {
             var sequence = writer.LastSequence + 1;
-            var appended = writer.Append(TypeOf(sequence), sequence * 1000, Payload(sequence, LengthOf(sequence)));
+            var appended = writer.Append(TypeOf(sequence), DeterministicRecords.TimestampOf(sequence), Payload(sequence, LengthOf(sequence)));
             Assert.AreEqual(sequence, appended);
         }
     }
@@ -54,7 +51,7 @@ internal static class JournalTestData
             var sequence = i + 1L;
             Assert.AreEqual(sequence, records[i].Sequence);
             Assert.AreEqual(TypeOf(sequence), records[i].Type);
-            Assert.AreEqual(sequence * 1000, records[i].TimestampNs);
+            Assert.AreEqual(DeterministicRecords.TimestampOf(sequence), records[i].TimestampNs);
             CollectionAssert.AreEqual(Payload(sequence, LengthOf(sequence)), records[i].Payload, $"payload of sequence {sequence}");
         }
     }

@@ -139,20 +139,25 @@ public sealed class JournalWriterTests
         using var dir = new TempJournalDirectory();
         using var writer = JournalWriter.Open(dir.Path, Small(JournalSyncPolicy.Interval, 1 << 20));
         var payload = new byte[64];
-        writer.Append(JournalRecordType.Trade, 1, payload);
-        writer.TryAppend(JournalRecordType.Trade, 1, payload, out _);
-        writer.BeginAppend(JournalRecordType.Trade, 1, 64);
+        var order = new byte[OrderBookRecordCodec.OrderSize];
+        var cancel = new byte[OrderBookRecordCodec.CancelSize];
+        writer.Append(JournalRecordType.ApplicationBase, 1, payload);
+        writer.TryAppend(JournalRecordType.OrderCancelled, 1, cancel, out _);
+        writer.BeginAppend(JournalRecordType.ApplicationBase, 1, 64);
         writer.CommitAppend(10);
         writer.TryAppend(JournalRecordType.None, 1, payload, out _);
+        writer.TryAppend(JournalRecordType.OrderCancelled, 1, payload, out _);
 
-        // 2,000 rounds of 4 records in all stay within the 1 MiB segment: no segment is rolled over.
+        // 2,000 rounds of 4 records in all stay within the 1 MiB segment: no segment is rolled over. Library types
+        // go through the payload size check, and a refusal (wrong type, wrong size) allocates nothing either.
         void Appends()
         {
             for (var i = 0; i < 500; i++)
             {
-                writer.Append(JournalRecordType.OrderAdded, i, payload);
-                writer.TryAppend(JournalRecordType.OrderCancelled, i, payload, out _);
+                writer.Append(JournalRecordType.OrderAdded, i, order);
+                writer.TryAppend(JournalRecordType.OrderCancelled, i, cancel, out _);
                 writer.TryAppend(JournalRecordType.None, i, payload, out _);
+                writer.TryAppend(JournalRecordType.OrderCancelled, i, payload, out _);
                 var span = writer.BeginAppend(JournalRecordType.ApplicationBase + 1, i, 64);
                 span[0] = 1;
                 writer.CommitAppend(8);
@@ -171,17 +176,17 @@ public sealed class JournalWriterTests
         using var dir = new TempJournalDirectory();
         using (var writer = JournalWriter.Open(dir.Path, Small()))
         {
-            var span = writer.BeginAppend(JournalRecordType.Trade, 7, 100);
+            var span = writer.BeginAppend(JournalRecordType.ApplicationBase + 3, 7, 100);
             Assert.AreEqual(100, span.Length);
             span[..3].Fill(9);
             Assert.AreEqual(1, writer.CommitAppend(3));
 
-            span = writer.BeginAppend(JournalRecordType.Trade, 8, 50);
+            span = writer.BeginAppend(JournalRecordType.ApplicationBase + 3, 8, 50);
             span.Fill(5);
-            Assert.ThrowsExactly<InvalidOperationException>(() => writer.Append(JournalRecordType.Trade, 1, [1]));
+            Assert.ThrowsExactly<InvalidOperationException>(() => writer.Append(JournalRecordType.ApplicationBase + 3, 1, [1]));
             writer.AbortAppend();
 
-            Assert.AreEqual(2, writer.Append(JournalRecordType.OrderAdded, 9, [4, 4]));
+            Assert.AreEqual(2, writer.Append(JournalRecordType.ApplicationBase + 4, 9, [4, 4]));
             Assert.ThrowsExactly<InvalidOperationException>(() => writer.CommitAppend());
         }
 
@@ -191,7 +196,7 @@ public sealed class JournalWriterTests
         CollectionAssert.AreEqual(new byte[] { 9, 9, 9 }, records[0].Payload);
         Assert.AreEqual(7, records[0].TimestampNs);
         CollectionAssert.AreEqual(new byte[] { 4, 4 }, records[1].Payload);
-        Assert.AreEqual(JournalRecordType.OrderAdded, records[1].Type);
+        Assert.AreEqual(JournalRecordType.ApplicationBase + 4, records[1].Type);
     }
 
     [TestMethod]
@@ -213,7 +218,7 @@ public sealed class JournalWriterTests
         writer.Flush();
         Assert.AreEqual(5, writer.LastSequence);
         AssertSameFiles(before, JournalTestData.Snapshot(dir.Path));
-        Assert.AreEqual(6, writer.Append(JournalRecordType.Trade, 1, [1]));
+        Assert.AreEqual(6, writer.Append(JournalRecordType.ApplicationBase, 1, [1]));
     }
 
     [TestMethod]
@@ -261,19 +266,19 @@ public sealed class JournalWriterTests
         var before = JournalTestData.Snapshot(dir.Path);
         var tooBig = new byte[writer.MaxPayloadLength + 1];
 
-        Assert.AreEqual(JournalAppendStatus.PayloadTooLarge, writer.TryAppend(JournalRecordType.Trade, 1, tooBig, out _));
-        var thrown = Assert.ThrowsExactly<ArgumentException>(() => writer.Append(JournalRecordType.Trade, 1, tooBig));
+        Assert.AreEqual(JournalAppendStatus.PayloadTooLarge, writer.TryAppend(JournalRecordType.ApplicationBase, 1, tooBig, out _));
+        var thrown = Assert.ThrowsExactly<ArgumentException>(() => writer.Append(JournalRecordType.ApplicationBase, 1, tooBig));
         Assert.AreEqual("payload", thrown.ParamName);
         StringAssert.Contains(thrown.Message, "8097 bytes exceed the maximum payload");
-        Assert.ThrowsExactly<ArgumentException>(() => writer.BeginAppend(JournalRecordType.Trade, 1, tooBig.Length));
-        Assert.ThrowsExactly<ArgumentException>(() => writer.BeginAppend(JournalRecordType.Trade, 1, -1));
+        Assert.ThrowsExactly<ArgumentException>(() => writer.BeginAppend(JournalRecordType.ApplicationBase, 1, tooBig.Length));
+        Assert.ThrowsExactly<ArgumentException>(() => writer.BeginAppend(JournalRecordType.ApplicationBase, 1, -1));
 
         writer.Flush();
         Assert.AreEqual(5, writer.LastSequence);
         AssertSameFiles(before, JournalTestData.Snapshot(dir.Path));
 
         // The largest payload fits: it gets a segment of its own.
-        Assert.AreEqual(6, writer.Append(JournalRecordType.Trade, 1, new byte[writer.MaxPayloadLength]));
+        Assert.AreEqual(6, writer.Append(JournalRecordType.ApplicationBase, 1, new byte[writer.MaxPayloadLength]));
     }
 
     [TestMethod]
@@ -283,7 +288,7 @@ public sealed class JournalWriterTests
         using var writer = JournalWriter.Open(dir.Path, Small());
         var thrown = Assert.ThrowsExactly<JournalException>(() => JournalWriter.Open(dir.Path, Small()));
         StringAssert.Contains(thrown.Message, dir.Path);
-        Assert.AreEqual(1, writer.Append(JournalRecordType.Trade, 1, [1]));
+        Assert.AreEqual(1, writer.Append(JournalRecordType.ApplicationBase, 1, [1]));
     }
 
     [TestMethod]
@@ -509,7 +514,7 @@ public sealed class JournalWriterTests
         var writer = JournalWriter.Open(dir.Path, Small());
         writer.Dispose();
         writer.Dispose();
-        Assert.ThrowsExactly<ObjectDisposedException>(() => writer.Append(JournalRecordType.Trade, 1, [1]));
+        Assert.ThrowsExactly<ObjectDisposedException>(() => writer.Append(JournalRecordType.ApplicationBase, 1, [1]));
         Assert.ThrowsExactly<ObjectDisposedException>(writer.Flush);
     }
 
