@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Persistence.Internal;
 
@@ -27,15 +29,21 @@ public sealed class PersistenceManager : IAsyncDisposable, IDisposable
     private readonly FileStream _lock;
     private readonly Dictionary<string, InstrumentPersistence> _instruments = new(StringComparer.Ordinal);
     private readonly ITimer? _timer;
+    private readonly ILogger _logger;
     private int _disposed;
 
     /// <summary>Validates the options, creates the data directory and takes its lock.</summary>
     /// <param name="options">The settings (copied).</param>
     /// <param name="timeProvider">Wall clock and timers (periodic snapshots, snapshot timestamps); null for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="loggerFactory">
+    /// Logs what each <see cref="Open"/> recovered (a cut torn tail and skipped snapshots as warnings) and failed periodic
+    /// snapshots (event ids 3001-3004, see the package README); no logging when null.
+    /// </param>
     /// <exception cref="ArgumentException">When an option breaks its rule; the message names every one.</exception>
     /// <exception cref="PersistenceException">When the directory cannot be created, or another process holds it.</exception>
-    public PersistenceManager(PersistenceOptions options, TimeProvider? timeProvider = null)
+    public PersistenceManager(PersistenceOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
+        _logger = loggerFactory?.CreateLogger<PersistenceManager>() ?? NullLogger<PersistenceManager>.Instance;
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options.Clone();
@@ -91,6 +99,7 @@ public sealed class PersistenceManager : IAsyncDisposable, IDisposable
             var directory = Path.Combine(DataDirectory, InstrumentFolder.NameOf(instrument.Symbol));
             var opened = InstrumentPersistence.Open(directory, instrument, _options, options ?? new InstrumentPersistenceOptions(), _timeProvider, Closed);
             _instruments.Add(instrument.Symbol, opened);
+            LogRecovery(opened);
             return opened;
         }
     }
@@ -110,6 +119,30 @@ public sealed class PersistenceManager : IAsyncDisposable, IDisposable
         foreach (var instrument in Instruments)
         {
             instrument.TakePeriodicSnapshot();
+            if (instrument.LastSnapshotError is { } error)
+            {
+                PersistenceLog.PeriodicSnapshotFailed(_logger, instrument.Instrument.Symbol, error);
+            }
+        }
+    }
+
+    private void LogRecovery(InstrumentPersistence opened)
+    {
+        var symbol = opened.Instrument.Symbol;
+        var report = opened.Recovery;
+        foreach (var fallback in report.SnapshotFallbacks)
+        {
+            PersistenceLog.SnapshotSkipped(_logger, symbol, fallback.ToString());
+        }
+
+        if (report.TruncatedTail is { } tail)
+        {
+            PersistenceLog.TornTailCut(_logger, symbol, tail.ToString());
+        }
+
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            PersistenceLog.InstrumentRecovered(_logger, symbol, opened.Directory, report.ToString().ReplaceLineEndings("; "));
         }
     }
 

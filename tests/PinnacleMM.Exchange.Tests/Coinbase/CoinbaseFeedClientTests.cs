@@ -6,7 +6,7 @@ using PinnacleMM.Exchange.Coinbase.Authentication;
 using PinnacleMM.Exchange.Coinbase.MarketData;
 using PinnacleMM.Exchange.Coinbase.Sync;
 using PinnacleMM.Exchange.Coinbase.WebSockets;
-using PinnacleMM.Exchange.Tests.Diagnostics;
+using PinnacleMM.Testing;
 
 namespace PinnacleMM.Exchange.Tests.Coinbase;
 

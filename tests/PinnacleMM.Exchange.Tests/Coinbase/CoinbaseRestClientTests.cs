@@ -7,7 +7,7 @@ using PinnacleMM.Core.Primitives;
 using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Coinbase.Authentication;
 using PinnacleMM.Exchange.Coinbase.Rest;
-using PinnacleMM.Exchange.Tests.Diagnostics;
+using PinnacleMM.Testing;
 using PinnacleMM.Security.Credentials;
 using PinnacleMM.Security.RateLimiting;
 

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PinnacleMM.Core.Books;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Persistence.Journal;
 using PinnacleMM.Persistence.Tests.Journal;
 using PinnacleMM.Persistence.Tests.Support;
+using PinnacleMM.Testing;
 
 namespace PinnacleMM.Persistence.Tests.Management;
 
@@ -233,6 +235,65 @@ public sealed class PersistenceManagerTests
 
         manager.Dispose();
         Assert.AreEqual(0, time.ActiveTimers, "disposing stops the timer");
+    }
+
+    [TestMethod]
+    public void Opening_logs_what_was_recovered_warns_of_a_cut_torn_tail_and_a_failed_snapshot_is_an_error()
+    {
+        using var dir = new TempJournalDirectory();
+        var ops = TestBooks.RandomOps(33, 50);
+        var log = new RecordingLogger();
+        using (var manager = new PersistenceManager(Options(dir.Path), loggerFactory: log))
+        {
+            var instrument = manager.Open(TestBooks.Instrument);
+            foreach (var op in ops)
+            {
+                Apply(instrument, op);
+            }
+        }
+
+        var opened = log.Records.Single();
+        Assert.AreEqual((LogLevel.Information, 3001, typeof(PersistenceManager).FullName), (opened.Level, opened.EventId.Id, opened.Category));
+        Assert.AreEqual($"TEST-USD recovered from {Path.Combine(dir.Path, "TEST-USD")}: snapshot: none; replayed 0 records (0 book, 0 application, 0 unhandled, 0 checkpoints verified) up to sequence 0; tail: clean; took ", opened.Message[..opened.Message.IndexOf("took ", StringComparison.Ordinal)] + "took ");
+
+        // A crash in the middle of the last append: reopening cuts it off, and says so as a warning.
+        var journal = Path.Combine(dir.Path, "TEST-USD", "journal");
+        var last = SegmentLayout.Parse(Directory.GetFiles(journal, "*.journal").Order(StringComparer.Ordinal).ToArray())[^1];
+        var (offset, size, _) = last.Records[^1];
+        using (var file = new FileStream(last.Path, FileMode.Open))
+        {
+            file.Position = offset + (size / 2);
+            file.Write(new byte[size / 2]);
+        }
+
+        var time = new ManualTimeProvider();
+        var options = Options(dir.Path);
+        options.SnapshotIntervalMin = 5;
+        log = new RecordingLogger();
+        using (var manager = new PersistenceManager(options, time, log))
+        {
+            var instrument = manager.Open(TestBooks.Instrument);
+            var torn = log.Records[0];
+            Assert.AreEqual((LogLevel.Warning, 3002), (torn.Level, torn.EventId.Id));
+            StringAssert.StartsWith(torn.Message, "TEST-USD: the journal ended in a record that was never completely written (a crash mid-append); it was cut off: ");
+            StringAssert.Contains(torn.Message, instrument.Recovery.TruncatedTail!.ToString());
+            Assert.AreEqual(3001, log.Records[1].EventId.Id);
+            StringAssert.Contains(log.Records[1].Message, "; tail: " + instrument.Recovery.TruncatedTail);
+
+            // A snapshot that cannot be written (a file where its folder should be) is an error each period it fails.
+            var snapshots = Path.Combine(dir.Path, "TEST-USD", "snapshots");
+            if (Directory.Exists(snapshots))
+            {
+                Directory.Delete(snapshots, recursive: true);
+            }
+
+            File.WriteAllText(snapshots, "not a folder");
+            time.Advance(TimeSpan.FromMinutes(5));
+            Assert.IsNotNull(instrument.LastSnapshotError);
+            var failed = log.Records[^1];
+            Assert.AreEqual((LogLevel.Error, 3004, "TEST-USD: the periodic snapshot failed; the next period tries again"), (failed.Level, failed.EventId.Id, failed.Message));
+            Assert.AreSame(instrument.LastSnapshotError, failed.Exception);
+        }
     }
 
     [TestMethod]

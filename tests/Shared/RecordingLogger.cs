@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace PinnacleMM.Exchange.Tests.Diagnostics;
+namespace PinnacleMM.Testing;
 
 /// <summary>A logger (and factory) that keeps every record it is given, at every level, for tests to read.</summary>
 internal sealed class RecordingLogger : ILogger, ILoggerFactory
