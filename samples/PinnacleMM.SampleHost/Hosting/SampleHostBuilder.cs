@@ -78,8 +78,10 @@ internal static class SampleHostBuilder
         services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(1));
 
-        // The SDK's log messages go to <data>/logs/session.log (the package's own at Information, the host's warnings).
-        builder.Logging.AddFilter("PinnacleMM", LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning);
+        // The SDK's log messages (Information and above) go to <data>/logs/session.log. Nothing else: the host's own
+        // "failed to start" would write into the data directory of a run refused for its configuration, which this
+        // program reports on standard error anyway.
+        builder.Logging.SetMinimumLevel(LogLevel.None).AddFilter("PinnacleMM", LogLevel.Information);
         services.AddSingleton<ILoggerProvider>(sp => new SessionLogFile(commandLine.DataDirectory, sp.GetRequiredService<TimeProvider>()));
 
         services.AddMetrics();
