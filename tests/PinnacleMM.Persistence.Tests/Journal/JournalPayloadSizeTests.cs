@@ -39,6 +39,9 @@ public sealed class JournalPayloadSizeTests
         from length in new[] { 0, size - 1, size + 1 }.Concat(Library.Values.Select(v => v.Size).Where(s => s != size)).Distinct()
         select new object[] { type, length };
 
+    /// <summary>Each library record type.</summary>
+    public static IEnumerable<object[]> LibraryTypes => Library.Keys.Select(type => new object[] { type });
+
     [TestMethod]
     [DynamicData(nameof(WrongSizes))]
     public void A_library_type_with_another_payload_size_is_refused_on_every_append_path_and_nothing_is_written(JournalRecordType type, int length)
@@ -74,12 +77,7 @@ public sealed class JournalPayloadSizeTests
     }
 
     [TestMethod]
-    [DataRow(JournalRecordType.OrderAdded)]
-    [DataRow(JournalRecordType.OrderCancelled)]
-    [DataRow(JournalRecordType.OrderModified)]
-    [DataRow(JournalRecordType.Trade)]
-    [DataRow(JournalRecordType.MarketOrder)]
-    [DataRow(JournalRecordType.Checkpoint)]
+    [DynamicData(nameof(LibraryTypes))]
     public void A_library_reservation_is_committed_whole_or_not_at_all(JournalRecordType type)
     {
         var (size, constant) = Library[type];
@@ -113,12 +111,7 @@ public sealed class JournalPayloadSizeTests
     }
 
     [TestMethod]
-    [DataRow(JournalRecordType.OrderAdded)]
-    [DataRow(JournalRecordType.OrderCancelled)]
-    [DataRow(JournalRecordType.OrderModified)]
-    [DataRow(JournalRecordType.Trade)]
-    [DataRow(JournalRecordType.MarketOrder)]
-    [DataRow(JournalRecordType.Checkpoint)]
+    [DynamicData(nameof(LibraryTypes))]
     public void The_codec_size_of_a_library_type_is_accepted_on_every_append_path_and_recovers(JournalRecordType type)
     {
         var size = Library[type].Size;
