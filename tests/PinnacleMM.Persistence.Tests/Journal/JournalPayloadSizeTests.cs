@@ -46,15 +46,10 @@ public sealed class JournalPayloadSizeTests
     [DynamicData(nameof(WrongSizes))]
     public void A_library_type_with_another_payload_size_is_refused_on_every_append_path_and_nothing_is_written(JournalRecordType type, int length)
     {
-        using var layout = new Layout();
         var payload = new byte[length];
         Array.Fill(payload, (byte)0x5A);
-        using (var writer = JournalWriter.Open(layout.Journal, Options))
+        AssertChangesNothing(writer =>
         {
-            AppendPrefix(writer);
-            writer.Flush();
-            var before = JournalTestData.Snapshot(layout.Journal);
-
             Assert.AreEqual(JournalAppendStatus.InvalidPayloadLength, writer.TryAppend(type, 1, payload, out var sequence));
             Assert.AreEqual(0, sequence);
             var thrown = Assert.ThrowsExactly<ArgumentException>(() => writer.Append(type, 1, payload));
@@ -66,14 +61,9 @@ public sealed class JournalPayloadSizeTests
             Assert.AreEqual("maxPayloadLength", thrown.ParamName);
             Assert.AreEqual(ExpectedMessage("maxPayloadLength", type, length), thrown.Message);
 
-            // Nothing was reserved, no sequence taken, no byte changed.
+            // Nothing was reserved.
             Assert.ThrowsExactly<InvalidOperationException>(() => writer.CommitAppend());
-            Assert.AreEqual(PrefixRecords, writer.LastSequence);
-            writer.Flush();
-            AssertSameFiles(before, JournalTestData.Snapshot(layout.Journal));
-        }
-
-        AssertReopensAndRecovers(layout, PrefixRecords);
+        });
     }
 
     [TestMethod]
@@ -81,13 +71,8 @@ public sealed class JournalPayloadSizeTests
     public void A_library_reservation_is_committed_whole_or_not_at_all(JournalRecordType type)
     {
         var (size, constant) = Library[type];
-        using var layout = new Layout();
-        using (var writer = JournalWriter.Open(layout.Journal, Options))
+        AssertChangesNothing(writer =>
         {
-            AppendPrefix(writer);
-            writer.Flush();
-            var before = JournalTestData.Snapshot(layout.Journal);
-
             ValidPayload(type, 1).CopyTo(writer.BeginAppend(type, 1, size));
             foreach (var length in new[] { 0, size - 1 })
             {
@@ -102,6 +87,22 @@ public sealed class JournalPayloadSizeTests
             // The reservation is still pending until aborted; then the journal is as it was.
             Assert.ThrowsExactly<InvalidOperationException>(() => writer.Append(JournalRecordType.ApplicationBase, 1, [1]));
             writer.AbortAppend();
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="refuse"/> on a journal holding the prefix records; afterwards no sequence was taken, no byte
+    /// of the journal changed, and it reopens and recovers to the prefix.
+    /// </summary>
+    private static void AssertChangesNothing(Action<JournalWriter> refuse)
+    {
+        using var layout = new Layout();
+        using (var writer = JournalWriter.Open(layout.Journal, Options))
+        {
+            AppendPrefix(writer);
+            writer.Flush();
+            var before = JournalTestData.Snapshot(layout.Journal);
+            refuse(writer);
             Assert.AreEqual(PrefixRecords, writer.LastSequence);
             writer.Flush();
             AssertSameFiles(before, JournalTestData.Snapshot(layout.Journal));
