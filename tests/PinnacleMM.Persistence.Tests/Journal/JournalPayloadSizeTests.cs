@@ -90,6 +90,19 @@ public sealed class JournalPayloadSizeTests
         });
     }
 
+    /// <summary>After the prefix records, the journal holds exactly <paramref name="expected"/>'s payloads, each of <paramref name="type"/>, intact.</summary>
+    private static void AssertJournalHolds(Layout layout, JournalRecordType type, List<byte[]> expected)
+    {
+        var (records, fault) = JournalTestData.ReadAll(layout.Journal, PrefixRecords + 1);
+        Assert.IsNull(fault);
+        Assert.HasCount(expected.Count, records);
+        for (var i = 0; i < records.Count; i++)
+        {
+            Assert.AreEqual(type, records[i].Type);
+            CollectionAssert.AreEqual(expected[i], records[i].Payload, $"record {i + 1} of {type}");
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="refuse"/> on a journal holding the prefix records; afterwards no sequence was taken, no byte
     /// of the journal changed, and it reopens and recovers to the prefix.
@@ -145,14 +158,7 @@ public sealed class JournalPayloadSizeTests
             expected.Add(payload);
         }
 
-        var (records, fault) = JournalTestData.ReadAll(layout.Journal, PrefixRecords + 1);
-        Assert.IsNull(fault);
-        Assert.HasCount(expected.Count, records);
-        for (var i = 0; i < records.Count; i++)
-        {
-            Assert.AreEqual(type, records[i].Type);
-            CollectionAssert.AreEqual(expected[i], records[i].Payload, $"record {i + 1} of {type}");
-        }
+        AssertJournalHolds(layout, type, expected);
 
         AssertReopensAndRecovers(layout, PrefixRecords + expected.Count);
     }
@@ -194,14 +200,7 @@ public sealed class JournalPayloadSizeTests
             }
         }
 
-        var (records, fault) = JournalTestData.ReadAll(layout.Journal, PrefixRecords + 1);
-        Assert.IsNull(fault);
-        Assert.HasCount(expected.Count, records);
-        for (var i = 0; i < records.Count; i++)
-        {
-            Assert.AreEqual(type, records[i].Type);
-            CollectionAssert.AreEqual(expected[i], records[i].Payload);
-        }
+        AssertJournalHolds(layout, type, expected);
 
         var report = AssertReopensAndRecovers(layout, PrefixRecords + expected.Count);
         Assert.AreEqual(expected.Count, report.UnhandledApplicationRecords);
