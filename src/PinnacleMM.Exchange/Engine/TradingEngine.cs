@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using PinnacleMM.Core.Books;
 using PinnacleMM.Core.Concurrency;
 using PinnacleMM.Core.Primitives;
@@ -39,6 +40,13 @@ namespace PinnacleMM.Exchange.Engine;
 /// with the venue's open orders (closing the ones gone, cancelling orphans) and subscribes. <b>Stop</b> stops
 /// quoting, cancels every open order and waits (up to <see cref="TradingEngineOptions.StopTimeout"/>) for the
 /// cancels to be confirmed, then takes a final snapshot and flushes the journal.
+/// </para>
+/// <para>
+/// <b>A stop the venue does not answer.</b> Cancels that are lost, refused, or cannot be sent (order entry down) are
+/// sent again on every timer tick until the stop timeout, which then ends the stop without an exception. The orders
+/// still open are reported (<see cref="EngineStatus.Stop"/>, and a warning in <see cref="EngineResilienceStatus.Warnings"/>)
+/// and kept open, or pending cancel, in the final snapshot: never recorded as cancelled, so that the next start
+/// reconciles them with the venue.
 /// </para>
 /// <para>
 /// <b>Persistence.</b> The engine owns its instrument's snapshots: the <see cref="PersistenceManager"/> must not take
@@ -114,7 +122,10 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private volatile Exception? _fault;
     private volatile bool _stopRequested;
     private bool _abort;
+    private bool _stopBegun;
     private long _stopDeadline;
+
+    private EngineStopReport? _stopReport;
     private long _nextTimer;
     private long _nextSnapshot;
     private bool _pulled;
@@ -368,8 +379,10 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     /// <summary>
     /// Stops cleanly: stops quoting, cancels every open order and waits for the cancels to be confirmed (up to
-    /// <see cref="TradingEngineOptions.StopTimeout"/>; in inline mode the caller keeps driving the venue meanwhile),
-    /// then takes the final snapshot, flushes the journal and stops the threads. Idempotent.
+    /// <see cref="TradingEngineOptions.StopTimeout"/> on the engine's clock; in inline mode the caller keeps driving the
+    /// venue meanwhile, and the stop ends at the latest after <see cref="TradingEngineOptions.StopTimeout"/> of real time),
+    /// then takes the final snapshot, flushes the journal and stops the threads. Idempotent. A venue that loses or
+    /// refuses the cancels does not make it throw: the orders it leaves open are in <see cref="EngineStatus.Stop"/>.
     /// </summary>
     /// <exception cref="Exception">A stage thread failed: its exception is rethrown here.</exception>
     public async Task StopAsync(CancellationToken cancellationToken = default)
@@ -772,11 +785,6 @@ public sealed partial class TradingEngine : IAsyncDisposable
             }
         }
 
-        if (_stopRequested && !_abort && Orders.Tracker.OpenCount == 0 && _gate.Inline)
-        {
-            Finish(takeSnapshot: true);
-        }
-
         Volatile.Write(ref _eventsHandled, _eventsHandled + 1);
     }
 
@@ -821,6 +829,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private bool BeginStop()
     {
         _stopRequested = true;
+        _stopBegun = true;
         _stopDeadline = _clock.NowNanoseconds + (_options.StopTimeout.Ticks * TimeSpan.NanosecondsPerTick);
         _strategy.QuotingEnabled = false;
         _strategy.Requote();
@@ -851,12 +860,22 @@ public sealed partial class TradingEngine : IAsyncDisposable
         return request;
     }
 
-    /// <summary>The end of the strategy stage: final snapshot and flush (unless aborting), then the other stages end.</summary>
+    /// <summary>
+    /// The end of the strategy stage: the orders still open are reported (<see cref="EngineStatus.Stop"/>) and kept open
+    /// in the final snapshot, which is taken and flushed (unless aborting); then the other stages end.
+    /// </summary>
     private void Finish(bool takeSnapshot)
     {
         if (Volatile.Read(ref _gate.State) == 3)
         {
             return;
+        }
+
+        var leftOpen = Orders.Tracker.GetOpenOrders();
+        _stopReport = new EngineStopReport { OrdersLeftOpen = leftOpen, TimedOut = _stopBegun && !_abort && leftOpen.Count > 0 };
+        if (leftOpen.Count > 0 && !_abort)
+        {
+            WarnLeftOpen(_stopReport);
         }
 
         if (takeSnapshot)
@@ -879,6 +898,27 @@ public sealed partial class TradingEngine : IAsyncDisposable
         {
             CompleteCommands();
             _journalRing!.Complete();
+        }
+    }
+
+    private void WarnLeftOpen(EngineStopReport report)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        Warn(string.Create(invariant, $"stop: {report.OrdersLeftOpen.Count} orders were still open when the stop ended after {_options.StopTimeout.TotalSeconds:0.###} s ({report.PendingCancelCount} waiting for the answer to a cancel): ")
+            + string.Join(", ", report.OrdersLeftOpen.Select(o => string.Create(invariant, $"#{o.ClientOrderId.Value} {o.Side} {_strategy.Instrument.Format(o.LeavesQuantity)} at {_strategy.Instrument.Format(o.Price)} ({o.State})")))
+            + $"; they may still rest, and trade, at {_orderEntry.Venue}. The final snapshot keeps them open: the next start reconciles them with the venue.");
+    }
+
+    /// <summary>
+    /// Inline, after each event: ends a stop once every order is closed or, on the engine's clock, the stop timeout has
+    /// passed. In virtual time the events move that clock, so a stop the venue does not answer ends at the same point
+    /// of every run of a seed (<see cref="WatchInlineStopTimeoutAsync"/> is only the net for a venue that went silent).
+    /// </summary>
+    private void FinishInlineStopWhenDone()
+    {
+        if (_stopRequested && !_abort && (Orders.Tracker.OpenCount == 0 || (_stopBegun && _clock.NowNanoseconds >= _stopDeadline)))
+        {
+            Finish(takeSnapshot: true);
         }
     }
 
@@ -906,6 +946,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
             BestAsk = hasAsk ? instrument.ToDecimal(ask) : null,
             BookSynced = book.IsSynced,
             OpenOrders = Orders.Tracker.GetOpenOrders(),
+            Stop = _stopReport,
             Position = position.Position,
             RealizedPnl = position.RealizedPnlAverageCost,
             UnrealizedPnl = unrealized,
@@ -1534,6 +1575,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         {
             BeforeInlineEvent(marketEvent.ReceivedNanoseconds);
             HandleMarket(marketEvent, endOfBatch: true);
+            FinishInlineStopWhenDone();
             HandJournalOver();
         }
     }
@@ -1545,6 +1587,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         {
             BeforeInlineEvent(executionEvent.ReceivedNanoseconds);
             HandleExecution(executionEvent);
+            FinishInlineStopWhenDone();
             HandJournalOver();
         }
     }
