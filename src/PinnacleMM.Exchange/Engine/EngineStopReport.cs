@@ -13,7 +13,9 @@ namespace PinnacleMM.Exchange.Engine;
 /// When a cancel is lost (no answer), refused by the venue, or not sent at all (order entry down, rate limited), the
 /// stop still ends at the timeout. The orders it could not close are listed here and named in a warning
 /// (<see cref="EngineResilienceStatus.Warnings"/>). The final snapshot keeps them as they were, open or pending cancel,
-/// not cancelled, so that the next start on the same data reconciles them with the venue.
+/// not cancelled. The next start on the same data asks the venue about them
+/// (<see cref="EngineRecoveryReport.StopCancelsResent"/>): orders the venue no longer has are closed (their fills come
+/// from the venue's fill history where it keeps one), and a cancel is sent again for each order it still has.
 /// </remarks>
 public sealed record EngineStopReport
 {

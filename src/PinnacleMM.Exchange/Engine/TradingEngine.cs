@@ -45,8 +45,11 @@ namespace PinnacleMM.Exchange.Engine;
 /// <b>A stop the venue does not answer.</b> Cancels that are lost, refused, or cannot be sent (order entry down) are
 /// sent again on every timer tick until the stop timeout, which then ends the stop without an exception. The orders
 /// still open are reported (<see cref="EngineStatus.Stop"/>, and a warning in <see cref="EngineResilienceStatus.Warnings"/>)
-/// and kept open, or pending cancel, in the final snapshot: never recorded as cancelled, so that the next start
-/// reconciles them with the venue.
+/// and kept open, or pending cancel, in the final snapshot: never recorded as cancelled. The next start asks the venue
+/// about them: those it no longer has are closed, with the fills they had while the engine was stopped where the venue
+/// keeps a fill history (<see cref="IOrderEntryConnector.SupportsFillHistory"/>: our fills since the last execution
+/// event the engine saw); those it still has get their cancel sent again (<see cref="EngineRecoveryReport.StopCancelsResent"/>).
+/// Without a fill history such fills cannot be known; the start then warns that the position must be checked.
 /// </para>
 /// <para>
 /// <b>Persistence.</b> The engine owns its instrument's snapshots: the <see cref="PersistenceManager"/> must not take
@@ -125,6 +128,11 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private bool _stopBegun;
     private long _stopDeadline;
 
+    /// <summary>The orders the final snapshot of a stop records as left open (client order ids); empty otherwise.</summary>
+    private long[] _stopLeftOpen = [];
+
+    /// <summary>The orders the previous run's stop left open, as recovered; their cancels are sent again at start.</summary>
+    private long[] _recoveredStopLeftOpen = [];
     private EngineStopReport? _stopReport;
     private long _nextTimer;
     private long _nextSnapshot;
@@ -344,6 +352,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
         try
         {
             var report = Recover();
+
+            // Read before any event can move it: our fills since then include those of orders that traded while we were stopped.
+            var fillsSince = _lastVenueExecutionTime;
             var now = _clock.NowNanoseconds;
             _nextTimer = now + _timerInterval;
             _nextSnapshot = _snapshotInterval > 0 ? now + _snapshotInterval : long.MaxValue;
@@ -354,10 +365,15 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
             await _orderEntry.ConnectAsync(ExecutionSink, cancellationToken).ConfigureAwait(false);
             var venueOrders = await _orderEntry.GetOpenOrdersAsync(_instrumentId, cancellationToken).ConfigureAwait(false);
-            var venue = await OnStrategyThreadAsync(() => Orders.ReconcileWithVenue(venueOrders)).ConfigureAwait(false);
+
+            // Only from a recovered venue time: the venue's whole history would hold fills older than the trade ids we remember.
+            var venueFills = fillsSince > 0 && _orderEntry.SupportsFillHistory
+                ? await _orderEntry.GetFillsAsync(_instrumentId, fillsSince, cancellationToken).ConfigureAwait(false)
+                : null;
+            var (venue, resent) = await OnStrategyThreadAsync(() => ReconcileAtStart(venueOrders, venueFills)).ConfigureAwait(false);
             await _marketData.ConnectAsync(MarketDataSink, cancellationToken).ConfigureAwait(false);
             await _marketData.SubscribeAsync(_instrumentId, cancellationToken).ConfigureAwait(false);
-            return report with { Venue = venue };
+            return report with { Venue = venue, StopCancelsResent = resent };
         }
         catch
         {
@@ -485,6 +501,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
         });
         _sections.Recovering = false;
         Orders.Tracker.RestoreState(EngineStateSections.CaptureOrders(_sections.Replay));
+        _lastVenueExecutionTime = _sections.LastVenueExecutionTime;
+        _recoveredStopLeftOpen = _sections.StopLeftOpen;
         var position = _strategy.Position;
         return new EngineRecoveryReport
         {
@@ -851,8 +869,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
         }
 
         var request = kind == JournalItemKind.Snapshot
-            ? new PersistenceRequest(EngineStateSections.CaptureStrategy(_strategy), EngineStateSections.CaptureOrders(Orders.Tracker))
-            : new PersistenceRequest(null, null);
+            ? new PersistenceRequest(EngineStateSections.CaptureStrategy(_strategy), EngineStateSections.CaptureOrders(Orders.Tracker), EngineStateSections.CaptureVenue(_lastVenueExecutionTime, _stopLeftOpen))
+            : new PersistenceRequest(null, null, null);
         Journal(new JournalItem(kind, default, default, request));
 
         // Whoever waits for the request must not wait for the strategy stage to run out of input.
@@ -875,6 +893,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         _stopReport = new EngineStopReport { OrdersLeftOpen = leftOpen, TimedOut = _stopBegun && !_abort && leftOpen.Count > 0 };
         if (leftOpen.Count > 0 && !_abort)
         {
+            _stopLeftOpen = leftOpen.Select(o => o.ClientOrderId.Value).ToArray();
             WarnLeftOpen(_stopReport);
         }
 
@@ -906,7 +925,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         var invariant = CultureInfo.InvariantCulture;
         Warn(string.Create(invariant, $"stop: {report.OrdersLeftOpen.Count} orders were still open when the stop ended after {_options.StopTimeout.TotalSeconds:0.###} s ({report.PendingCancelCount} waiting for the answer to a cancel): ")
             + string.Join(", ", report.OrdersLeftOpen.Select(o => string.Create(invariant, $"#{o.ClientOrderId.Value} {o.Side} {_strategy.Instrument.Format(o.LeavesQuantity)} at {_strategy.Instrument.Format(o.Price)} ({o.State})")))
-            + $"; they may still rest, and trade, at {_orderEntry.Venue}. The final snapshot keeps them open: the next start reconciles them with the venue.");
+            + $"; they may still rest, and trade, at {_orderEntry.Venue}. The final snapshot keeps them open: the next start asks the venue about them and cancels those it still has.");
     }
 
     /// <summary>
