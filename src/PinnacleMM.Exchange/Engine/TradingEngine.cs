@@ -848,7 +848,10 @@ public sealed partial class TradingEngine : IAsyncDisposable
     {
         _stopRequested = true;
         _stopBegun = true;
-        _stopDeadline = _clock.NowNanoseconds + (_options.StopTimeout.Ticks * TimeSpan.NanosecondsPerTick);
+
+        // A clock that follows events reads the time of the last event, which may be long before the venue's now (a
+        // quiet market, or none yet since the start): the timeout then counts from the first event after the stop.
+        _stopDeadline = _eventClock is null ? _clock.NowNanoseconds + StopTimeoutNanoseconds : long.MaxValue;
         _strategy.QuotingEnabled = false;
         _strategy.Requote();
         Orders.Requote();
@@ -985,12 +988,22 @@ public sealed partial class TradingEngine : IAsyncDisposable
         };
     }
 
+    private long StopTimeoutNanoseconds => _options.StopTimeout.Ticks * TimeSpan.NanosecondsPerTick;
+
     /// <summary>Inline mode: moves the event clock and runs the timer when it is due, before an event is handled.</summary>
     private void BeforeInlineEvent(long receivedNanoseconds)
     {
-        if (_eventClock is not null && receivedNanoseconds > _eventClock.NowNanoseconds)
+        if (_eventClock is not null)
         {
-            _eventClock.Set(receivedNanoseconds);
+            if (receivedNanoseconds > _eventClock.NowNanoseconds)
+            {
+                _eventClock.Set(receivedNanoseconds);
+            }
+
+            if (_stopDeadline == long.MaxValue)
+            {
+                _stopDeadline = _eventClock.NowNanoseconds + StopTimeoutNanoseconds;
+            }
         }
 
         DrainControl();
