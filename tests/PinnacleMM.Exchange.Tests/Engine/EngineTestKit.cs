@@ -84,10 +84,12 @@ internal sealed class EngineRun : IAsyncDisposable
     public static async Task<EngineRun> StartAsync(long seed, EngineThreading threading, string? dataDirectory = null, TimeSpan? snapshotInterval = null, Action<ExchangeSimulatorOptions>? configure = null, Func<ExchangeSimulator, (IMarketDataConnector, IOrderEntryConnector)>? wrap = null, Security.Audit.IAuditLog? audit = null, TimeSpan? timerInterval = null, Action<TradingEngineOptions>? configureEngine = null, ExchangeSimulator? venue = null)
     {
         var simulator = venue ?? CreateSimulator(seed, configure);
-        var clock = new ManualMonotonicClock();
+        var inline = threading == EngineThreading.Inline;
+
+        // A threaded engine's clock stands for a real one, which a restart finds at the venue's time; inline it follows the events from 0.
+        var clock = new ManualMonotonicClock(venue is null || inline ? 0 : simulator.NowNanoseconds);
         var strategyOptions = StrategyOptions();
         var strategy = new BasicMarketMaker(SimulatorTestKit.Instrument, strategyOptions, clock, position: new PositionTracker(SimulatorTestKit.Instrument, 0.001m, 0.002m));
-        var inline = threading == EngineThreading.Inline;
         var engineOptions = new TradingEngineOptions
         {
             Threading = threading,

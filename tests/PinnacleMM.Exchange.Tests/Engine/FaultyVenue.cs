@@ -113,7 +113,11 @@ internal sealed class FaultyVenue(ExchangeSimulator simulator) : IMarketDataConn
         return simulator.SubscribeAsync(instrument, cancellationToken);
     }
 
-    public ValueTask UnsubscribeAsync(InstrumentId instrument, CancellationToken cancellationToken = default) => simulator.UnsubscribeAsync(instrument, cancellationToken);
+    public ValueTask UnsubscribeAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
+    {
+        _subscribed = false;
+        return simulator.UnsubscribeAsync(instrument, cancellationToken);
+    }
 
     public ValueTask SendAsync(OrderCommand command, CancellationToken cancellationToken = default)
     {
