@@ -215,6 +215,33 @@ public sealed partial class SessionTests
     }
 
     [TestMethod]
+    public void A_venue_slower_than_the_stop_timeout_leaves_orders_open_that_the_summary_names_and_the_next_run_recovers()
+    {
+        // The venue answers after 2 s each way; the stop waits 1 s: none of its cancels is confirmed in time.
+        var cwd = NewWorkingDirectory();
+        var config = Path.Combine(cwd, "slow.json");
+        File.WriteAllText(config, """
+            { "PinnacleMM": { "Exchange": {
+                "Simulator": { "Latency": { "OrderEntry": "00:00:02" } },
+                "Engine": { "StopTimeout": "00:00:01" } } } }
+            """);
+        var slow = VirtualRun(cwd, "data", 5, "--config", config);
+        Assert.AreEqual(0, slow.ExitCode, slow.Output + slow.Error);
+        Assert.AreEqual(string.Empty, slow.Error);
+        var summary = SessionOutput.Parse(slow.Output).Summary;
+        var open = int.Parse(Regex.Match(summary["orders"], @", (\d+) open at stop$").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.IsTrue(open > 0, summary["orders"]);
+        StringAssert.StartsWith(summary["left open"], $"{open} orders not confirmed closed when the stop ended ({open} pending cancel), may still rest at the venue: #");
+        Assert.AreEqual(open, Regex.Matches(summary["left open"], @"#\d+ (Buy|Sell) [0-9.]+ at [0-9.]+ \(PendingCancel\)").Count, summary["left open"]);
+
+        // The final snapshot kept them open: the next run (a new simulator, which has none of them) recovers and closes them.
+        var next = VirtualRun(cwd, "data", 6);
+        Assert.AreEqual(0, next.ExitCode, next.Output + next.Error);
+        StringAssert.Contains(next.Output, $"  open orders:     {open} recovered; {open} closed (the venue does not have them)");
+        Assert.IsFalse(SessionOutput.Parse(next.Output).Summary.ContainsKey("left open"), "a stop that closed every order names none");
+    }
+
+    [TestMethod]
     public void The_custom_strategy_sample_runs_through_the_engine_and_prints_fills_and_pnl()
     {
         var result = SampleHostProcess.RunCustomStrategy(NewWorkingDirectory(), "--seconds", "10", "--seed", "7");

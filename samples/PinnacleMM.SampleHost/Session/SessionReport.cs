@@ -39,6 +39,11 @@ internal static class SessionReport
             $"  replayed:        {persistence?.RecordsReplayed ?? 0} journal records after it ({report.ActivitiesReplayed} order activities), tail {(persistence?.TruncatedTail is null ? "clean" : "repaired: " + persistence.TruncatedTail)}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  open orders:     {report.RecoveredOpenOrders.Count} recovered; {venue?.ClosedLocally.Count ?? 0} closed (the venue does not have them), {venue?.OrphansCancelled.Count ?? 0} unknown venue orders cancelled"));
+        if (report.StopCancelsResent.Count > 0)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  last stop:       {report.StopCancelsResent.Count} orders it left open were still at the venue, cancelled again: {string.Join(", ", report.StopCancelsResent.Select(id => "#" + id.Value.ToString(CultureInfo.InvariantCulture)))}"));
+        }
     }
 
     public static void WriteSummary(TextWriter output, SessionContext session, EngineStatus status, TimeSpan elapsed)
@@ -55,6 +60,12 @@ internal static class SessionReport
         output.WriteLine($"  fees:            {SessionContext.Money(status.Fees)} {q}");
         output.WriteLine($"  net P&L:         {SessionContext.Money(status.NetPnl)} {q}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  orders:          {status.OrdersSent} sent (places, cancels, amends), {status.Refusals} refused locally, {status.OpenOrders.Count} open at stop"));
+        if (status.Stop is { IsClean: false } stop)
+        {
+            // The venue did not confirm these cancels within the stop timeout: they may still rest, and trade, there.
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  left open:       {stop.OrdersLeftOpen.Count} orders not confirmed closed when the stop ended ({stop.PendingCancelCount} pending cancel), may still rest at the venue: {LeftOpenText(session, stop)}; the next start on this data reconciles them with the venue"));
+        }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  market events:   {status.MarketEvents}"));
         output.WriteLine($"  tick-to-quote:   {session.Latency(status, full: true)}");
         if (session.Feed is { } feed)
@@ -65,6 +76,9 @@ internal static class SessionReport
         output.WriteLine($"  trading state:   {status.TradingState}{(status.TradingStateReason.Length > 0 ? " (" + status.TradingStateReason + ")" : string.Empty)}");
         output.WriteLine($"  data:            {session.DataDirectory} (journal and snapshots in {session.Instrument.Symbol}/, audit log in audit/)");
     }
+
+    private static string LeftOpenText(SessionContext session, EngineStopReport stop) => string.Join(", ", stop.OrdersLeftOpen.Select(o =>
+        string.Create(CultureInfo.InvariantCulture, $"#{o.ClientOrderId.Value} {o.Side} {session.Size(o.LeavesQuantity)} at {session.Price(o.Price)} ({o.State})")));
 
     private static string MidText(SessionContext session, EngineStatus status) =>
         status.BestBid is { } bid && status.BestAsk is { } ask ? session.Price((bid + ask) / 2) : "-";

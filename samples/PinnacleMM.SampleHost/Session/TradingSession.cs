@@ -186,6 +186,7 @@ internal sealed class TradingSession(
             ["fills"] = status.FillCount.ToString(CultureInfo.InvariantCulture),
             ["position"] = status.Position.ToString(CultureInfo.InvariantCulture),
             ["realizedPnl"] = status.RealizedPnl.ToString(CultureInfo.InvariantCulture),
+            ["ordersLeftOpen"] = (status.Stop?.OrdersLeftOpen.Count ?? 0).ToString(CultureInfo.InvariantCulture),
         });
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;

@@ -24,11 +24,13 @@ internal readonly record struct JournalItem(JournalItemKind Kind, MarketEvent Ma
 }
 
 /// <summary>A snapshot or flush asked for by the strategy thread; the state was captured there, at this point of the stream.</summary>
-internal sealed class PersistenceRequest(byte[]? strategyState, byte[]? orderState)
+internal sealed class PersistenceRequest(byte[]? strategyState, byte[]? orderState, byte[]? venueState)
 {
     public byte[]? StrategyState { get; } = strategyState;
 
     public byte[]? OrderState { get; } = orderState;
+
+    public byte[]? VenueState { get; } = venueState;
 
     public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Execution;
 using PinnacleMM.Persistence.Recovery;
 
@@ -32,8 +33,19 @@ public sealed record EngineRecoveryReport
     /// <summary>The recovered number of fills.</summary>
     public long FillCount { get; init; }
 
-    /// <summary>How the recovered orders were reconciled with the venue's open orders at start.</summary>
+    /// <summary>
+    /// How the recovered orders were reconciled with the venue at start: orders the venue no longer has are closed,
+    /// orphans cancelled, and, where the venue keeps a fill history and the last venue time the engine saw was recovered,
+    /// our fills since then are applied (those that happened while the engine was stopped, e.g. of orders a stop left
+    /// open) and recognised when already known (<see cref="VenueReconciliation.FillHistoryUsed"/>).
+    /// </summary>
     public VenueReconciliation? Venue { get; init; }
+
+    /// <summary>
+    /// Orders the previous run's stop left open (<see cref="EngineStopReport.OrdersLeftOpen"/>) that the venue still had
+    /// at start: their cancels were sent again, right after the reconciliation. Empty when the stop closed every order.
+    /// </summary>
+    public IReadOnlyList<ClientOrderId> StopCancelsResent { get; init; } = [];
 
     /// <summary>Whether anything was recovered (a snapshot or journal records).</summary>
     public bool RecoveredAnything => StrategyStateRestored || ActivitiesReplayed > 0;
@@ -47,6 +59,12 @@ public sealed record EngineRecoveryReport
         if (Venue is not null)
         {
             text.Append("venue: ").Append(Venue).AppendLine();
+        }
+
+        if (StopCancelsResent.Count > 0)
+        {
+            text.Append(invariant, $"cancels sent again for {StopCancelsResent.Count} orders the last stop left open: ")
+                .AppendJoin(", ", StopCancelsResent.Select(id => "#" + id.Value.ToString(invariant))).AppendLine();
         }
 
         if (Persistence is not null)

@@ -17,7 +17,7 @@ public sealed record EngineResilienceStatus
     /// <summary>Fills missed while disconnected and recovered from the venue's fill history.</summary>
     public long MissedFillsRecovered { get; init; }
 
-    /// <summary>Orders closed after a reconnect without the venue's fill history: fills they may have had were never seen.</summary>
+    /// <summary>Orders closed after a reconnect, or at start, without the venue's fill history: fills they may have had were never seen.</summary>
     public long OrdersClosedWithoutFills { get; init; }
 
     /// <summary>Reconciliation queries that failed (retried).</summary>

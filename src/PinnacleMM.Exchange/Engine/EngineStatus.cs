@@ -22,8 +22,15 @@ public sealed record EngineStatus
     /// <summary>Whether the book is in sync with the venue (quoting is only done then).</summary>
     public bool BookSynced { get; init; }
 
-    /// <summary>Our open orders.</summary>
+    /// <summary>Our open orders (after a stop: those it left open, as <see cref="Stop"/> lists them).</summary>
     public IReadOnlyList<TrackedOrder> OpenOrders { get; init; } = [];
+
+    /// <summary>
+    /// How the stop ended, in the status published at its end: the orders it could not close (cancels lost, refused or
+    /// not sent within <see cref="TradingEngineOptions.StopTimeout"/>), which may still rest at the venue. Null while
+    /// the engine runs.
+    /// </summary>
+    public EngineStopReport? Stop { get; init; }
 
     /// <summary>The position in base currency.</summary>
     public decimal Position { get; init; }

@@ -74,6 +74,47 @@ public sealed partial class TradingEngine
 
     // ------------------------------------------------------------------ order entry
 
+    /// <summary>
+    /// At start, on the strategy thread: reconciles the recovered orders with the venue's open orders and, when given,
+    /// our fills since the last execution event the engine saw (fills while it was stopped reach the position once),
+    /// then sends again the cancels of the orders the last stop left open that are still open (the venue still has them).
+    /// </summary>
+    private (VenueReconciliation Venue, IReadOnlyList<ClientOrderId> Resent) ReconcileAtStart(IReadOnlyList<OpenOrder> venueOrders, IReadOnlyList<ExecutionEvent>? venueFills)
+    {
+        var result = Orders.ReconcileWithVenue(venueOrders, venueFills);
+        foreach (var fill in venueFills ?? [])
+        {
+            if (fill.IsFill && fill.Instrument == _instrumentId && fill.ExchangeTimestampNanoseconds > _lastVenueExecutionTime)
+            {
+                _lastVenueExecutionTime = fill.ExchangeTimestampNanoseconds;
+            }
+        }
+
+        if (venueFills is null && result.ClosedLocally.Count > 0)
+        {
+            _ordersClosedWithoutFills += result.ClosedLocally.Count;
+            Warn($"start: {result.ClosedLocally.Count} recovered orders were gone at {_orderEntry.Venue} and closed, but " +
+                (_orderEntry.SupportsFillHistory ? "the last venue time the engine saw was not recovered" : $"{_orderEntry.Venue} keeps no fill history") +
+                "; fills they may have had while the engine was stopped were not seen: check the position against the venue's balances.");
+        }
+
+        var resent = new List<ClientOrderId>();
+        foreach (var id in _recoveredStopLeftOpen)
+        {
+            var order = new ClientOrderId(id);
+            if (Orders.Tracker.TryGet(order, out var tracked) && !tracked.IsClosed && Orders.CancelOrder(order))
+            {
+                resent.Add(order);
+            }
+        }
+
+        _recoveredStopLeftOpen = [];
+
+        // Readers of the status see the recovered picture (and any warning) before the first timer tick.
+        PublishStatus(_clock.NowNanoseconds);
+        return (result, resent);
+    }
+
     /// <summary>After every execution event: follows the connection and the venue's time of the last event seen.</summary>
     private void ObserveExecution(in ExecutionEvent e)
     {

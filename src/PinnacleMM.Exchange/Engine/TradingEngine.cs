@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using PinnacleMM.Core.Books;
 using PinnacleMM.Core.Concurrency;
 using PinnacleMM.Core.Primitives;
@@ -39,6 +40,16 @@ namespace PinnacleMM.Exchange.Engine;
 /// with the venue's open orders (closing the ones gone, cancelling orphans) and subscribes. <b>Stop</b> stops
 /// quoting, cancels every open order and waits (up to <see cref="TradingEngineOptions.StopTimeout"/>) for the
 /// cancels to be confirmed, then takes a final snapshot and flushes the journal.
+/// </para>
+/// <para>
+/// <b>A stop the venue does not answer.</b> Cancels that are lost, refused, or cannot be sent (order entry down) are
+/// sent again on every timer tick until the stop timeout, which then ends the stop without an exception. The orders
+/// still open are reported (<see cref="EngineStatus.Stop"/>, and a warning in <see cref="EngineResilienceStatus.Warnings"/>)
+/// and kept open, or pending cancel, in the final snapshot: never recorded as cancelled. The next start asks the venue
+/// about them: those it no longer has are closed, with the fills they had while the engine was stopped where the venue
+/// keeps a fill history (<see cref="IOrderEntryConnector.SupportsFillHistory"/>: our fills since the last execution
+/// event the engine saw); those it still has get their cancel sent again (<see cref="EngineRecoveryReport.StopCancelsResent"/>).
+/// Without a fill history such fills cannot be known; the start then warns that the position must be checked.
 /// </para>
 /// <para>
 /// <b>Persistence.</b> The engine owns its instrument's snapshots: the <see cref="PersistenceManager"/> must not take
@@ -114,7 +125,15 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private volatile Exception? _fault;
     private volatile bool _stopRequested;
     private bool _abort;
+    private bool _stopBegun;
     private long _stopDeadline;
+
+    /// <summary>The orders the final snapshot of a stop records as left open (client order ids); empty otherwise.</summary>
+    private long[] _stopLeftOpen = [];
+
+    /// <summary>The orders the previous run's stop left open, as recovered; their cancels are sent again at start.</summary>
+    private long[] _recoveredStopLeftOpen = [];
+    private EngineStopReport? _stopReport;
     private long _nextTimer;
     private long _nextSnapshot;
     private bool _pulled;
@@ -333,6 +352,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
         try
         {
             var report = Recover();
+
+            // Read before any event can move it: our fills since then include those of orders that traded while we were stopped.
+            var fillsSince = _lastVenueExecutionTime;
             var now = _clock.NowNanoseconds;
             _nextTimer = now + _timerInterval;
             _nextSnapshot = _snapshotInterval > 0 ? now + _snapshotInterval : long.MaxValue;
@@ -343,10 +365,15 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
             await _orderEntry.ConnectAsync(ExecutionSink, cancellationToken).ConfigureAwait(false);
             var venueOrders = await _orderEntry.GetOpenOrdersAsync(_instrumentId, cancellationToken).ConfigureAwait(false);
-            var venue = await OnStrategyThreadAsync(() => Orders.ReconcileWithVenue(venueOrders)).ConfigureAwait(false);
+
+            // Only from a recovered venue time: the venue's whole history would hold fills older than the trade ids we remember.
+            var venueFills = fillsSince > 0 && _orderEntry.SupportsFillHistory
+                ? await _orderEntry.GetFillsAsync(_instrumentId, fillsSince, cancellationToken).ConfigureAwait(false)
+                : null;
+            var (venue, resent) = await OnStrategyThreadAsync(() => ReconcileAtStart(venueOrders, venueFills)).ConfigureAwait(false);
             await _marketData.ConnectAsync(MarketDataSink, cancellationToken).ConfigureAwait(false);
             await _marketData.SubscribeAsync(_instrumentId, cancellationToken).ConfigureAwait(false);
-            return report with { Venue = venue };
+            return report with { Venue = venue, StopCancelsResent = resent };
         }
         catch
         {
@@ -368,8 +395,10 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     /// <summary>
     /// Stops cleanly: stops quoting, cancels every open order and waits for the cancels to be confirmed (up to
-    /// <see cref="TradingEngineOptions.StopTimeout"/>; in inline mode the caller keeps driving the venue meanwhile),
-    /// then takes the final snapshot, flushes the journal and stops the threads. Idempotent.
+    /// <see cref="TradingEngineOptions.StopTimeout"/> on the engine's clock; in inline mode the caller keeps driving the
+    /// venue meanwhile, and the stop ends at the latest after <see cref="TradingEngineOptions.StopTimeout"/> of real time),
+    /// then takes the final snapshot, flushes the journal and stops the threads. Idempotent. A venue that loses or
+    /// refuses the cancels does not make it throw: the orders it leaves open are in <see cref="EngineStatus.Stop"/>.
     /// </summary>
     /// <exception cref="Exception">A stage thread failed: its exception is rethrown here.</exception>
     public async Task StopAsync(CancellationToken cancellationToken = default)
@@ -472,6 +501,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
         });
         _sections.Recovering = false;
         Orders.Tracker.RestoreState(EngineStateSections.CaptureOrders(_sections.Replay));
+        _lastVenueExecutionTime = _sections.LastVenueExecutionTime;
+        _recoveredStopLeftOpen = _sections.StopLeftOpen;
         var position = _strategy.Position;
         return new EngineRecoveryReport
         {
@@ -772,11 +803,6 @@ public sealed partial class TradingEngine : IAsyncDisposable
             }
         }
 
-        if (_stopRequested && !_abort && Orders.Tracker.OpenCount == 0 && _gate.Inline)
-        {
-            Finish(takeSnapshot: true);
-        }
-
         Volatile.Write(ref _eventsHandled, _eventsHandled + 1);
     }
 
@@ -821,7 +847,11 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private bool BeginStop()
     {
         _stopRequested = true;
-        _stopDeadline = _clock.NowNanoseconds + (_options.StopTimeout.Ticks * TimeSpan.NanosecondsPerTick);
+        _stopBegun = true;
+
+        // A clock that follows events reads the time of the last event, which may be long before the venue's now (a
+        // quiet market, or none yet since the start): the timeout then counts from the first event after the stop.
+        _stopDeadline = _eventClock is null ? _clock.NowNanoseconds + StopTimeoutNanoseconds : long.MaxValue;
         _strategy.QuotingEnabled = false;
         _strategy.Requote();
         Orders.Requote();
@@ -842,8 +872,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
         }
 
         var request = kind == JournalItemKind.Snapshot
-            ? new PersistenceRequest(EngineStateSections.CaptureStrategy(_strategy), EngineStateSections.CaptureOrders(Orders.Tracker))
-            : new PersistenceRequest(null, null);
+            ? new PersistenceRequest(EngineStateSections.CaptureStrategy(_strategy), EngineStateSections.CaptureOrders(Orders.Tracker), EngineStateSections.CaptureVenue(_lastVenueExecutionTime, _stopLeftOpen))
+            : new PersistenceRequest(null, null, null);
         Journal(new JournalItem(kind, default, default, request));
 
         // Whoever waits for the request must not wait for the strategy stage to run out of input.
@@ -851,12 +881,23 @@ public sealed partial class TradingEngine : IAsyncDisposable
         return request;
     }
 
-    /// <summary>The end of the strategy stage: final snapshot and flush (unless aborting), then the other stages end.</summary>
+    /// <summary>
+    /// The end of the strategy stage: the orders still open are reported (<see cref="EngineStatus.Stop"/>) and kept open
+    /// in the final snapshot, which is taken and flushed (unless aborting); then the other stages end.
+    /// </summary>
     private void Finish(bool takeSnapshot)
     {
         if (Volatile.Read(ref _gate.State) == 3)
         {
             return;
+        }
+
+        var leftOpen = Orders.Tracker.GetOpenOrders();
+        _stopReport = new EngineStopReport { OrdersLeftOpen = leftOpen, TimedOut = _stopBegun && !_abort && leftOpen.Count > 0 };
+        if (leftOpen.Count > 0 && !_abort)
+        {
+            _stopLeftOpen = leftOpen.Select(o => o.ClientOrderId.Value).ToArray();
+            WarnLeftOpen(_stopReport);
         }
 
         if (takeSnapshot)
@@ -879,6 +920,27 @@ public sealed partial class TradingEngine : IAsyncDisposable
         {
             CompleteCommands();
             _journalRing!.Complete();
+        }
+    }
+
+    private void WarnLeftOpen(EngineStopReport report)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        Warn(string.Create(invariant, $"stop: {report.OrdersLeftOpen.Count} orders were still open when the stop ended after {_options.StopTimeout.TotalSeconds:0.###} s ({report.PendingCancelCount} waiting for the answer to a cancel): ")
+            + string.Join(", ", report.OrdersLeftOpen.Select(o => string.Create(invariant, $"#{o.ClientOrderId.Value} {o.Side} {_strategy.Instrument.Format(o.LeavesQuantity)} at {_strategy.Instrument.Format(o.Price)} ({o.State})")))
+            + $"; they may still rest, and trade, at {_orderEntry.Venue}. The final snapshot keeps them open: the next start asks the venue about them and cancels those it still has.");
+    }
+
+    /// <summary>
+    /// Inline, after each event: ends a stop once every order is closed or, on the engine's clock, the stop timeout has
+    /// passed. In virtual time the events move that clock, so a stop the venue does not answer ends at the same point
+    /// of every run of a seed (<see cref="WatchInlineStopTimeoutAsync"/> is only the net for a venue that went silent).
+    /// </summary>
+    private void FinishInlineStopWhenDone()
+    {
+        if (_stopRequested && !_abort && (Orders.Tracker.OpenCount == 0 || (_stopBegun && _clock.NowNanoseconds >= _stopDeadline)))
+        {
+            Finish(takeSnapshot: true);
         }
     }
 
@@ -906,6 +968,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
             BestAsk = hasAsk ? instrument.ToDecimal(ask) : null,
             BookSynced = book.IsSynced,
             OpenOrders = Orders.Tracker.GetOpenOrders(),
+            Stop = _stopReport,
             Position = position.Position,
             RealizedPnl = position.RealizedPnlAverageCost,
             UnrealizedPnl = unrealized,
@@ -925,12 +988,22 @@ public sealed partial class TradingEngine : IAsyncDisposable
         };
     }
 
+    private long StopTimeoutNanoseconds => _options.StopTimeout.Ticks * TimeSpan.NanosecondsPerTick;
+
     /// <summary>Inline mode: moves the event clock and runs the timer when it is due, before an event is handled.</summary>
     private void BeforeInlineEvent(long receivedNanoseconds)
     {
-        if (_eventClock is not null && receivedNanoseconds > _eventClock.NowNanoseconds)
+        if (_eventClock is not null)
         {
-            _eventClock.Set(receivedNanoseconds);
+            if (receivedNanoseconds > _eventClock.NowNanoseconds)
+            {
+                _eventClock.Set(receivedNanoseconds);
+            }
+
+            if (_stopDeadline == long.MaxValue)
+            {
+                _stopDeadline = _eventClock.NowNanoseconds + StopTimeoutNanoseconds;
+            }
         }
 
         DrainControl();
@@ -1534,6 +1607,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         {
             BeforeInlineEvent(marketEvent.ReceivedNanoseconds);
             HandleMarket(marketEvent, endOfBatch: true);
+            FinishInlineStopWhenDone();
             HandJournalOver();
         }
     }
@@ -1545,6 +1619,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         {
             BeforeInlineEvent(executionEvent.ReceivedNanoseconds);
             HandleExecution(executionEvent);
+            FinishInlineStopWhenDone();
             HandJournalOver();
         }
     }

@@ -16,9 +16,12 @@ internal sealed class EngineRun : IAsyncDisposable
     public const decimal InitialBase = 1_000m;
     public const decimal InitialQuote = 1_000_000m;
 
-    private EngineRun(ExchangeSimulator simulator, BasicMarketMaker strategy, TradingEngine engine, PersistenceManager? persistence, ManualMonotonicClock? clock, LockstepVenue? lockstep)
+    private readonly bool _ownsSimulator;
+
+    private EngineRun(ExchangeSimulator simulator, bool ownsSimulator, BasicMarketMaker strategy, TradingEngine engine, PersistenceManager? persistence, ManualMonotonicClock? clock, LockstepVenue? lockstep)
     {
         Simulator = simulator;
+        _ownsSimulator = ownsSimulator;
         Strategy = strategy;
         Engine = engine;
         Persistence = persistence;
@@ -56,6 +59,17 @@ internal sealed class EngineRun : IAsyncDisposable
         Capital = 1_000_000m,
     };
 
+    /// <summary>The runs' simulator (virtual time): takers 10/s, the seed's market.</summary>
+    public static ExchangeSimulator CreateSimulator(long seed, Action<ExchangeSimulatorOptions>? configure = null)
+    {
+        var options = SimulatorTestKit.Options(seed);
+        options.Takers.RatePerSecond = 10;
+        options.Takers.Size = new SizeDistribution { Kind = SizeDistributionKind.Uniform, MinLots = 10, MaxLots = 60 };
+        options.Makers.Size = new SizeDistribution { Kind = SizeDistributionKind.Uniform, MinLots = 20, MaxLots = 200 };
+        configure?.Invoke(options);
+        return new ExchangeSimulator(options);
+    }
+
     /// <summary>An inline engine in the simulator's virtual time: the same seed gives the same run.</summary>
     public static Task<EngineRun> StartInlineAsync(long seed, string? dataDirectory = null, TimeSpan? snapshotInterval = null, Action<ExchangeSimulatorOptions>? configure = null, Func<ExchangeSimulator, (IMarketDataConnector, IOrderEntryConnector)>? wrap = null, Security.Audit.IAuditLog? audit = null) =>
         StartAsync(seed, EngineThreading.Inline, dataDirectory, snapshotInterval, configure, wrap, audit);
@@ -64,19 +78,18 @@ internal sealed class EngineRun : IAsyncDisposable
     /// An engine in the simulator's virtual time. Inline, the same seed gives the same run. Threaded layouts run
     /// their real threads, stepped by a <see cref="LockstepVenue"/>: each event is handed over only when the engine
     /// has finished the one before (and sent what it decided), with the clock at the event's time, as inline.
+    /// <c>configureEngine</c> changes the engine's options (stop timeout 30 s by default); <c>venue</c> is a simulator
+    /// that already runs (a restart against a venue that kept our orders), which the run does not dispose.
     /// </summary>
-    public static async Task<EngineRun> StartAsync(long seed, EngineThreading threading, string? dataDirectory = null, TimeSpan? snapshotInterval = null, Action<ExchangeSimulatorOptions>? configure = null, Func<ExchangeSimulator, (IMarketDataConnector, IOrderEntryConnector)>? wrap = null, Security.Audit.IAuditLog? audit = null, TimeSpan? timerInterval = null)
+    public static async Task<EngineRun> StartAsync(long seed, EngineThreading threading, string? dataDirectory = null, TimeSpan? snapshotInterval = null, Action<ExchangeSimulatorOptions>? configure = null, Func<ExchangeSimulator, (IMarketDataConnector, IOrderEntryConnector)>? wrap = null, Security.Audit.IAuditLog? audit = null, TimeSpan? timerInterval = null, Action<TradingEngineOptions>? configureEngine = null, ExchangeSimulator? venue = null)
     {
-        var simulatorOptions = SimulatorTestKit.Options(seed);
-        simulatorOptions.Takers.RatePerSecond = 10;
-        simulatorOptions.Takers.Size = new SizeDistribution { Kind = SizeDistributionKind.Uniform, MinLots = 10, MaxLots = 60 };
-        simulatorOptions.Makers.Size = new SizeDistribution { Kind = SizeDistributionKind.Uniform, MinLots = 20, MaxLots = 200 };
-        configure?.Invoke(simulatorOptions);
-        var simulator = new ExchangeSimulator(simulatorOptions);
-        var clock = new ManualMonotonicClock();
+        var simulator = venue ?? CreateSimulator(seed, configure);
+        var inline = threading == EngineThreading.Inline;
+
+        // A threaded engine's clock stands for a real one, which a restart finds at the venue's time; inline it follows the events from 0.
+        var clock = new ManualMonotonicClock(venue is null || inline ? 0 : simulator.NowNanoseconds);
         var strategyOptions = StrategyOptions();
         var strategy = new BasicMarketMaker(SimulatorTestKit.Instrument, strategyOptions, clock, position: new PositionTracker(SimulatorTestKit.Instrument, 0.001m, 0.002m));
-        var inline = threading == EngineThreading.Inline;
         var engineOptions = new TradingEngineOptions
         {
             Threading = threading,
@@ -86,6 +99,7 @@ internal sealed class EngineRun : IAsyncDisposable
             StopTimeout = TimeSpan.FromSeconds(30),
             Orders = new PinnacleMM.Exchange.Execution.OrderManagerOptions { Reconciler = strategyOptions.ToReconcilerOptions(), AcknowledgementTimeout = TimeSpan.FromSeconds(1) },
         };
+        configureEngine?.Invoke(engineOptions);
         var persistence = dataDirectory is null ? null : new PersistenceManager(new PersistenceOptions { DataDirectory = dataDirectory, SnapshotIntervalMin = 0, JournalSegmentSize = 1 << 20 });
         var (marketData, orderEntry) = wrap?.Invoke(simulator) ?? (simulator, simulator);
         var lockstep = inline ? null : new LockstepVenue(marketData, orderEntry, clock);
@@ -93,7 +107,7 @@ internal sealed class EngineRun : IAsyncDisposable
             ? new TradingEngine(engineOptions, strategy, SimulatorTestKit.Id, marketData, orderEntry, persistence, audit, clock: clock)
             : new TradingEngine(engineOptions, strategy, SimulatorTestKit.Id, lockstep, lockstep, persistence, audit, clock: clock);
         lockstep?.Attach(engine);
-        var run = new EngineRun(simulator, strategy, engine, persistence, clock, lockstep);
+        var run = new EngineRun(simulator, venue is null, strategy, engine, persistence, clock, lockstep);
         run.Recovery = await engine.StartAsync();
         return run;
     }
@@ -137,7 +151,10 @@ internal sealed class EngineRun : IAsyncDisposable
 
         await Engine.DisposeAsync();
         Persistence?.Dispose();
-        await Simulator.DisposeAsync();
+        if (_ownsSimulator)
+        {
+            await Simulator.DisposeAsync();
+        }
     }
 }
 

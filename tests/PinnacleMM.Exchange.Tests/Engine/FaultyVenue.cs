@@ -4,12 +4,13 @@ using PinnacleMM.Exchange.Simulator;
 namespace PinnacleMM.Exchange.Tests.Engine;
 
 /// <summary>
-/// Fault injection around the real simulator (virtual time, delivered on the driver thread): rejects places,
-/// loses commands, holds acknowledgements back so fills overtake them, repeats fills, and drops the order-entry
-/// connection for a while (commands are then refused by the engine, and the venue's events are held and
-/// delivered after the reconnect, as a session replay does). Injected events are delivered before the next
-/// real event, or with <see cref="AnswerInsideSend"/> at once, from inside <see cref="SendAsync"/> (a connector that
-/// answers a command before its send returns).
+/// Fault injection around the real simulator (virtual time, delivered on the driver thread): rejects places and
+/// cancels, loses commands (places and cancels), holds acknowledgements back so fills overtake them, repeats fills,
+/// and drops the order-entry connection for a while (commands are then refused by the engine, and the venue's events
+/// are held and delivered after the reconnect, as a session replay does). Injected events are delivered before the
+/// next real event, or with <see cref="AnswerInsideSend"/> at once, from inside <see cref="SendAsync"/> (a connector
+/// that answers a command before its send returns). A second engine may connect after the first one stopped: it takes
+/// the connection over, as a restarted process does with a venue that kept running (our orders rest and trade meanwhile).
 /// </summary>
 internal sealed class FaultyVenue(ExchangeSimulator simulator) : IMarketDataConnector, IOrderEntryConnector
 {
@@ -20,8 +21,19 @@ internal sealed class FaultyVenue(ExchangeSimulator simulator) : IMarketDataConn
     private IMarketDataSink? _marketSink;
     private int _places;
     private int _delivered;
+    private bool _connected;
+    private bool _subscribed;
 
     public int RejectEveryNthPlace { get; set; }
+
+    /// <summary>How many of the next cancels the venue refuses (a <see cref="ExecutionEventKind.CancelRejected"/> with <see cref="CancelRejectReason"/>); the order stays at the venue.</summary>
+    public int RejectNextCancels { get; set; }
+
+    /// <summary>Why refused cancels are refused; <see cref="RejectReason.VenueRejected"/> (e.g. "too late to cancel") by default.</summary>
+    public RejectReason CancelRejectReason { get; set; } = RejectReason.VenueRejected;
+
+    /// <summary>The orders whose cancels were refused, once per refusal.</summary>
+    public List<ClientOrderId> CancelsRejected { get; } = [];
 
     /// <summary>Delivers the injected rejections from inside <see cref="SendAsync"/>, before it returns.</summary>
     public bool AnswerInsideSend { get; set; }
@@ -33,6 +45,9 @@ internal sealed class FaultyVenue(ExchangeSimulator simulator) : IMarketDataConn
     public List<OrderCommand> Received { get; } = [];
 
     public int DropNextPlaces { get; set; }
+
+    /// <summary>How many of the next cancels are lost on the way (the venue never sees them, nothing answers); their orders go into <see cref="Dropped"/>.</summary>
+    public int DropNextCancels { get; set; }
 
     public int HoldAcksForEvents { get; set; }
 
@@ -68,19 +83,41 @@ internal sealed class FaultyVenue(ExchangeSimulator simulator) : IMarketDataConn
 
     public ValueTask ConnectAsync(IMarketDataSink sink, CancellationToken cancellationToken = default)
     {
+        var first = _marketSink is null;
         _marketSink = sink;
-        return simulator.ConnectAsync(new MarketInterceptor(this), cancellationToken);
+        return first ? simulator.ConnectAsync(new MarketInterceptor(this), cancellationToken) : ValueTask.CompletedTask;
     }
 
+    /// <remarks>A later connect (a restarted engine) takes the connection over: the venue's events go to it from now on.</remarks>
     public ValueTask ConnectAsync(IExecutionSink sink, CancellationToken cancellationToken = default)
     {
         _executionSink = sink;
+        if (_connected)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        _connected = true;
         return simulator.ConnectAsync(new ExecutionInterceptor(this), cancellationToken);
     }
 
-    public ValueTask SubscribeAsync(InstrumentId instrument, CancellationToken cancellationToken = default) => simulator.SubscribeAsync(instrument, cancellationToken);
+    /// <remarks>A later subscribe (a restarted engine) gets a fresh snapshot of the book, as a new subscription does.</remarks>
+    public ValueTask SubscribeAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
+    {
+        if (_subscribed)
+        {
+            return simulator.ResyncAsync(instrument, cancellationToken);
+        }
 
-    public ValueTask UnsubscribeAsync(InstrumentId instrument, CancellationToken cancellationToken = default) => simulator.UnsubscribeAsync(instrument, cancellationToken);
+        _subscribed = true;
+        return simulator.SubscribeAsync(instrument, cancellationToken);
+    }
+
+    public ValueTask UnsubscribeAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
+    {
+        _subscribed = false;
+        return simulator.UnsubscribeAsync(instrument, cancellationToken);
+    }
 
     public ValueTask SendAsync(OrderCommand command, CancellationToken cancellationToken = default)
     {
@@ -103,31 +140,53 @@ internal sealed class FaultyVenue(ExchangeSimulator simulator) : IMarketDataConn
 
             if (RejectEveryNthPlace > 0 && _places % RejectEveryNthPlace == 0)
             {
-                var rejection = new ExecutionEvent
-                {
-                    Kind = ExecutionEventKind.Rejected,
-                    Instrument = command.Instrument,
-                    ClientOrderId = command.ClientOrderId,
-                    Side = command.Side,
-                    Price = command.Price,
-                    Quantity = command.Quantity,
-                    RejectReason = RejectReason.VenueRejected,
-                };
-                if (AnswerInsideSend)
-                {
-                    AnsweredInsideSend++;
-                    _executionSink!.OnExecutionEvent(rejection);
-                }
-                else
-                {
-                    _injected.Enqueue(rejection);
-                }
+                Reject(ExecutionEventKind.Rejected, command, RejectReason.VenueRejected);
+                return ValueTask.CompletedTask;
+            }
+        }
+        else if (command.Kind == OrderCommandKind.Cancel)
+        {
+            if (DropNextCancels > 0)
+            {
+                DropNextCancels--;
+                Dropped.Add(command.ClientOrderId);
+                return ValueTask.CompletedTask;
+            }
 
+            if (RejectNextCancels > 0)
+            {
+                RejectNextCancels--;
+                CancelsRejected.Add(command.ClientOrderId);
+                Reject(ExecutionEventKind.CancelRejected, command, CancelRejectReason);
                 return ValueTask.CompletedTask;
             }
         }
 
         return simulator.SendAsync(command, cancellationToken);
+    }
+
+    /// <summary>Answers <paramref name="command"/> with a rejection instead of the venue (from inside the send with <see cref="AnswerInsideSend"/>).</summary>
+    private void Reject(ExecutionEventKind kind, in OrderCommand command, RejectReason reason)
+    {
+        var rejection = new ExecutionEvent
+        {
+            Kind = kind,
+            Instrument = command.Instrument,
+            ClientOrderId = command.ClientOrderId,
+            Side = command.Side,
+            Price = command.Price,
+            Quantity = command.Quantity,
+            RejectReason = reason,
+        };
+        if (AnswerInsideSend)
+        {
+            AnsweredInsideSend++;
+            _executionSink!.OnExecutionEvent(rejection);
+        }
+        else
+        {
+            _injected.Enqueue(rejection);
+        }
     }
 
     /// <summary>How many more open-order queries fail (as a venue's REST endpoint that is briefly unavailable).</summary>
@@ -158,7 +217,10 @@ internal sealed class FaultyVenue(ExchangeSimulator simulator) : IMarketDataConn
 
     private void FlushInjected()
     {
-        while (_injected.TryDequeue(out var injected))
+        // Only what was injected before this delivery: answers to the commands it leads to come with the next real
+        // event, as a venue's would after its latency (an engine that answers a refusal with a new command would
+        // otherwise ping-pong with this venue without the venue's time ever moving on).
+        for (var count = _injected.Count; count > 0 && _injected.TryDequeue(out var injected); count--)
         {
             _executionSink!.OnExecutionEvent(injected);
         }

@@ -46,6 +46,11 @@ internal sealed class LockstepVenue(IMarketDataConnector marketData, IOrderEntry
 
     public ValueTask<IReadOnlyList<Balance>> GetBalancesAsync(CancellationToken cancellationToken = default) => orderEntry.GetBalancesAsync(cancellationToken);
 
+    public bool SupportsFillHistory => orderEntry.SupportsFillHistory;
+
+    public ValueTask<IReadOnlyList<ExecutionEvent>> GetFillsAsync(InstrumentId instrument, long sinceExchangeTimestampNanoseconds, CancellationToken cancellationToken = default) =>
+        orderEntry.GetFillsAsync(instrument, sinceExchangeTimestampNanoseconds, cancellationToken);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private void BeforeEvent(long receivedNanoseconds)
