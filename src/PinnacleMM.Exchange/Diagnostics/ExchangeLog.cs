@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Coinbase.Sync;
+using PinnacleMM.Exchange.Engine;
+using PinnacleMM.Exchange.Execution;
 
 namespace PinnacleMM.Exchange.Diagnostics;
 
@@ -51,4 +53,52 @@ internal static partial class ExchangeLog
     [LoggerMessage(EventId = 1104, EventName = "RestRefused", Level = LogLevel.Debug,
         Message = "{Method} {Path}: HTTP {Status}, {Reason}: {Detail}")]
     public static partial void RestRefused(ILogger logger, HttpMethod method, string path, int status, RejectReason reason, string detail);
+
+    // ------------------------------------------------------------------ the trading engine (2001-2011)
+
+    [LoggerMessage(EventId = 2001, EventName = "EngineStarted", Level = LogLevel.Information,
+        Message = "{Symbol} engine started on {Venue} ({Threading}): position {Position}, realized P&L {RealizedPnl}, {FillCount} fills, {OpenOrders} open orders recovered ({Replayed} order records replayed, strategy state {StrategyState}); venue: {Reconciliation}; {Resent} cancels the last stop left unanswered sent again")]
+    public static partial void EngineStarted(ILogger logger, string symbol, string venue, EngineThreading threading, decimal position, decimal realizedPnl, long fillCount, int openOrders, long replayed, string strategyState, string reconciliation, int resent);
+
+    [LoggerMessage(EventId = 2002, EventName = "EngineStartFailed", Level = LogLevel.Error,
+        Message = "{Symbol} engine failed to start on {Venue}; nothing runs and the instrument's persistence is closed")]
+    public static partial void EngineStartFailed(ILogger logger, string symbol, string venue, Exception exception);
+
+    /// <summary>Information when every order closed; Warning when the stop left orders open at the venue.</summary>
+    [LoggerMessage(EventId = 2003, EventName = "EngineStopped",
+        Message = "{Symbol} engine stopped on {Venue}: {Stop}; position {Position}, realized P&L {RealizedPnl}, fees {Fees}, {FillCount} fills")]
+    public static partial void EngineStopped(ILogger logger, LogLevel level, string symbol, string venue, EngineStopReport stop, decimal position, decimal realizedPnl, decimal fees, long fillCount);
+
+    [LoggerMessage(EventId = 2004, EventName = "EngineFailed", Level = LogLevel.Error,
+        Message = "{Symbol} engine failed; it stops, cancelling what it still can, and StopAsync rethrows the failure")]
+    public static partial void EngineFailed(ILogger logger, string symbol, Exception exception);
+
+    /// <summary>Warning into Reducing or Halted; Information back to Active.</summary>
+    [LoggerMessage(EventId = 2005, EventName = "TradingStateChanged",
+        Message = "{Symbol} trading state {Previous} -> {State}: {Reason}")]
+    public static partial void TradingStateChanged(ILogger logger, LogLevel level, string symbol, Core.Risk.TradingState previous, Core.Risk.TradingState state, string reason);
+
+    [LoggerMessage(EventId = 2006, EventName = "OrderEntryLost", Level = LogLevel.Warning,
+        Message = "{Symbol} order entry at {Venue} {State}: commands are held until it is back and reconciled")]
+    public static partial void OrderEntryLost(ILogger logger, string symbol, string venue, ConnectionState state);
+
+    [LoggerMessage(EventId = 2007, EventName = "OrderEntryReconciled", Level = LogLevel.Information,
+        Message = "{Symbol} order entry back at {Venue} (reconnect {Reconnects}): {Reconciliation}; commands flow again")]
+    public static partial void OrderEntryReconciled(ILogger logger, string symbol, string venue, long reconnects, VenueReconciliation reconciliation);
+
+    [LoggerMessage(EventId = 2008, EventName = "OrdersClosedWithoutFills", Level = LogLevel.Warning,
+        Message = "{Symbol} {When}: {Count} orders were gone at {Venue} and closed without their fills ({Why}); check the position against the venue's balances")]
+    public static partial void OrdersClosedWithoutFills(ILogger logger, string symbol, string when, int count, string venue, string why);
+
+    [LoggerMessage(EventId = 2009, EventName = "ReconciliationFailed", Level = LogLevel.Warning,
+        Message = "{Symbol} reconciliation with {Venue} after a reconnect failed (failure {Failures}); retrying in {RetryIn}, commands stay held")]
+    public static partial void ReconciliationFailed(ILogger logger, string symbol, string venue, long failures, TimeSpan retryIn, Exception exception);
+
+    [LoggerMessage(EventId = 2010, EventName = "ResyncRequested", Level = LogLevel.Warning,
+        Message = "{Symbol} book of {Venue} out of sync: quotes pulled and a fresh snapshot asked for (request {Requests}; the next no sooner than {Backoff} later)")]
+    public static partial void ResyncRequested(ILogger logger, string symbol, string venue, long requests, TimeSpan backoff);
+
+    [LoggerMessage(EventId = 2011, EventName = "ResyncFailed", Level = LogLevel.Warning,
+        Message = "{Symbol} resync from {Venue} failed (failure {Failures}); retried after the backoff, quotes stay pulled")]
+    public static partial void ResyncFailed(ILogger logger, string symbol, string venue, long failures, Exception exception);
 }

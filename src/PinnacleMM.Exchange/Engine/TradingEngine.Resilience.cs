@@ -1,4 +1,5 @@
 using PinnacleMM.Exchange.Abstractions;
+using PinnacleMM.Exchange.Diagnostics;
 using PinnacleMM.Exchange.Execution;
 
 namespace PinnacleMM.Exchange.Engine;
@@ -93,9 +94,10 @@ public sealed partial class TradingEngine
         if (venueFills is null && result.ClosedLocally.Count > 0)
         {
             _ordersClosedWithoutFills += result.ClosedLocally.Count;
-            Warn($"start: {result.ClosedLocally.Count} recovered orders were gone at {_orderEntry.Venue} and closed, but " +
-                (_orderEntry.SupportsFillHistory ? "the last venue time the engine saw was not recovered" : $"{_orderEntry.Venue} keeps no fill history") +
+            var why = _orderEntry.SupportsFillHistory ? "the last venue time the engine saw was not recovered" : $"{_orderEntry.Venue} keeps no fill history";
+            Warn($"start: {result.ClosedLocally.Count} recovered orders were gone at {_orderEntry.Venue} and closed, but {why}" +
                 "; fills they may have had while the engine was stopped were not seen: check the position against the venue's balances.");
+            ExchangeLog.OrdersClosedWithoutFills(_logger, _strategy.Instrument.Symbol, "start", result.ClosedLocally.Count, _orderEntry.Venue, why);
         }
 
         var resent = new List<ClientOrderId>();
@@ -134,6 +136,7 @@ public sealed partial class TradingEngine
             {
                 _orderEntryDown = true;
                 _connectionGeneration++;
+                ExchangeLog.OrderEntryLost(_logger, _strategy.Instrument.Symbol, _orderEntry.Venue, e.ConnectionState);
             }
 
             return;
@@ -217,7 +220,10 @@ public sealed partial class TradingEngine
             _ordersClosedWithoutFills += result.ClosedLocally.Count;
             Warn($"order entry reconnected: {result.ClosedLocally.Count} orders were gone at the venue and closed, but {_orderEntry.Venue} keeps no fill history; " +
                 "fills they may have had while disconnected were not seen: check the position against the venue's balances.");
+            ExchangeLog.OrdersClosedWithoutFills(_logger, _strategy.Instrument.Symbol, "order entry reconnected", result.ClosedLocally.Count, _orderEntry.Venue, $"{_orderEntry.Venue} keeps no fill history");
         }
+
+        ExchangeLog.OrderEntryReconciled(_logger, _strategy.Instrument.Symbol, _orderEntry.Venue, _reconnects, result);
 
         Orders.IsConnected = true;
         if (_venueBook.IsSynced && !_venueBook.IsBuildingSnapshot && RebuildStrategyBook())
@@ -244,6 +250,7 @@ public sealed partial class TradingEngine
         _reconcileInFlight = false;
         _reconcileFailures++;
         Warn($"reconciliation with {_orderEntry.Venue} after a reconnect failed ({e.GetType().Name}: {e.Message}); retrying, commands stay held.");
+        ExchangeLog.ReconciliationFailed(_logger, _strategy.Instrument.Symbol, _orderEntry.Venue, _reconcileFailures, _options.Resilience.ReconcileRetryInterval, e);
         if (generation == _connectionGeneration)
         {
             _nextReconcileAttempt = _clock.NowNanoseconds + Nanoseconds(_options.Resilience.ReconcileRetryInterval);
@@ -305,6 +312,7 @@ public sealed partial class TradingEngine
         _nextResyncAt = now + _resyncBackoff;
         _resyncBackoff = Math.Min(_resyncBackoff * 2, Nanoseconds(options.ResyncBackoffMaximum));
         Volatile.Write(ref _resyncRequests, _resyncRequests + 1);
+        ExchangeLog.ResyncRequested(_logger, _strategy.Instrument.Symbol, _marketData.Venue, _resyncRequests, TimeSpan.FromTicks((_nextResyncAt - now) / TimeSpan.NanosecondsPerTick));
         _resyncInFlight = true;
         if (_gate.Inline)
         {
@@ -330,6 +338,7 @@ public sealed partial class TradingEngine
                 _resyncInFlight = false;
                 _resyncFailures++;
                 Warn($"resync of {_strategy.Instrument.Symbol} from {_marketData.Venue} failed ({e.GetType().Name}: {e.Message}); retrying after the backoff, quotes stay pulled.");
+                ExchangeLog.ResyncFailed(_logger, _strategy.Instrument.Symbol, _marketData.Venue, _resyncFailures, e);
                 return false;
             });
         }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using PinnacleMM.Core.Books;
 using PinnacleMM.Core.Concurrency;
 using PinnacleMM.Core.Primitives;
@@ -75,6 +77,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private readonly InstrumentId _instrumentId;
     private readonly PersistenceManager? _persistenceManager;
     private readonly MonotonicClock _clock;
+    private readonly ILogger _logger;
     private readonly ManualMonotonicClock? _eventClock;
     private readonly OrderAuditor? _auditor;
     /// <summary>The state and the inline flag, apart from what the strategy thread writes (see <see cref="EngineGate"/>).</summary>
@@ -183,6 +186,11 @@ public sealed partial class TradingEngine : IAsyncDisposable
     /// <param name="rateLimits">The Security rate limiters for order submit, cancel and modify; none when null.</param>
     /// <param name="clock">The monotonic clock (latency, timers); the strategy's when null. With <see cref="TradingEngineOptions.ClockFollowsEvents"/> it must be the strategy's <see cref="ManualMonotonicClock"/>.</param>
     /// <param name="meterFactory">Creates the meter of <see cref="Metrics"/> (DI); a meter of the engine's own when null.</param>
+    /// <param name="loggerFactory">
+    /// Where the engine logs its start (what it recovered), its stop (what it left open), failures, trading state changes
+    /// and reconnects (category <c>PinnacleMM.Exchange.Engine.TradingEngine</c>, event ids 2001-2011 in the package
+    /// README); nothing is logged per event or per order. No logging when null.
+    /// </param>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
     /// <exception cref="ArgumentException">The options or the clock break a rule; the message names every broken field.</exception>
     public TradingEngine(
@@ -195,7 +203,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
         IAuditLog? audit = null,
         RateLimiterSet? rateLimits = null,
         MonotonicClock? clock = null,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(strategy);
@@ -228,6 +237,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         _marketData = marketData;
         _orderEntry = orderEntry;
         _persistenceManager = persistence;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<TradingEngine>();
         _gate.Inline = options.Threading == EngineThreading.Inline;
         _executionStage = options.Threading == EngineThreading.Threaded;
         _timerInterval = options.TimerInterval.Ticks * TimeSpan.NanosecondsPerTick;
@@ -373,10 +383,14 @@ public sealed partial class TradingEngine : IAsyncDisposable
             var (venue, resent) = await OnStrategyThreadAsync(() => ReconcileAtStart(venueOrders, venueFills)).ConfigureAwait(false);
             await _marketData.ConnectAsync(MarketDataSink, cancellationToken).ConfigureAwait(false);
             await _marketData.SubscribeAsync(_instrumentId, cancellationToken).ConfigureAwait(false);
-            return report with { Venue = venue, StopCancelsResent = resent };
+            report = report with { Venue = venue, StopCancelsResent = resent };
+            LogStarted(report);
+            return report;
         }
-        catch
+        catch (Exception e)
         {
+            ExchangeLog.EngineStartFailed(_logger, _strategy.Instrument.Symbol, _orderEntry.Venue, e);
+
             // A failed start leaves nothing running and the instrument's persistence closed.
             if (_strategyThread is not null)
             {
@@ -900,6 +914,13 @@ public sealed partial class TradingEngine : IAsyncDisposable
             WarnLeftOpen(_stopReport);
         }
 
+        if (!_abort)
+        {
+            var position = _strategy.Position;
+            ExchangeLog.EngineStopped(_logger, _stopReport.IsClean ? LogLevel.Information : LogLevel.Warning, _strategy.Instrument.Symbol, _orderEntry.Venue,
+                _stopReport, position.Position, position.RealizedPnlAverageCost, position.Fees, position.FillCount);
+        }
+
         if (takeSnapshot)
         {
             RequestPersistence(JournalItemKind.Snapshot);
@@ -955,6 +976,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     private void PublishStatus(long now)
     {
+        LogTradingStateChange();
         var position = _strategy.Position;
         var book = _venueBook;
         var instrument = _strategy.Instrument;
@@ -1586,6 +1608,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
         {
             return;
         }
+
+        ExchangeLog.EngineFailed(_logger, _strategy.Instrument.Symbol, e);
 
         if (_gate.Inline)
         {

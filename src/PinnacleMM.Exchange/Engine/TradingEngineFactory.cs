@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Core.Strategies;
@@ -14,7 +15,7 @@ namespace PinnacleMM.Exchange.Engine;
 /// Creates trading engines from the container (<c>services.AddPinnacleMMExchange(...)</c>): the validated
 /// <see cref="TradingEngineOptions"/>, the registered connectors, and whatever else is registered — a
 /// <see cref="PersistenceManager"/>, an <see cref="IAuditLog"/>, a <see cref="RateLimiterSet"/>, an
-/// <see cref="IMeterFactory"/> — each optional.
+/// <see cref="IMeterFactory"/>, an <see cref="ILoggerFactory"/> — each optional.
 /// </summary>
 public sealed class TradingEngineFactory
 {
@@ -75,6 +76,7 @@ public sealed class TradingEngineFactory
             (IAuditLog?)_services.GetService(typeof(IAuditLog)),
             (RateLimiterSet?)_services.GetService(typeof(RateLimiterSet)),
             (MonotonicClock?)_services.GetService(typeof(MonotonicClock)) is { } clock && ReferenceEquals(clock, strategy.Clock) ? clock : null,
-            (IMeterFactory?)_services.GetService(typeof(IMeterFactory)));
+            (IMeterFactory?)_services.GetService(typeof(IMeterFactory)),
+            (ILoggerFactory?)_services.GetService(typeof(ILoggerFactory)));
     }
 }

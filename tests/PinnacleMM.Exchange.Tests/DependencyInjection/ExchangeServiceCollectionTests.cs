@@ -1,12 +1,14 @@
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PinnacleMM.Core.Concurrency;
 using PinnacleMM.Core.Strategies;
 using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Engine;
 using PinnacleMM.Exchange.Simulator;
+using PinnacleMM.Testing;
 
 namespace PinnacleMM.Exchange.Tests.DependencyInjection;
 
@@ -34,6 +36,8 @@ public sealed class ExchangeServiceCollectionTests
         var services = new ServiceCollection()
             .AddPinnacleMMExchange(configuration.GetSection(PinnacleMMExchangeServiceCollectionExtensions.SectionName))
             .AddPinnacleMMStrategies(configuration.GetSection("PinnacleMM:Strategies"));
+        var log = new RecordingLogger();
+        services.AddSingleton<ILoggerFactory>(log);
         await using var provider = services.BuildServiceProvider();
         provider.GetRequiredService<IStartupValidator>().Validate();
 
@@ -58,6 +62,9 @@ public sealed class ExchangeServiceCollectionTests
         await engine.StopAsync();
         Assert.IsTrue(engine.MarketEventsProcessed > 0, "the engine received the simulator's market data");
         Assert.IsNull(engine.Fault);
+
+        // The factory hands the container's logger factory to the engine.
+        CollectionAssert.AreEqual(new[] { 2001, 2003 }, log.Records.Where(r => r.Category == typeof(TradingEngine).FullName).Select(r => r.EventId.Id).ToArray());
     }
 
     [TestMethod]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using PinnacleMM.Core.Concurrency;
 using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Strategies;
@@ -6,6 +7,7 @@ using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Engine;
 using PinnacleMM.Exchange.Simulator;
 using PinnacleMM.Exchange.Tests.Simulator;
+using PinnacleMM.Testing;
 
 namespace PinnacleMM.Exchange.Tests.Engine;
 
@@ -120,7 +122,8 @@ public sealed class DirectSendTests
     {
         await using var simulator = RealTimeSimulator(25);
         var connector = new AsyncOrderEntry(simulator) { FailSend = 3, FailSynchronously = synchronously };
-        var (engine, _) = DirectEngine(simulator, connector);
+        var log = new RecordingLogger();
+        var (engine, _) = DirectEngine(simulator, connector, loggerFactory: log);
         await using (engine)
         {
             await engine.StartAsync();
@@ -132,6 +135,14 @@ public sealed class DirectSendTests
             Assert.AreSame(engine.Fault, error.InnerException);
             Assert.IsTrue(connector.Received.Length > 3, "the stop still sent its cancels");
             Assert.AreEqual(0, (await simulator.GetOpenOrdersAsync(SimulatorTestKit.Id)).Count, "the orders that reached the venue were cancelled");
+
+            // The log says so once, as an error with the cause: later failures of the stop's sends are its consequences.
+            var failures = log.WithId(2004);
+            Assert.AreEqual(1, failures.Count, string.Join(" | ", failures.Select(r => r.Message)));
+            Assert.AreEqual(LogLevel.Error, failures[0].Level);
+            Assert.AreEqual("SIM-USD engine failed; it stops, cancelling what it still can, and StopAsync rethrows the failure", failures[0].Message);
+            Assert.AreSame(engine.Fault, failures[0].Exception);
+            Assert.AreEqual(1, log.WithId(2003).Count, "and the stop that followed");
         }
     }
 
@@ -215,7 +226,7 @@ public sealed class DirectSendTests
         return new ExchangeSimulator(options);
     }
 
-    private static (TradingEngine Engine, BasicMarketMaker Strategy) DirectEngine(ExchangeSimulator simulator, IOrderEntryConnector orderEntry, int? cpu = null, WaitStrategy wait = WaitStrategy.Yielding)
+    private static (TradingEngine Engine, BasicMarketMaker Strategy) DirectEngine(ExchangeSimulator simulator, IOrderEntryConnector orderEntry, int? cpu = null, WaitStrategy wait = WaitStrategy.Yielding, ILoggerFactory? loggerFactory = null)
     {
         var strategyOptions = EngineRun.StrategyOptions();
         var strategy = new BasicMarketMaker(SimulatorTestKit.Instrument, strategyOptions, MonotonicClock.System, position: new PositionTracker(SimulatorTestKit.Instrument, 0.001m, 0.002m));
@@ -227,7 +238,7 @@ public sealed class DirectSendTests
             StrategyThreadCpu = cpu,
             Orders = new PinnacleMM.Exchange.Execution.OrderManagerOptions { Reconciler = strategyOptions.ToReconcilerOptions() },
         };
-        return (new TradingEngine(options, strategy, SimulatorTestKit.Id, simulator, orderEntry), strategy);
+        return (new TradingEngine(options, strategy, SimulatorTestKit.Id, simulator, orderEntry, loggerFactory: loggerFactory), strategy);
     }
 
     private static async Task<long> VenuePositionLotsAsync(ExchangeSimulator simulator)

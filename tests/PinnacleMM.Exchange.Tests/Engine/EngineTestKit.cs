@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using PinnacleMM.Core.Portfolio;
 using PinnacleMM.Core.Strategies;
 using PinnacleMM.Core.Time;
@@ -71,8 +72,8 @@ internal sealed class EngineRun : IAsyncDisposable
     }
 
     /// <summary>An inline engine in the simulator's virtual time: the same seed gives the same run.</summary>
-    public static Task<EngineRun> StartInlineAsync(long seed, string? dataDirectory = null, TimeSpan? snapshotInterval = null, Action<ExchangeSimulatorOptions>? configure = null, Func<ExchangeSimulator, (IMarketDataConnector, IOrderEntryConnector)>? wrap = null, Security.Audit.IAuditLog? audit = null) =>
-        StartAsync(seed, EngineThreading.Inline, dataDirectory, snapshotInterval, configure, wrap, audit);
+    public static Task<EngineRun> StartInlineAsync(long seed, string? dataDirectory = null, TimeSpan? snapshotInterval = null, Action<ExchangeSimulatorOptions>? configure = null, Func<ExchangeSimulator, (IMarketDataConnector, IOrderEntryConnector)>? wrap = null, Security.Audit.IAuditLog? audit = null, ILoggerFactory? loggerFactory = null) =>
+        StartAsync(seed, EngineThreading.Inline, dataDirectory, snapshotInterval, configure, wrap, audit, loggerFactory: loggerFactory);
 
     /// <summary>
     /// An engine in the simulator's virtual time. Inline, the same seed gives the same run. Threaded layouts run
@@ -81,7 +82,7 @@ internal sealed class EngineRun : IAsyncDisposable
     /// <c>configureEngine</c> changes the engine's options (stop timeout 30 s by default); <c>venue</c> is a simulator
     /// that already runs (a restart against a venue that kept our orders), which the run does not dispose.
     /// </summary>
-    public static async Task<EngineRun> StartAsync(long seed, EngineThreading threading, string? dataDirectory = null, TimeSpan? snapshotInterval = null, Action<ExchangeSimulatorOptions>? configure = null, Func<ExchangeSimulator, (IMarketDataConnector, IOrderEntryConnector)>? wrap = null, Security.Audit.IAuditLog? audit = null, TimeSpan? timerInterval = null, Action<TradingEngineOptions>? configureEngine = null, ExchangeSimulator? venue = null)
+    public static async Task<EngineRun> StartAsync(long seed, EngineThreading threading, string? dataDirectory = null, TimeSpan? snapshotInterval = null, Action<ExchangeSimulatorOptions>? configure = null, Func<ExchangeSimulator, (IMarketDataConnector, IOrderEntryConnector)>? wrap = null, Security.Audit.IAuditLog? audit = null, TimeSpan? timerInterval = null, Action<TradingEngineOptions>? configureEngine = null, ExchangeSimulator? venue = null, ILoggerFactory? loggerFactory = null)
     {
         var simulator = venue ?? CreateSimulator(seed, configure);
         var inline = threading == EngineThreading.Inline;
@@ -104,8 +105,8 @@ internal sealed class EngineRun : IAsyncDisposable
         var (marketData, orderEntry) = wrap?.Invoke(simulator) ?? (simulator, simulator);
         var lockstep = inline ? null : new LockstepVenue(marketData, orderEntry, clock);
         var engine = lockstep is null
-            ? new TradingEngine(engineOptions, strategy, SimulatorTestKit.Id, marketData, orderEntry, persistence, audit, clock: clock)
-            : new TradingEngine(engineOptions, strategy, SimulatorTestKit.Id, lockstep, lockstep, persistence, audit, clock: clock);
+            ? new TradingEngine(engineOptions, strategy, SimulatorTestKit.Id, marketData, orderEntry, persistence, audit, clock: clock, loggerFactory: loggerFactory)
+            : new TradingEngine(engineOptions, strategy, SimulatorTestKit.Id, lockstep, lockstep, persistence, audit, clock: clock, loggerFactory: loggerFactory);
         lockstep?.Attach(engine);
         var run = new EngineRun(simulator, venue is null, strategy, engine, persistence, clock, lockstep);
         run.Recovery = await engine.StartAsync();

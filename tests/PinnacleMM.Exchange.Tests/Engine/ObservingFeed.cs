@@ -44,9 +44,18 @@ internal sealed class ObservingFeed(ExchangeSimulator simulator) : IMarketDataCo
 
     public ValueTask UnsubscribeAsync(InstrumentId instrument, CancellationToken cancellationToken = default) => simulator.UnsubscribeAsync(instrument, cancellationToken);
 
+    /// <summary>How many more resync requests fail (as a connector whose snapshot request is refused).</summary>
+    public int FailResyncs { get; set; }
+
     public ValueTask ResyncAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
     {
         Resyncs++;
+        if (FailResyncs > 0)
+        {
+            FailResyncs--;
+            return ValueTask.FromException(new HttpRequestException("snapshot request refused (injected)"));
+        }
+
         return simulator.ResyncAsync(instrument, cancellationToken);
     }
 
