@@ -23,6 +23,9 @@ namespace PinnacleMM.Exchange.Diagnostics;
 /// <item><c>pinnaclemm.engine.reconnects</c>, <c>pinnaclemm.engine.venue_reconciliations</c>, <c>pinnaclemm.engine.missed_fills_recovered</c> (counters): order entry back after a disconnect, reconciliations with the venue after it, fills recovered from the venue's history.</item>
 /// <item><c>pinnaclemm.engine.book_gaps</c>, <c>pinnaclemm.engine.resyncs</c> (counters): market data sequence gaps, fresh snapshots asked for.</item>
 /// <item><c>pinnaclemm.engine.position</c> (gauge, base currency) and <c>pinnaclemm.engine.pnl</c> (gauge, quote currency, tag <c>kind</c> = realized, unrealized, fees, net).</item>
+/// <item><c>pinnaclemm.engine.open_orders</c> (gauge, tag <c>state</c> = working, pending_cancel): our orders open, as last published.</item>
+/// <item><c>pinnaclemm.engine.orders_left_open</c> (gauge): orders the stop left open at the venue (it neither confirmed nor refused their cancels in time); 0 while running and after a clean stop. Alert on it above 0.</item>
+/// <item><c>pinnaclemm.engine.trading_state</c> (gauge): the risk's trading state, 0 = Active, 1 = Reducing, 2 = Halted (kill switch, circuit breaker or operator).</item>
 /// </list>
 /// The hot path only increments plain fields and records the histogram (no allocation); the counters and gauges
 /// are observed when a listener collects.
@@ -93,6 +96,22 @@ public sealed class EngineMetrics : IDisposable
             },
             "quote",
             "P&L");
+        _meter.CreateObservableGauge<int>(
+            "pinnaclemm.engine.open_orders",
+            () =>
+            {
+                var open = engine.Status.OpenOrders;
+                var pendingCancel = open.Count(o => o.State == OrderState.PendingCancel);
+                return (Measurement<int>[])
+                [
+                    new Measurement<int>(open.Count - pendingCancel, _instrumentTag, new("state", "working")),
+                    new Measurement<int>(pendingCancel, _instrumentTag, new("state", "pending_cancel")),
+                ];
+            },
+            "{order}",
+            "Our orders open, as last published");
+        _meter.CreateObservableGauge("pinnaclemm.engine.orders_left_open", () => new Measurement<int>(engine.Status.Stop?.OrdersLeftOpen.Count ?? 0, _instrumentTag), "{order}", "Orders the stop left open at the venue");
+        _meter.CreateObservableGauge("pinnaclemm.engine.trading_state", () => new Measurement<int>((int)engine.Status.TradingState, _instrumentTag), description: "Trading state: 0 Active, 1 Reducing, 2 Halted");
     }
 
     /// <summary>The meter of this engine's instruments.</summary>

@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using PinnacleMM.Core.Risk;
 using PinnacleMM.Exchange.Diagnostics;
+using PinnacleMM.Exchange.Engine;
+using PinnacleMM.Exchange.Execution;
 
 namespace PinnacleMM.Exchange.Tests.Engine;
 
@@ -24,6 +26,8 @@ public sealed class EngineMetricsTests
             }
         };
         listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => longs[Key(instrument, tags)] = value);
+        var ints = new Dictionary<string, int>();
+        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => ints[Key(instrument, tags)] = value);
         listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
         {
             if (instrument.Name == "pinnaclemm.engine.tick_to_quote")
@@ -66,6 +70,70 @@ public sealed class EngineMetricsTests
         Assert.AreEqual((double)status.RealizedPnl, doubles["pinnaclemm.engine.pnl|kind=realized"]);
         Assert.AreEqual((double)status.Fees, doubles["pinnaclemm.engine.pnl|kind=fees"]);
         Assert.AreEqual((double)status.NetPnl, doubles["pinnaclemm.engine.pnl|kind=net"]);
+        Assert.AreEqual(0, ints["pinnaclemm.engine.open_orders|state=working"], "a clean stop closed every order");
+        Assert.AreEqual(0, ints["pinnaclemm.engine.open_orders|state=pending_cancel"]);
+        Assert.AreEqual(0, ints["pinnaclemm.engine.orders_left_open|"]);
+        Assert.AreEqual(0, ints["pinnaclemm.engine.trading_state|"]);
+    }
+
+    [TestMethod]
+    public async Task Gauges_show_open_orders_the_trading_state_and_the_orders_a_stop_left_open()
+    {
+        FaultyVenue? venue = null;
+        await using var run = await EngineRun.StartAsync(83, EngineThreading.Inline, wrap: simulator =>
+        {
+            venue = new FaultyVenue(simulator);
+            return (venue, venue);
+        }, configureEngine: o => o.StopTimeout = TimeSpan.FromSeconds(2));
+        var ints = Listen(run.Engine.Metrics.Meter, out var listener);
+        using (listener)
+        {
+            run.Simulator.RunFor(TimeSpan.FromSeconds(5));
+            listener.RecordObservableInstruments();
+            var open = run.Engine.Status.OpenOrders;
+            Assert.IsTrue(open.Count >= 2);
+            Assert.AreEqual(open.Count(o => o.State != OrderState.PendingCancel), ints["pinnaclemm.engine.open_orders|state=working"]);
+            Assert.AreEqual(0, ints["pinnaclemm.engine.orders_left_open|"]);
+            Assert.AreEqual(0, ints["pinnaclemm.engine.trading_state|"]);
+
+            // Halted: published at the next timer tick.
+            run.Strategy.Pause("metrics test");
+            run.Simulator.RunFor(TimeSpan.FromMilliseconds(200));
+            listener.RecordObservableInstruments();
+            Assert.AreEqual((int)TradingState.Halted, ints["pinnaclemm.engine.trading_state|"]);
+            run.Strategy.Resume("metrics test");
+            run.Simulator.RunFor(TimeSpan.FromSeconds(2));
+
+            // Every cancel of the stop is lost: the stop ends at its timeout with the orders open at the venue.
+            venue!.DropNextCancels = 1_000;
+            await run.StopAsync();
+            listener.RecordObservableInstruments();
+            var leftOpen = run.Engine.Status.Stop!.OrdersLeftOpen.Count;
+            Assert.IsTrue(leftOpen >= 1, run.Engine.Status.Stop.ToString());
+            Assert.AreEqual(leftOpen, ints["pinnaclemm.engine.orders_left_open|"]);
+            Assert.AreEqual(run.Engine.Status.Stop.PendingCancelCount, ints["pinnaclemm.engine.open_orders|state=pending_cancel"]);
+            Assert.AreEqual(leftOpen - run.Engine.Status.Stop.PendingCancelCount, ints["pinnaclemm.engine.open_orders|state=working"]);
+            Assert.AreEqual((int)TradingState.Active, ints["pinnaclemm.engine.trading_state|"]);
+        }
+    }
+
+    /// <summary>Listens to the int instruments of <paramref name="meter"/>: the latest value per instrument and tags (without the instrument tag).</summary>
+    private static Dictionary<string, int> Listen(Meter meter, out MeterListener listener)
+    {
+        var ints = new Dictionary<string, int>();
+        listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, meter))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => ints[Key(instrument, tags)] = value);
+        listener.Start();
+        return ints;
     }
 
     [TestMethod]
