@@ -97,7 +97,8 @@ public sealed partial class SessionTests
                   "Instrument": { "TickSize": 0 },
                   "Simulator": { "Takers": { "RatePerSecond": -1 } },
                   "Engine": { "StopTimeout": "01:00:00" } },
-                "Persistence": { "SnapshotIntervalMin": 15 } } }
+                "Persistence": { "SnapshotIntervalMin": 15 },
+                "SessionLog": { "MaxFileBytes": 10, "RetainedFiles": -1 } } }
             """);
         var bad = VirtualRun(cwd, "data", 3, "--config", config);
         Assert.AreEqual(2, bad.ExitCode, bad.Output + bad.Error);
@@ -108,6 +109,8 @@ public sealed partial class SessionTests
         StringAssert.Contains(bad.Error, "PinnacleMM:Exchange:Simulator:Takers:RatePerSecond: -1 must be zero or positive and finite.");
         StringAssert.Contains(bad.Error, "PinnacleMM:Exchange:Engine:StopTimeout: 01:00:00 must be from 0 to 5 min.");
         StringAssert.Contains(bad.Error, "PinnacleMM:Persistence:SnapshotIntervalMin: must be 0 in the sample host (was 15)");
+        StringAssert.Contains(bad.Error, "PinnacleMM:SessionLog:MaxFileBytes: 10 must be from 1024 to 1073741824 bytes.");
+        StringAssert.Contains(bad.Error, "PinnacleMM:SessionLog:RetainedFiles: -1 must be from 0 to 100.");
         CollectionAssert.AreEquivalent(before, Contents(Path.Combine(cwd, "data")), "the data directory is unchanged");
 
         // A value of the wrong type names the key too; a data directory that did not exist is not created.
@@ -131,6 +134,40 @@ public sealed partial class SessionTests
         StringAssert.Contains(malformed.Error, $"Failed to load configuration from file '{config}'");
         Assert.IsFalse(Directory.Exists(Path.Combine(cwd, "fresh")));
     }
+
+    [TestMethod]
+    public void The_session_log_begins_a_new_file_at_its_size_and_keeps_only_the_retained_ones()
+    {
+        var cwd = NewWorkingDirectory();
+        var config = Path.Combine(cwd, "log.json");
+        File.WriteAllText(config, """{ "PinnacleMM": { "SessionLog": { "MaxFileBytes": 1024, "RetainedFiles": 1 } } }""");
+        var logs = Path.Combine(cwd, "data", "logs");
+        var records = new List<string>();
+        for (var run = 0; run < 3; run++)
+        {
+            var result = VirtualRun(cwd, "data", 20 + run, "--config", config);
+            Assert.AreEqual(0, result.ExitCode, result.Output + result.Error);
+            var lines = File.ReadAllLines(Path.Combine(logs, "session.log"));
+            StringAssert.Contains(lines[^1], "PinnacleMM.Exchange.Engine.TradingEngine[2003] SIM-USD engine stopped", "the newest record is in session.log");
+        }
+
+        // Three runs wrote about 2.5 KiB (recovery, start and stop each): more than two files of 1 KiB hold.
+        CollectionAssert.AreEquivalent(new[] { "session.log", "session.1.log" }, Directory.GetFiles(logs).Select(Path.GetFileName).ToArray(), "one older file retained, the oldest deleted");
+        foreach (var file in Directory.GetFiles(logs))
+        {
+            var lines = File.ReadAllLines(file);
+            Assert.IsTrue(new FileInfo(file).Length <= 1024 || lines.Length == 1, $"{file}: {new FileInfo(file).Length} bytes in {lines.Length} lines");
+            Assert.IsTrue(lines.All(l => TimestampedRecord().IsMatch(l)), "whole records only: " + string.Join(" | ", lines));
+        }
+
+        var older = File.ReadAllLines(Path.Combine(logs, "session.1.log"));
+        var newer = File.ReadAllLines(Path.Combine(logs, "session.log"));
+        Assert.IsTrue(string.CompareOrdinal(older[^1], newer[0]) <= 0, "session.1.log holds the records just before session.log's");
+        Assert.IsFalse(older.Concat(newer).Any(l => l.Contains("strategy state fresh", StringComparison.Ordinal)), "the first run's start record was deleted");
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z (info|warn|fail) PinnacleMM\.[A-Za-z.]+\[\d{4}\] ")]
+    private static partial Regex TimestampedRecord();
 
     [TestMethod]
     [DataRow("--speed", "fast", "error: --speed: 'fast' must be a factor greater than 0")]

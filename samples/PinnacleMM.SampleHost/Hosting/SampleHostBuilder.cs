@@ -82,7 +82,9 @@ internal static class SampleHostBuilder
         // "failed to start" would write into the data directory of a run refused for its configuration, which this
         // program reports on standard error anyway.
         builder.Logging.SetMinimumLevel(LogLevel.None).AddFilter("PinnacleMM", LogLevel.Information);
-        services.AddSingleton<ILoggerProvider>(sp => new SessionLogFile(commandLine.DataDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.AddOptions<SessionLogOptions>().Bind(configuration.GetSection(SessionLogOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SessionLogOptions>>(new SectionValidator<SessionLogOptions>(SessionLogOptions.SectionName, o => o.Validate()));
+        services.AddSingleton<ILoggerProvider>(sp => new SessionLogFile(commandLine.DataDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SessionLogOptions>>()));
 
         services.AddMetrics();
         services.AddSessionMode(commandLine);

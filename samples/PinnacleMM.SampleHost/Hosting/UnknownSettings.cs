@@ -25,6 +25,7 @@ internal static class UnknownSettings
         [PinnacleMMExchangeServiceCollectionExtensions.SectionName + ":Engine"] = typeof(TradingEngineOptions),
         [PersistenceOptions.SectionName] = typeof(PersistenceOptions),
         [SecurityOptions.SectionName] = typeof(SecurityOptions),
+        [SessionLogOptions.SectionName] = typeof(SessionLogOptions),
     };
 
     /// <summary>Every key below <c>PinnacleMM</c> in <paramref name="configuration"/> that is not a setting, with its full path.</summary>
