@@ -92,7 +92,7 @@ public sealed partial class SessionTests
         var config = Path.Combine(cwd, "bad.json");
         File.WriteAllText(config, """
             { "PinnacleMM": {
-                "Strategies": { "BasicMarketMaker": { "BaseSpreadBps": -3 } },
+                "Strategies": { "BasicMarketMaker": { "BaseSpreadBps": -3 }, "AvellanedaStoikov": { "KillSwitch": { "MaxDrawdown": -1 } } },
                 "Exchange": {
                   "Instrument": { "TickSize": 0 },
                   "Simulator": { "Takers": { "RatePerSecond": -1 } },
@@ -104,7 +104,8 @@ public sealed partial class SessionTests
         Assert.AreEqual(2, bad.ExitCode, bad.Output + bad.Error);
         Assert.AreEqual(string.Empty, bad.Output, "nothing ran");
         StringAssert.Contains(bad.Error, "invalid configuration; nothing was started or written");
-        StringAssert.Contains(bad.Error, "PinnacleMM:Strategies:BasicMarketMaker:BaseSpreadBps -3 must be a positive number.");
+        StringAssert.Contains(bad.Error, "PinnacleMM:Strategies:BasicMarketMaker:BaseSpreadBps: -3 must be a positive number.");
+        StringAssert.Contains(bad.Error, "PinnacleMM:Strategies:AvellanedaStoikov:KillSwitch:MaxDrawdown: -1 must not be negative.");
         StringAssert.Contains(bad.Error, "PinnacleMM:Exchange:Instrument:TickSize: 0 must be positive.");
         StringAssert.Contains(bad.Error, "PinnacleMM:Exchange:Simulator:Takers:RatePerSecond: -1 must be zero or positive and finite.");
         StringAssert.Contains(bad.Error, "PinnacleMM:Exchange:Engine:StopTimeout: 01:00:00 must be from 0 to 5 min.");

@@ -30,8 +30,8 @@ internal static class ConfigurationErrors
         return isConfiguration && list.Count > 0;
     }
 
-    // The package validators name the field within their section ("BaseSpreadBps ...", "Simulator.Takers.RatePerSecond: ...");
-    // the full configuration path is what a user edits.
+    // The package validators name the field within their section ("BaseSpreadBps: ...", "KillSwitch.MaxDrawdown: ...",
+    // "Simulator.Takers.RatePerSecond: ..."); the full configuration path is what a user edits.
     private static string WithPath(Type optionsType, string failure)
     {
         if (failure.StartsWith("PinnacleMM:", StringComparison.Ordinal))
@@ -39,14 +39,16 @@ internal static class ConfigurationErrors
             return failure;
         }
 
-        if (ExchangeTypes.Contains(optionsType))
+        var section = ExchangeTypes.Contains(optionsType) ? PinnacleMMExchangeServiceCollectionExtensions.SectionName : Sections.GetValueOrDefault(optionsType);
+        if (section is null)
         {
-            // "Simulator.Takers.RatePerSecond: ..." is PinnacleMM:Exchange:Simulator:Takers:RatePerSecond.
-            var end = failure.IndexOf(": ", StringComparison.Ordinal);
-            return PinnacleMMExchangeServiceCollectionExtensions.SectionName + ":" + (end > 0 ? failure[..end].Replace('.', ':') + failure[end..] : failure);
+            return failure;
         }
 
-        return Sections.TryGetValue(optionsType, out var section) ? $"{section}:{failure}" : failure;
+        // "Simulator.Takers.RatePerSecond: ..." is PinnacleMM:Exchange:Simulator:Takers:RatePerSecond.
+        var end = failure.IndexOf(": ", StringComparison.Ordinal);
+        var isField = end > 0 && !failure.AsSpan(0, end).Contains(' ');
+        return section + ":" + (isField ? failure[..end].Replace('.', ':') + failure[end..] : failure);
     }
 
     private static bool Collect(Exception exception, List<string> problems)

@@ -30,22 +30,22 @@ public sealed class CircuitBreakerOptions
         var errors = new List<string>();
         if (!(VolatilityThresholdBps >= 0) || double.IsInfinity(VolatilityThresholdBps))
         {
-            errors.Add($"{nameof(VolatilityThresholdBps)} {F(VolatilityThresholdBps)} must be a finite number, not negative.");
+            errors.Add($"{nameof(VolatilityThresholdBps)}: {F(VolatilityThresholdBps)} must be a finite number, not negative.");
         }
 
         if (!(SpreadThresholdBps >= 0) || double.IsInfinity(SpreadThresholdBps))
         {
-            errors.Add($"{nameof(SpreadThresholdBps)} {F(SpreadThresholdBps)} must be a finite number, not negative.");
+            errors.Add($"{nameof(SpreadThresholdBps)}: {F(SpreadThresholdBps)} must be a finite number, not negative.");
         }
 
         if (Action is not (CircuitBreakerAction.Widen or CircuitBreakerAction.Pause))
         {
-            errors.Add($"{nameof(Action)} {(int)Action} must be Widen or Pause.");
+            errors.Add($"{nameof(Action)}: {(int)Action} must be Widen or Pause.");
         }
 
         if (!(WidenFactor is >= 1 and <= 100))
         {
-            errors.Add($"{nameof(WidenFactor)} {F(WidenFactor)} must be between 1 and 100.");
+            errors.Add($"{nameof(WidenFactor)}: {F(WidenFactor)} must be between 1 and 100.");
         }
 
         OptionRules.Interval(errors, Cooldown, nameof(Cooldown), allowZero: true);

@@ -26,22 +26,22 @@ public sealed class KillSwitchOptions
         var errors = new List<string>();
         if (MaxDrawdown < 0)
         {
-            errors.Add($"{nameof(MaxDrawdown)} {MaxDrawdown.ToString(CultureInfo.InvariantCulture)} must not be negative.");
+            errors.Add($"{nameof(MaxDrawdown)}: {MaxDrawdown.ToString(CultureInfo.InvariantCulture)} must not be negative.");
         }
 
         if (DailyLossLimit < 0)
         {
-            errors.Add($"{nameof(DailyLossLimit)} {DailyLossLimit.ToString(CultureInfo.InvariantCulture)} must not be negative.");
+            errors.Add($"{nameof(DailyLossLimit)}: {DailyLossLimit.ToString(CultureInfo.InvariantCulture)} must not be negative.");
         }
 
         if (!(StopLossPercent is >= 0 and <= 100))
         {
-            errors.Add($"{nameof(StopLossPercent)} {StopLossPercent.ToString(CultureInfo.InvariantCulture)} must be between 0 and 100.");
+            errors.Add($"{nameof(StopLossPercent)}: {StopLossPercent.ToString(CultureInfo.InvariantCulture)} must be between 0 and 100.");
         }
 
         if (!(TakeProfitPercent is >= 0 and <= 1_000))
         {
-            errors.Add($"{nameof(TakeProfitPercent)} {TakeProfitPercent.ToString(CultureInfo.InvariantCulture)} must be between 0 and 1000.");
+            errors.Add($"{nameof(TakeProfitPercent)}: {TakeProfitPercent.ToString(CultureInfo.InvariantCulture)} must be between 0 and 1000.");
         }
 
         return errors;

@@ -26,29 +26,29 @@ public sealed record RiskLimits
     {
         if (MaxOrderLots <= 0)
         {
-            return $"{nameof(MaxOrderLots)} {MaxOrderLots} must be positive.";
+            return $"{nameof(MaxOrderLots)}: {MaxOrderLots} must be positive.";
         }
 
         if (MaxPositionLots < 0)
         {
-            return $"{nameof(MaxPositionLots)} {MaxPositionLots} must not be negative.";
+            return $"{nameof(MaxPositionLots)}: {MaxPositionLots} must not be negative.";
         }
 
         if (MaxNotionalTickLots <= 0)
         {
-            return $"{nameof(MaxNotionalTickLots)} {MaxNotionalTickLots} must be positive.";
+            return $"{nameof(MaxNotionalTickLots)}: {MaxNotionalTickLots} must be positive.";
         }
 
         if (!(PriceBandBps >= 0) || double.IsInfinity(PriceBandBps))
         {
-            return $"{nameof(PriceBandBps)} {PriceBandBps} must be a finite number, not negative.";
+            return $"{nameof(PriceBandBps)}: {PriceBandBps} must be a finite number, not negative.";
         }
 
         if (MaxOrdersPerSecond < 0)
         {
-            return $"{nameof(MaxOrdersPerSecond)} {MaxOrdersPerSecond} must not be negative.";
+            return $"{nameof(MaxOrdersPerSecond)}: {MaxOrdersPerSecond} must not be negative.";
         }
 
-        return MaxOpenOrders < 0 ? $"{nameof(MaxOpenOrders)} {MaxOpenOrders} must not be negative." : null;
+        return MaxOpenOrders < 0 ? $"{nameof(MaxOpenOrders)}: {MaxOpenOrders} must not be negative." : null;
     }
 }

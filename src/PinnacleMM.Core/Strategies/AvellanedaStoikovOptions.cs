@@ -105,19 +105,19 @@ public sealed class AvellanedaStoikovOptions
         Range(errors, VolatilityHalfLifeSamples, 1, 1e12, nameof(VolatilityHalfLifeSamples));
         if (HorizonMode is not (HorizonMode.Infinite or HorizonMode.Finite))
         {
-            errors.Add($"{nameof(HorizonMode)} {(int)HorizonMode} must be Infinite or Finite.");
+            errors.Add($"{nameof(HorizonMode)}: {(int)HorizonMode} must be Infinite or Finite.");
         }
 
         if (Horizon <= TimeSpan.Zero || Horizon > TimeSpan.FromDays(1))
         {
-            errors.Add($"{nameof(Horizon)} {Horizon} must be positive and at most one day.");
+            errors.Add($"{nameof(Horizon)}: {Horizon} must be positive and at most one day.");
         }
 
         Positive(errors, OrderQuantity, nameof(OrderQuantity));
         Positive(errors, MaxPosition, nameof(MaxPosition));
         if (Math.Abs(TargetPosition) > MaxPosition)
         {
-            errors.Add($"{nameof(TargetPosition)} {F(TargetPosition)} must be within ±{nameof(MaxPosition)} {F(MaxPosition)}.");
+            errors.Add($"{nameof(TargetPosition)}: {F(TargetPosition)} must be within ±{nameof(MaxPosition)} {F(MaxPosition)}.");
         }
 
         Range(errors, SizeShapingFactor, 0, 100, nameof(SizeShapingFactor));
@@ -126,7 +126,7 @@ public sealed class AvellanedaStoikovOptions
 
         if (KillSwitch is null)
         {
-            errors.Add($"{nameof(KillSwitch)} must not be null.");
+            errors.Add($"{nameof(KillSwitch)}: must not be null.");
         }
         else
         {
@@ -135,7 +135,7 @@ public sealed class AvellanedaStoikovOptions
 
         if (CircuitBreaker is null)
         {
-            errors.Add($"{nameof(CircuitBreaker)} must not be null.");
+            errors.Add($"{nameof(CircuitBreaker)}: must not be null.");
         }
         else
         {

@@ -107,12 +107,12 @@ public sealed class BasicMarketMakerOptions
         Positive(errors, MaxSpreadBps, nameof(MaxSpreadBps));
         if (MinSpreadBps > BaseSpreadBps)
         {
-            errors.Add($"{nameof(MinSpreadBps)} {F(MinSpreadBps)} must not be above {nameof(BaseSpreadBps)} {F(BaseSpreadBps)}.");
+            errors.Add($"{nameof(MinSpreadBps)}: {F(MinSpreadBps)} must not be above {nameof(BaseSpreadBps)} {F(BaseSpreadBps)}.");
         }
 
         if (BaseSpreadBps > MaxSpreadBps)
         {
-            errors.Add($"{nameof(BaseSpreadBps)} {F(BaseSpreadBps)} must not be above {nameof(MaxSpreadBps)} {F(MaxSpreadBps)}.");
+            errors.Add($"{nameof(BaseSpreadBps)}: {F(BaseSpreadBps)} must not be above {nameof(MaxSpreadBps)} {F(MaxSpreadBps)}.");
         }
 
         Positive(errors, OrderQuantity, nameof(OrderQuantity));
@@ -120,18 +120,18 @@ public sealed class BasicMarketMakerOptions
         Positive(errors, MaxOrderQuantity, nameof(MaxOrderQuantity));
         if (MinOrderQuantity > OrderQuantity)
         {
-            errors.Add($"{nameof(MinOrderQuantity)} {F(MinOrderQuantity)} must not be above {nameof(OrderQuantity)} {F(OrderQuantity)}.");
+            errors.Add($"{nameof(MinOrderQuantity)}: {F(MinOrderQuantity)} must not be above {nameof(OrderQuantity)} {F(OrderQuantity)}.");
         }
 
         if (OrderQuantity > MaxOrderQuantity)
         {
-            errors.Add($"{nameof(OrderQuantity)} {F(OrderQuantity)} must not be above {nameof(MaxOrderQuantity)} {F(MaxOrderQuantity)}.");
+            errors.Add($"{nameof(OrderQuantity)}: {F(OrderQuantity)} must not be above {nameof(MaxOrderQuantity)} {F(MaxOrderQuantity)}.");
         }
 
         Positive(errors, MaxPosition, nameof(MaxPosition));
         if (Math.Abs(TargetPosition) > MaxPosition)
         {
-            errors.Add($"{nameof(TargetPosition)} {F(TargetPosition)} must be within ±{nameof(MaxPosition)} {F(MaxPosition)}.");
+            errors.Add($"{nameof(TargetPosition)}: {F(TargetPosition)} must be within ±{nameof(MaxPosition)} {F(MaxPosition)}.");
         }
 
         Range(errors, InventorySkewFactor, 0, 1, nameof(InventorySkewFactor));
@@ -143,17 +143,17 @@ public sealed class BasicMarketMakerOptions
         Range(errors, VolumeWeightFactor, 0, 1, nameof(VolumeWeightFactor));
         if (Capital is <= 0 or > MaxCapital)
         {
-            errors.Add($"{nameof(Capital)} {F(Capital)} must be positive and at most {F(MaxCapital)}.");
+            errors.Add($"{nameof(Capital)}: {F(Capital)} must be positive and at most {F(MaxCapital)}.");
         }
 
         if (MaxDrawdownPercent is <= 0 or > 100)
         {
-            errors.Add($"{nameof(MaxDrawdownPercent)} {F(MaxDrawdownPercent)} must be above 0 and at most 100.");
+            errors.Add($"{nameof(MaxDrawdownPercent)}: {F(MaxDrawdownPercent)} must be above 0 and at most 100.");
         }
 
         if (DailyLossLimitPercent is < 0 or > 100)
         {
-            errors.Add($"{nameof(DailyLossLimitPercent)} {F(DailyLossLimitPercent)} must be between 0 and 100.");
+            errors.Add($"{nameof(DailyLossLimitPercent)}: {F(DailyLossLimitPercent)} must be between 0 and 100.");
         }
 
         Range(errors, StopLossPercent, double.Epsilon, 100, nameof(StopLossPercent));
@@ -164,7 +164,7 @@ public sealed class BasicMarketMakerOptions
 
         if (RefreshToleranceTicks < 0)
         {
-            errors.Add($"{nameof(RefreshToleranceTicks)} {RefreshToleranceTicks} must not be negative.");
+            errors.Add($"{nameof(RefreshToleranceTicks)}: {RefreshToleranceTicks} must not be negative.");
         }
 
         Range(errors, VolatilityThreshold, 0, double.MaxValue, nameof(VolatilityThreshold));

@@ -10,7 +10,7 @@ internal static class OptionRules
     {
         if (!(value > 0) || double.IsInfinity(value))
         {
-            errors.Add($"{name} {F(value)} must be a positive number.");
+            errors.Add($"{name}: {F(value)} must be a positive number.");
         }
     }
 
@@ -18,7 +18,7 @@ internal static class OptionRules
     {
         if (value <= 0)
         {
-            errors.Add($"{name} {F(value)} must be positive.");
+            errors.Add($"{name}: {F(value)} must be positive.");
         }
     }
 
@@ -43,7 +43,7 @@ internal static class OptionRules
 
     private static string? IntervalError(TimeSpan value, string name, bool allowZero) =>
         value < TimeSpan.Zero || (value == TimeSpan.Zero && !allowZero) || value > MaxInterval
-            ? $"{name} {value} must be {(allowZero ? "between 0 and" : "positive and at most")} {MaxInterval.TotalDays.ToString(CultureInfo.InvariantCulture)} days."
+            ? $"{name}: {value} must be {(allowZero ? "between 0 and" : "positive and at most")} {MaxInterval.TotalDays.ToString(CultureInfo.InvariantCulture)} days."
             : null;
 
     // min == double.Epsilon means "above 0".
@@ -52,8 +52,8 @@ internal static class OptionRules
         if (!(value >= min && value <= max))
         {
             errors.Add(min == double.Epsilon
-                ? $"{name} {F(value)} must be above 0 and at most {F(max)}."
-                : $"{name} {F(value)} must be between {F(min)} and {F(max)}.");
+                ? $"{name}: {F(value)} must be above 0 and at most {F(max)}."
+                : $"{name}: {F(value)} must be between {F(min)} and {F(max)}.");
         }
     }
 
@@ -61,7 +61,7 @@ internal static class OptionRules
     {
         if (value < min || value > max)
         {
-            errors.Add($"{name} {value} must be between {min} and {max}.");
+            errors.Add($"{name}: {value} must be between {min} and {max}.");
         }
     }
 

@@ -36,8 +36,8 @@ public sealed class CircuitBreakerTests
     {
         var e = Assert.ThrowsExactly<ArgumentException>(() => new CircuitBreaker(new CircuitBreakerOptions { WidenFactor = 0.5, Cooldown = TimeSpan.FromSeconds(-1), SpreadThresholdBps = double.PositiveInfinity }));
         Assert.AreEqual(
-            "SpreadThresholdBps Infinity must be a finite number, not negative." + Environment.NewLine + "WidenFactor 0.5 must be between 1 and 100." + Environment.NewLine
-            + "Cooldown -00:00:01 must be between 0 and 365 days. (Parameter 'options')",
+            "SpreadThresholdBps: Infinity must be a finite number, not negative." + Environment.NewLine + "WidenFactor: 0.5 must be between 1 and 100." + Environment.NewLine
+            + "Cooldown: -00:00:01 must be between 0 and 365 days. (Parameter 'options')",
             e.Message);
     }
 
@@ -45,9 +45,9 @@ public sealed class CircuitBreakerTests
     public void A_cooldown_whose_nanoseconds_would_overflow_is_refused_naming_it()
     {
         var options = new CircuitBreakerOptions { SpreadThresholdBps = 20, Cooldown = TimeSpan.MaxValue };
-        Assert.AreEqual("Cooldown 10675199.02:48:05.4775807 must be between 0 and 365 days.", string.Join("|", options.Validate()));
+        Assert.AreEqual("Cooldown: 10675199.02:48:05.4775807 must be between 0 and 365 days.", string.Join("|", options.Validate()));
         var e = Assert.ThrowsExactly<ArgumentException>(() => new CircuitBreaker(options));
-        Assert.AreEqual("Cooldown 10675199.02:48:05.4775807 must be between 0 and 365 days. (Parameter 'options')", e.Message);
+        Assert.AreEqual("Cooldown: 10675199.02:48:05.4775807 must be between 0 and 365 days. (Parameter 'options')", e.Message);
 
         // The longest cooldown allowed keeps the breaker tripped for all of it: its end did not wrap around.
         options.Cooldown = TimeSpan.FromDays(365);

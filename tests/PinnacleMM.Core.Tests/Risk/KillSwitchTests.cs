@@ -80,9 +80,9 @@ public sealed class KillSwitchTests
     {
         var e = Assert.ThrowsExactly<ArgumentException>(() => new KillSwitch(new KillSwitchOptions { MaxDrawdown = -1, StopLossPercent = 101, TakeProfitPercent = double.NaN }));
         Assert.AreEqual(
-            "MaxDrawdown -1 must not be negative." + Environment.NewLine + "StopLossPercent 101 must be between 0 and 100." + Environment.NewLine
-            + "TakeProfitPercent NaN must be between 0 and 1000. (Parameter 'options')",
+            "MaxDrawdown: -1 must not be negative." + Environment.NewLine + "StopLossPercent: 101 must be between 0 and 100." + Environment.NewLine
+            + "TakeProfitPercent: NaN must be between 0 and 1000. (Parameter 'options')",
             e.Message);
-        Assert.AreEqual("DailyLossLimit -0.01 must not be negative.", new KillSwitchOptions { DailyLossLimit = -0.01m }.Validate().Single());
+        Assert.AreEqual("DailyLossLimit: -0.01 must not be negative.", new KillSwitchOptions { DailyLossLimit = -0.01m }.Validate().Single());
     }
 }

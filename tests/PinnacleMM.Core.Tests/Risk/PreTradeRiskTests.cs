@@ -107,9 +107,9 @@ public sealed class PreTradeRiskTests
     public void Bad_limits_are_refused_naming_the_field()
     {
         var e = Assert.ThrowsExactly<ArgumentException>(() => new PreTradeRisk(new RiskLimits { MaxOrderLots = 0 }));
-        Assert.AreEqual("MaxOrderLots 0 must be positive. (Parameter 'limits')", e.Message);
-        Assert.AreEqual("PriceBandBps -1 must be a finite number, not negative.", new RiskLimits { PriceBandBps = -1 }.Validate());
-        Assert.AreEqual("MaxOpenOrders -1 must not be negative.", new RiskLimits { MaxOpenOrders = -1 }.Validate());
+        Assert.AreEqual("MaxOrderLots: 0 must be positive. (Parameter 'limits')", e.Message);
+        Assert.AreEqual("PriceBandBps: -1 must be a finite number, not negative.", new RiskLimits { PriceBandBps = -1 }.Validate());
+        Assert.AreEqual("MaxOpenOrders: -1 must not be negative.", new RiskLimits { MaxOpenOrders = -1 }.Validate());
     }
 
     [TestMethod]

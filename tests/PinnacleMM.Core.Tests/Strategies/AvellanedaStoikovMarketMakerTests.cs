@@ -246,20 +246,20 @@ public sealed class AvellanedaStoikovMarketMakerTests
     }
 
     [TestMethod]
-    [DataRow("RiskAversion", "0", "RiskAversion 0 must be a positive number.")]
-    [DataRow("Kappa", "-1", "Kappa -1 must be a positive number.")]
-    [DataRow("KappaBucketCount", "1", "KappaBucketCount 1 must be between 2 and 1024.")]
-    [DataRow("KappaMinTrades", "1", "KappaMinTrades 1 must be between 2 and 2147483647.")]
-    [DataRow("Volatility", "-0.1", "Volatility -0.1 must be between 0 and 1000000000000.")]
-    [DataRow("VolatilitySampleInterval", "00:00:00", "VolatilitySampleInterval 00:00:00 must be positive and at most 365 days.")]
-    [DataRow("VolatilitySampleInterval", "10675199.02:48:05.4775807", "VolatilitySampleInterval 10675199.02:48:05.4775807 must be positive and at most 365 days.")]
-    [DataRow("Horizon", "1.00:00:01", "Horizon 1.00:00:01 must be positive and at most one day.")]
-    [DataRow("OrderQuantity", "0", "OrderQuantity 0 must be positive.")]
-    [DataRow("TargetPosition", "11", "TargetPosition 11 must be within ±MaxPosition 10.")]
-    [DataRow("SizeShapingFactor", "-1", "SizeShapingFactor -1 must be between 0 and 100.")]
-    [DataRow("MinSpreadBps", "NaN", "MinSpreadBps NaN must be between 0 and 10000.")]
-    [DataRow("QuoteUpdateInterval", "-00:00:01", "QuoteUpdateInterval -00:00:01 must be between 0 and 365 days.")]
-    [DataRow("QuoteUpdateInterval", "10675199.02:48:05.4775807", "QuoteUpdateInterval 10675199.02:48:05.4775807 must be between 0 and 365 days.")]
+    [DataRow("RiskAversion", "0", "RiskAversion: 0 must be a positive number.")]
+    [DataRow("Kappa", "-1", "Kappa: -1 must be a positive number.")]
+    [DataRow("KappaBucketCount", "1", "KappaBucketCount: 1 must be between 2 and 1024.")]
+    [DataRow("KappaMinTrades", "1", "KappaMinTrades: 1 must be between 2 and 2147483647.")]
+    [DataRow("Volatility", "-0.1", "Volatility: -0.1 must be between 0 and 1000000000000.")]
+    [DataRow("VolatilitySampleInterval", "00:00:00", "VolatilitySampleInterval: 00:00:00 must be positive and at most 365 days.")]
+    [DataRow("VolatilitySampleInterval", "10675199.02:48:05.4775807", "VolatilitySampleInterval: 10675199.02:48:05.4775807 must be positive and at most 365 days.")]
+    [DataRow("Horizon", "1.00:00:01", "Horizon: 1.00:00:01 must be positive and at most one day.")]
+    [DataRow("OrderQuantity", "0", "OrderQuantity: 0 must be positive.")]
+    [DataRow("TargetPosition", "11", "TargetPosition: 11 must be within ±MaxPosition 10.")]
+    [DataRow("SizeShapingFactor", "-1", "SizeShapingFactor: -1 must be between 0 and 100.")]
+    [DataRow("MinSpreadBps", "NaN", "MinSpreadBps: NaN must be between 0 and 10000.")]
+    [DataRow("QuoteUpdateInterval", "-00:00:01", "QuoteUpdateInterval: -00:00:01 must be between 0 and 365 days.")]
+    [DataRow("QuoteUpdateInterval", "10675199.02:48:05.4775807", "QuoteUpdateInterval: 10675199.02:48:05.4775807 must be between 0 and 365 days.")]
     public void A_broken_rule_is_reported_naming_the_field(string field, string value, string expected)
     {
         var o = new AvellanedaStoikovOptions();
@@ -278,7 +278,7 @@ public sealed class AvellanedaStoikovMarketMakerTests
     {
         var o = new AvellanedaStoikovOptions();
         o.CircuitBreaker.Cooldown = TimeSpan.MaxValue;
-        const string Expected = "CircuitBreaker.Cooldown 10675199.02:48:05.4775807 must be between 0 and 365 days.";
+        const string Expected = "CircuitBreaker.Cooldown: 10675199.02:48:05.4775807 must be between 0 and 365 days.";
         Assert.AreEqual(Expected, string.Join("|", o.Validate()));
         var e = Assert.ThrowsExactly<ArgumentException>(() => new AvellanedaStoikovMarketMaker(Btc, o));
         Assert.AreEqual(Expected, e.Message);

@@ -22,37 +22,37 @@ public sealed class BasicMarketMakerOptionsTests
     }
 
     [TestMethod]
-    [DataRow("MinSpreadBps", "12", "MinSpreadBps 12 must not be above BaseSpreadBps 10.")]
-    [DataRow("MaxSpreadBps", "8", "BaseSpreadBps 10 must not be above MaxSpreadBps 8.")]
-    [DataRow("BaseSpreadBps", "0", "BaseSpreadBps 0 must be a positive number.|MinSpreadBps 5 must not be above BaseSpreadBps 0.")]
-    [DataRow("OrderQuantity", "2", "OrderQuantity 2 must not be above MaxOrderQuantity 1.0.")]
-    [DataRow("MinOrderQuantity", "0.02", "MinOrderQuantity 0.02 must not be above OrderQuantity 0.01.")]
-    [DataRow("OrderQuantity", "-1", "OrderQuantity -1 must be positive.|MinOrderQuantity 0.001 must not be above OrderQuantity -1.")]
-    [DataRow("MaxPosition", "0", "MaxPosition 0 must be positive.")]
-    [DataRow("TargetPosition", "-11", "TargetPosition -11 must be within ±MaxPosition 10.")]
-    [DataRow("InventorySkewFactor", "1.5", "InventorySkewFactor 1.5 must be between 0 and 1.")]
-    [DataRow("PriceLevelSpacingBps", "0", "PriceLevelSpacingBps 0 must be a positive number.")]
-    [DataRow("MaxLevels", "0", "MaxLevels 0 must be between 1 and 64.")]
-    [DataRow("VolumeDepthFactor", "-0.1", "VolumeDepthFactor -0.1 must be between 0 and 10.")]
-    [DataRow("ImbalanceThreshold", "1.2", "ImbalanceThreshold 1.2 must be between 0 and 1.")]
-    [DataRow("VolumeWeightFactor", "-1", "VolumeWeightFactor -1 must be between 0 and 1.")]
-    [DataRow("Capital", "0", "Capital 0 must be positive and at most 1000000000000000000.")]
-    [DataRow("Capital", "1000000000000000000.01", "Capital 1000000000000000000.01 must be positive and at most 1000000000000000000.")]
-    [DataRow("Capital", "79228162514264337593543950335", "Capital 79228162514264337593543950335 must be positive and at most 1000000000000000000.")]
-    [DataRow("MaxDrawdownPercent", "0", "MaxDrawdownPercent 0 must be above 0 and at most 100.")]
-    [DataRow("DailyLossLimitPercent", "101", "DailyLossLimitPercent 101 must be between 0 and 100.")]
-    [DataRow("StopLossPercent", "0", "StopLossPercent 0 must be above 0 and at most 100.")]
-    [DataRow("TakeProfitPercent", "NaN", "TakeProfitPercent NaN must be above 0 and at most 1000.")]
-    [DataRow("QuoteUpdateInterval", "-00:00:01", "QuoteUpdateInterval -00:00:01 must be between 0 and 365 days.")]
-    [DataRow("QuoteUpdateInterval", "10675199.02:48:05.4775807", "QuoteUpdateInterval 10675199.02:48:05.4775807 must be between 0 and 365 days.")]
-    [DataRow("OrderTimeout", "00:00:00", "OrderTimeout 00:00:00 must be positive and at most 365 days.")]
-    [DataRow("OrderTimeout", "10675199.02:48:05.4775807", "OrderTimeout 10675199.02:48:05.4775807 must be positive and at most 365 days.")]
-    [DataRow("OrderTimeout", "365.00:00:00.0000001", "OrderTimeout 365.00:00:00.0000001 must be positive and at most 365 days.")]
-    [DataRow("CancelRetryInterval", "00:00:00", "CancelRetryInterval 00:00:00 must be positive and at most 365 days.")]
-    [DataRow("CancelRetryInterval", "10675199.02:48:05.4775807", "CancelRetryInterval 10675199.02:48:05.4775807 must be positive and at most 365 days.")]
-    [DataRow("RefreshToleranceTicks", "-1", "RefreshToleranceTicks -1 must not be negative.")]
-    [DataRow("VolatilityThreshold", "-0.5", "VolatilityThreshold -0.5 must be between 0 and 1.7976931348623157E+308.")]
-    [DataRow("SpreadWidenFactor", "0.5", "SpreadWidenFactor 0.5 must be between 1 and 100.")]
+    [DataRow("MinSpreadBps", "12", "MinSpreadBps: 12 must not be above BaseSpreadBps 10.")]
+    [DataRow("MaxSpreadBps", "8", "BaseSpreadBps: 10 must not be above MaxSpreadBps 8.")]
+    [DataRow("BaseSpreadBps", "0", "BaseSpreadBps: 0 must be a positive number.|MinSpreadBps: 5 must not be above BaseSpreadBps 0.")]
+    [DataRow("OrderQuantity", "2", "OrderQuantity: 2 must not be above MaxOrderQuantity 1.0.")]
+    [DataRow("MinOrderQuantity", "0.02", "MinOrderQuantity: 0.02 must not be above OrderQuantity 0.01.")]
+    [DataRow("OrderQuantity", "-1", "OrderQuantity: -1 must be positive.|MinOrderQuantity: 0.001 must not be above OrderQuantity -1.")]
+    [DataRow("MaxPosition", "0", "MaxPosition: 0 must be positive.")]
+    [DataRow("TargetPosition", "-11", "TargetPosition: -11 must be within ±MaxPosition 10.")]
+    [DataRow("InventorySkewFactor", "1.5", "InventorySkewFactor: 1.5 must be between 0 and 1.")]
+    [DataRow("PriceLevelSpacingBps", "0", "PriceLevelSpacingBps: 0 must be a positive number.")]
+    [DataRow("MaxLevels", "0", "MaxLevels: 0 must be between 1 and 64.")]
+    [DataRow("VolumeDepthFactor", "-0.1", "VolumeDepthFactor: -0.1 must be between 0 and 10.")]
+    [DataRow("ImbalanceThreshold", "1.2", "ImbalanceThreshold: 1.2 must be between 0 and 1.")]
+    [DataRow("VolumeWeightFactor", "-1", "VolumeWeightFactor: -1 must be between 0 and 1.")]
+    [DataRow("Capital", "0", "Capital: 0 must be positive and at most 1000000000000000000.")]
+    [DataRow("Capital", "1000000000000000000.01", "Capital: 1000000000000000000.01 must be positive and at most 1000000000000000000.")]
+    [DataRow("Capital", "79228162514264337593543950335", "Capital: 79228162514264337593543950335 must be positive and at most 1000000000000000000.")]
+    [DataRow("MaxDrawdownPercent", "0", "MaxDrawdownPercent: 0 must be above 0 and at most 100.")]
+    [DataRow("DailyLossLimitPercent", "101", "DailyLossLimitPercent: 101 must be between 0 and 100.")]
+    [DataRow("StopLossPercent", "0", "StopLossPercent: 0 must be above 0 and at most 100.")]
+    [DataRow("TakeProfitPercent", "NaN", "TakeProfitPercent: NaN must be above 0 and at most 1000.")]
+    [DataRow("QuoteUpdateInterval", "-00:00:01", "QuoteUpdateInterval: -00:00:01 must be between 0 and 365 days.")]
+    [DataRow("QuoteUpdateInterval", "10675199.02:48:05.4775807", "QuoteUpdateInterval: 10675199.02:48:05.4775807 must be between 0 and 365 days.")]
+    [DataRow("OrderTimeout", "00:00:00", "OrderTimeout: 00:00:00 must be positive and at most 365 days.")]
+    [DataRow("OrderTimeout", "10675199.02:48:05.4775807", "OrderTimeout: 10675199.02:48:05.4775807 must be positive and at most 365 days.")]
+    [DataRow("OrderTimeout", "365.00:00:00.0000001", "OrderTimeout: 365.00:00:00.0000001 must be positive and at most 365 days.")]
+    [DataRow("CancelRetryInterval", "00:00:00", "CancelRetryInterval: 00:00:00 must be positive and at most 365 days.")]
+    [DataRow("CancelRetryInterval", "10675199.02:48:05.4775807", "CancelRetryInterval: 10675199.02:48:05.4775807 must be positive and at most 365 days.")]
+    [DataRow("RefreshToleranceTicks", "-1", "RefreshToleranceTicks: -1 must not be negative.")]
+    [DataRow("VolatilityThreshold", "-0.5", "VolatilityThreshold: -0.5 must be between 0 and 1.7976931348623157E+308.")]
+    [DataRow("SpreadWidenFactor", "0.5", "SpreadWidenFactor: 0.5 must be between 1 and 100.")]
     public void A_broken_rule_is_reported_naming_the_field(string field, string value, string expected)
     {
         var o = new BasicMarketMakerOptions();
@@ -91,9 +91,9 @@ public sealed class BasicMarketMakerOptionsTests
     {
         // Without Validate first: the conversion applies the same rule instead of wrapping to a negative age.
         var e = Assert.ThrowsExactly<ArgumentException>(() => new BasicMarketMakerOptions { OrderTimeout = TimeSpan.MaxValue }.ToReconcilerOptions());
-        Assert.AreEqual("OrderTimeout 10675199.02:48:05.4775807 must be positive and at most 365 days. (Parameter 'OrderTimeout')", e.Message);
+        Assert.AreEqual("OrderTimeout: 10675199.02:48:05.4775807 must be positive and at most 365 days. (Parameter 'OrderTimeout')", e.Message);
         e = Assert.ThrowsExactly<ArgumentException>(() => new BasicMarketMakerOptions { CancelRetryInterval = TimeSpan.MaxValue }.ToReconcilerOptions());
-        Assert.AreEqual("CancelRetryInterval 10675199.02:48:05.4775807 must be positive and at most 365 days. (Parameter 'CancelRetryInterval')", e.Message);
+        Assert.AreEqual("CancelRetryInterval: 10675199.02:48:05.4775807 must be positive and at most 365 days. (Parameter 'CancelRetryInterval')", e.Message);
     }
 
     [TestMethod]

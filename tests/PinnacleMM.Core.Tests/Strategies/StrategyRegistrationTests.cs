@@ -53,9 +53,9 @@ public sealed class StrategyRegistrationTests
         using var provider = new ServiceCollection().AddBasicMarketMaker(config).BuildServiceProvider();
         var e = Assert.ThrowsExactly<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
         CollectionAssert.AreEqual(
-            new[] { "MinSpreadBps 12 must not be above BaseSpreadBps 10.", "MaxLevels 0 must be between 1 and 64." },
+            new[] { "MinSpreadBps: 12 must not be above BaseSpreadBps 10.", "MaxLevels: 0 must be between 1 and 64." },
             e.Failures.ToArray());
-        StringAssert.Contains(e.Message, "MinSpreadBps 12 must not be above BaseSpreadBps 10.", StringComparison.Ordinal);
+        StringAssert.Contains(e.Message, "MinSpreadBps: 12 must not be above BaseSpreadBps 10.", StringComparison.Ordinal);
     }
 
     [TestMethod]
@@ -99,6 +99,6 @@ public sealed class StrategyRegistrationTests
         var bad = Json("""{ "RiskAversion": 0, "Horizon": "2.00:00:00" }""");
         using var badProvider = new ServiceCollection().AddAvellanedaStoikovMarketMaker(bad).BuildServiceProvider();
         var e = Assert.ThrowsExactly<OptionsValidationException>(() => badProvider.GetRequiredService<IStartupValidator>().Validate());
-        CollectionAssert.AreEqual(new[] { "RiskAversion 0 must be a positive number.", "Horizon 2.00:00:00 must be positive and at most one day." }, e.Failures.ToArray());
+        CollectionAssert.AreEqual(new[] { "RiskAversion: 0 must be a positive number.", "Horizon: 2.00:00:00 must be positive and at most one day." }, e.Failures.ToArray());
     }
 }
