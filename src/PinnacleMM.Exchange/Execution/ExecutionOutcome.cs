@@ -1,6 +1,6 @@
 namespace PinnacleMM.Exchange.Execution;
 
-/// <summary>What <see cref="OrderTracker.Apply"/> did with one execution event.</summary>
+/// <summary>What <see cref="OrderTracker.Apply(in PinnacleMM.Exchange.Abstractions.ExecutionEvent, long)"/> did with one execution event.</summary>
 public enum ExecutionOutcome : byte
 {
     /// <summary>The event changed the order's state (acknowledgement, cancel, reject, amend); no fill.</summary>

@@ -54,7 +54,8 @@ public readonly record struct OrderActivity
 
     /// <summary>
     /// Applies the activity to <paramref name="tracker"/> exactly as the order manager did when it happened:
-    /// sent commands register, execution events are applied, local closes close. Refusals and reconciliation
+    /// sent commands register, execution events are applied (at the activity's time, as the order manager applied
+    /// them: a refused cancel is timed from it), local closes close. Refusals and reconciliation
     /// summaries change nothing.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="tracker"/> is null.</exception>
@@ -80,7 +81,7 @@ public readonly record struct OrderActivity
 
                 break;
             case OrderActivityKind.ExecutionReceived:
-                tracker.Apply(Execution);
+                tracker.Apply(Execution, TimestampNanoseconds);
                 break;
             case OrderActivityKind.ClosedLocally:
                 tracker.CloseLocally(ClientOrderId, ClosedAs);

@@ -32,6 +32,17 @@ namespace PinnacleMM.Exchange.Execution;
 /// answer within the strategy's cancel retry interval and replaces orders older than its order timeout.
 /// </para>
 /// <para>
+/// <b>Refused cancels.</b> A cancel the venue refuses for any reason but not knowing the order (rate limit, busy, too late)
+/// leaves the order resting: it still counts as open for risk and exposure, stays on its way out (it is not matched to a
+/// quote again) and is cancelled again only after a wait (<see cref="OrderManagerOptions.CancelRefusalBackoff"/>, at least
+/// the strategy's cancel retry interval), which doubles with every further refusal of the same order in a row up to
+/// <see cref="OrderManagerOptions.MaxCancelRefusalBackoff"/>, so that a venue that keeps refusing is not hammered. Once
+/// the wait has passed, <see cref="CheckTimeouts"/> (every timer tick) sends it again, also for manual orders; until then
+/// reconciles and <see cref="CancelAll"/> hold it back; only <see cref="CancelOrder"/> sends at once. The count of
+/// refusals in a row ends with the order (a cancel the venue accepts closes it). A cancel refused as unknown closes the
+/// order at once. Refusals are counted (<see cref="CancelsRefused"/>).
+/// </para>
+/// <para>
 /// One thread calls every method (the engine's strategy thread). Requoting and applying events allocate
 /// nothing once warmed up (reconciliation of up to 256 live orders; rate limiting and auditing happen in the
 /// sinks and the limiter).
@@ -49,6 +60,8 @@ public sealed class OrderManager
     private readonly MonotonicClock _clock;
     private readonly QuoteReconciler _reconciler;
     private readonly long _ackTimeout;
+    private readonly long _refusalBackoff;
+    private readonly long _refusalBackoffCap;
     private readonly bool _postOnly;
     private readonly decimal _maxPrice;
     private readonly decimal _minQuantity;
@@ -79,6 +92,7 @@ public sealed class OrderManager
     private long _nextClientOrderId;
     private long _places;
     private long _cancels;
+    private long _cancelsRefused;
     private long _amends;
     private long _fills;
     private long _reconciles;
@@ -134,6 +148,8 @@ public sealed class OrderManager
         _clock = clock ?? strategy.Clock;
         _reconciler = new QuoteReconciler(options.Reconciler with { AllowAmend = options.Reconciler.AllowAmend && venueSupportsAmend });
         _ackTimeout = options.AcknowledgementTimeout.Ticks * TimeSpan.NanosecondsPerTick;
+        _refusalBackoff = Math.Max(_reconciler.Options.CancelRetryNanoseconds, options.CancelRefusalBackoff.Ticks * TimeSpan.NanosecondsPerTick);
+        _refusalBackoffCap = Math.Max(_refusalBackoff, options.MaxCancelRefusalBackoff.Ticks * TimeSpan.NanosecondsPerTick);
         _postOnly = options.PostOnly;
         _maxPrice = _instrument.ToDecimal(_instrument.MaxPrice);
         _minQuantity = _instrument.ToDecimal(_instrument.MinQuantity);
@@ -161,6 +177,12 @@ public sealed class OrderManager
 
     /// <summary>Cancels sent (including retries).</summary>
     public long CancelsSent => Volatile.Read(ref _cancels);
+
+    /// <summary>
+    /// Cancels the venue refused for a reason other than not knowing the order (each refusal, including those of resent
+    /// cancels); their orders rest and are cancelled again after a backoff (see <see cref="OrderManagerOptions.CancelRefusalBackoff"/>).
+    /// </summary>
+    public long CancelsRefused => Volatile.Read(ref _cancelsRefused);
 
     /// <summary>Amends sent.</summary>
     public long AmendsSent => Volatile.Read(ref _amends);
@@ -298,7 +320,7 @@ public sealed class OrderManager
             switch (action.Kind)
             {
                 case QuoteActionKind.Cancel:
-                    if (SendCancel(new ClientOrderId(action.OrderId), now, triggerNanoseconds))
+                    if (!IsCancelHeld(new ClientOrderId(action.OrderId), now) && SendCancel(new ClientOrderId(action.OrderId), now, triggerNanoseconds))
                     {
                         sent++;
                     }
@@ -440,13 +462,13 @@ public sealed class OrderManager
         return new OrderPlacement(true, command.ClientOrderId, OrderRefusalReason.None, RiskRejectReason.None, null);
     }
 
-    /// <summary>Cancels one open order (manual or quote) by client order id.</summary>
+    /// <summary>Cancels one open order (manual or quote) by client order id, at once: also an order whose refused cancel waits for its backoff.</summary>
     /// <returns><see langword="false"/> when the order is not open or the cancel was refused (not connected, rate limited).</returns>
     public bool CancelOrder(ClientOrderId clientOrderId) =>
         Tracker.TryGet(clientOrderId, out var order) && !order.IsClosed && SendCancel(clientOrderId, _clock.NowNanoseconds, 0);
 
     /// <summary>
-    /// Applies one execution event: updates the order's state (see <see cref="OrderTracker.Apply"/>), records it,
+    /// Applies one execution event: updates the order's state (see <see cref="OrderTracker.Apply(in ExecutionEvent, long)"/>), records it,
     /// hands new fills and order changes to the strategy (which updates its position) and requotes when the
     /// strategy decided again. Duplicate, late, unknown and malformed events change nothing and are not passed on.
     /// </summary>
@@ -461,7 +483,7 @@ public sealed class OrderManager
             return ExecutionOutcome.NotAnOrderEvent;
         }
 
-        var outcome = Tracker.Apply(executionEvent);
+        var outcome = Tracker.Apply(executionEvent, now);
         Record(OrderActivity.Received(executionEvent, outcome, now));
         if (outcome is ExecutionOutcome.FillApplied or ExecutionOutcome.LateFillApplied or ExecutionOutcome.UnknownFillApplied)
         {
@@ -471,9 +493,17 @@ public sealed class OrderManager
         {
             return outcome;
         }
-        else if (executionEvent.IsRejection && (uint)executionEvent.RejectReason < (uint)_venueRejections.Length)
+        else if (executionEvent.IsRejection)
         {
-            _venueRejections[(int)executionEvent.RejectReason]++;
+            if ((uint)executionEvent.RejectReason < (uint)_venueRejections.Length)
+            {
+                _venueRejections[(int)executionEvent.RejectReason]++;
+            }
+
+            if (executionEvent.Kind == ExecutionEventKind.CancelRejected && executionEvent.RejectReason != RejectReason.UnknownOrder)
+            {
+                _cancelsRefused++;
+            }
         }
 
         if (executionEvent.TryToOrderEvent(out var orderEvent) && _strategy.OnOrderEvent(orderEvent) && !_reconciling)
@@ -486,6 +516,7 @@ public sealed class OrderManager
 
     /// <summary>
     /// Cancels every order unacknowledged for longer than <see cref="OrderManagerOptions.AcknowledgementTimeout"/>,
+    /// sends again the cancels the venue refused whose backoff has passed (<see cref="OrderManagerOptions.CancelRefusalBackoff"/>),
     /// then reconciles the current quotes again (resending unanswered cancels, replacing orders past the
     /// strategy's order timeout). Call it on every timer tick.
     /// </summary>
@@ -502,7 +533,17 @@ public sealed class OrderManager
         var stale = Tracker.CopyUnacknowledged(now - _ackTimeout, _ids);
         for (var i = 0; i < stale; i++)
         {
-            if (SendCancel(_ids[i], now, 0))
+            if (!IsCancelHeld(_ids[i], now) && SendCancel(_ids[i], now, 0))
+            {
+                sent++;
+            }
+        }
+
+        // Refused cancels: also of manual orders, which reconciliation leaves alone, and with no cancel retry interval set.
+        var refused = Tracker.CopyCancelRefused(_ids);
+        for (var i = 0; i < refused; i++)
+        {
+            if (!IsCancelHeld(_ids[i], now) && SendCancel(_ids[i], now, 0))
             {
                 sent++;
             }
@@ -513,7 +554,9 @@ public sealed class OrderManager
 
     /// <summary>
     /// Sends a cancel for every order not closed and not already waiting for a cancel (the strategy's quotes are
-    /// left as they are: set <see cref="MarketMakerStrategy.QuotingEnabled"/> to false first to stop requoting).
+    /// left as they are: set <see cref="MarketMakerStrategy.QuotingEnabled"/> to false first to stop requoting). An order
+    /// whose cancel the venue refused gets its cancel once its backoff has passed (<see cref="OrderManagerOptions.CancelRefusalBackoff"/>),
+    /// so that calling this on every timer tick (as a stop does) does not hammer a venue that keeps refusing.
     /// </summary>
     /// <returns>How many cancels were sent (refused ones, e.g. while disconnected, are counted as refusals).</returns>
     public int CancelAll()
@@ -531,7 +574,8 @@ public sealed class OrderManager
         {
             for (var i = 0; i < count; i++)
             {
-                if (!_live[i].IsCancelPending && SendCancel(new ClientOrderId(_live[i].OrderId), now, 0))
+                var id = new ClientOrderId(_live[i].OrderId);
+                if (!IsCancelAwaited(id, now) && SendCancel(id, now, 0))
                 {
                     sent++;
                 }
@@ -729,6 +773,33 @@ public sealed class OrderManager
     }
 
     private long NextClientOrderId() => Math.Max(_nextClientOrderId, Tracker.HighestClientOrderId) + 1;
+
+    /// <summary>Whether the venue refused the order's last cancel and its backoff has not passed yet: no cancel goes out for it now.</summary>
+    private bool IsCancelHeld(ClientOrderId id, long now) =>
+        Tracker.TryGet(id, out var order) && order.CancelRefusals > 0 && order.State != OrderState.PendingCancel && !order.IsClosed && IsWaiting(order, now);
+
+    /// <summary>Whether a cancel is on its way for the order, or its refused cancel waits for its backoff.</summary>
+    private bool IsCancelAwaited(ClientOrderId id, long now) =>
+        Tracker.TryGet(id, out var order) && (order.State == OrderState.PendingCancel || (order.CancelRefusals > 0 && !order.IsClosed && IsWaiting(order, now)));
+
+    private bool IsWaiting(in TrackedOrder order, long now)
+    {
+        // A clock behind the refusal (a restart on a new clock) does not hold the cancel back until it catches up.
+        var waited = now - order.CancelRefusedNanoseconds;
+        return waited >= 0 && waited < RefusalWaitNanoseconds(order.CancelRefusals);
+    }
+
+    private long RefusalWaitNanoseconds(int refusals)
+    {
+        // Doubling below the cap (at most an hour): no overflow, and at most a few dozen steps.
+        var wait = _refusalBackoff;
+        for (var i = 1; i < refusals && wait < _refusalBackoffCap; i++)
+        {
+            wait *= 2;
+        }
+
+        return Math.Min(wait, _refusalBackoffCap);
+    }
 
     private bool SendCancel(ClientOrderId id, long now, long trigger)
     {

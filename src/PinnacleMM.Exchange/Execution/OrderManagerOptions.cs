@@ -18,6 +18,22 @@ public sealed record OrderManagerOptions
     /// </summary>
     public TimeSpan AcknowledgementTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long after the venue refused a cancel (rate limit, busy, too late... anything but not knowing the order) the
+    /// cancel is sent again, at the least: the first wait is the longer of this and the reconciler's
+    /// <see cref="QuoteReconcilerOptions.CancelRetryNanoseconds"/>, and it doubles with every further refusal of the same
+    /// order in a row, up to <see cref="MaxCancelRefusalBackoff"/>. Meanwhile the order rests: it counts as open for risk
+    /// and exposure, and is not matched to a quote again. Positive, at most 1 minute. Default 100 ms.
+    /// </summary>
+    public TimeSpan CancelRefusalBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// The longest wait between the cancels of an order the venue keeps refusing (the cap of the doubling of
+    /// <see cref="CancelRefusalBackoff"/>; never shorter than the first wait). Equal to <see cref="CancelRefusalBackoff"/>
+    /// for a fixed interval. At least <see cref="CancelRefusalBackoff"/>, at most 1 hour. Default 1 s.
+    /// </summary>
+    public TimeSpan MaxCancelRefusalBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Whether quotes are sent post-only (maker only). Default true.</summary>
     public bool PostOnly { get; init; } = true;
 
@@ -40,6 +56,16 @@ public sealed record OrderManagerOptions
         if (AcknowledgementTimeout <= TimeSpan.Zero || AcknowledgementTimeout > TimeSpan.FromHours(1))
         {
             errors.Add($"AcknowledgementTimeout: {AcknowledgementTimeout} must be positive and at most 1 hour.");
+        }
+
+        if (CancelRefusalBackoff <= TimeSpan.Zero || CancelRefusalBackoff > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"CancelRefusalBackoff: {CancelRefusalBackoff} must be positive and at most 1 minute.");
+        }
+
+        if (MaxCancelRefusalBackoff < CancelRefusalBackoff || MaxCancelRefusalBackoff > TimeSpan.FromHours(1))
+        {
+            errors.Add($"MaxCancelRefusalBackoff: {MaxCancelRefusalBackoff} must be at least CancelRefusalBackoff ({CancelRefusalBackoff}) and at most 1 hour.");
         }
 
         return errors;

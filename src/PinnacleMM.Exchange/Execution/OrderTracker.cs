@@ -28,7 +28,7 @@ namespace PinnacleMM.Exchange.Execution;
 /// <para>
 /// Closed orders and applied trade ids are remembered in bounded rings (oldest forgotten first), so late
 /// and duplicate events are recognised for a long while without growing memory. Every change comes from one
-/// of the <c>On…Sent</c> methods, <see cref="Apply"/> or <see cref="CloseLocally"/>: journaling those calls
+/// of the <c>On…Sent</c> methods, <see cref="Apply(in ExecutionEvent, long)"/> or <see cref="CloseLocally"/>: journaling those calls
 /// and replaying them into another tracker gives the same state (this is how the engine recovers).
 /// Allocation-free once its dictionaries reached their capacity; not thread-safe (one owner thread).
 /// </para>
@@ -192,10 +192,20 @@ public sealed class OrderTracker
         return true;
     }
 
-    /// <summary>Applies one execution event from the venue.</summary>
+    /// <summary>Applies one execution event from the venue, received at its <see cref="ExecutionEvent.ReceivedNanoseconds"/>.</summary>
     /// <param name="executionEvent">The event.</param>
     /// <returns>What was done with it; only <see cref="ExecutionOutcome.FillApplied"/>, <see cref="ExecutionOutcome.LateFillApplied"/> and <see cref="ExecutionOutcome.UnknownFillApplied"/> change the position.</returns>
-    public ExecutionOutcome Apply(in ExecutionEvent executionEvent)
+    public ExecutionOutcome Apply(in ExecutionEvent executionEvent) => Apply(executionEvent, executionEvent.ReceivedNanoseconds);
+
+    /// <summary>Applies one execution event from the venue, applied at <paramref name="nowNanoseconds"/>.</summary>
+    /// <param name="executionEvent">The event.</param>
+    /// <param name="nowNanoseconds">
+    /// When it is applied, on the owner's monotonic clock: a refused cancel records it as
+    /// <see cref="TrackedOrder.CancelRefusedNanoseconds"/>, from which the next cancel is timed. The order manager passes its
+    /// clock (the time it journals with the event, so a replay gives the same state).
+    /// </param>
+    /// <returns>What was done with it; only <see cref="ExecutionOutcome.FillApplied"/>, <see cref="ExecutionOutcome.LateFillApplied"/> and <see cref="ExecutionOutcome.UnknownFillApplied"/> change the position.</returns>
+    public ExecutionOutcome Apply(in ExecutionEvent executionEvent, long nowNanoseconds)
     {
         if (executionEvent.Kind == ExecutionEventKind.ConnectionChanged)
         {
@@ -290,8 +300,12 @@ public sealed class OrderTracker
 
                 if (slot.State == OrderState.PendingCancel)
                 {
+                    // The venue keeps the order (rate limit, busy, too late...): it rests again and its leaves still count,
+                    // but it stays on its way out. The refusal is remembered so that the next cancel waits for the order
+                    // manager's backoff instead of going out on the very next decision.
                     slot.State = !slot.Acked ? OrderState.PendingNew : slot.FilledLots > 0 ? OrderState.PartiallyFilled : OrderState.Open;
-                    slot.CancelSentNanoseconds = 0;
+                    slot.CancelRefusals = slot.CancelRefusals == int.MaxValue ? int.MaxValue : slot.CancelRefusals + 1;
+                    slot.CancelRefusedNanoseconds = nowNanoseconds;
                 }
 
                 return ExecutionOutcome.Applied;
@@ -317,7 +331,9 @@ public sealed class OrderTracker
 
     /// <summary>
     /// Copies the orders not closed into <paramref name="destination"/> as the reconciler sees them: with a
-    /// pending amend's price and size, and the time a cancel was sent.
+    /// pending amend's price and size, and the time a cancel was sent. An order whose cancel the venue refused is
+    /// still leaving (<see cref="LiveOrder.IsCancelPending"/>): it is not matched to a quote again, and its next cancel
+    /// is the order manager's to time (<see cref="TrackedOrder.CancelRefusals"/>).
     /// </summary>
     /// <param name="destination">Where to copy them.</param>
     /// <param name="includeManual">Whether to include manual orders (for cancelling everything); quote reconciliation leaves them out.</param>
@@ -343,7 +359,31 @@ public sealed class OrderTracker
                 new Price(slot.AmendPending ? slot.AmendPriceTicks : slot.PriceTicks),
                 new Quantity(slot.AmendPending ? slot.AmendLeavesLots : slot.LeavesLots),
                 slot.CreatedNanoseconds,
-                slot.State == OrderState.PendingCancel ? Math.Max(1, slot.CancelSentNanoseconds) : 0);
+                slot.State == OrderState.PendingCancel || slot.CancelRefusals > 0 ? Math.Max(1, slot.CancelSentNanoseconds) : 0);
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Copies the ids of orders whose last cancel the venue refused (for a reason other than not knowing the order)
+    /// and that have no cancel on its way now: they still rest at the venue and still have to be cancelled.
+    /// </summary>
+    /// <returns>How many were copied (at most the destination's length).</returns>
+    public int CopyCancelRefused(Span<ClientOrderId> destination)
+    {
+        var count = 0;
+        foreach (var (id, slot) in _active)
+        {
+            if (count == destination.Length)
+            {
+                break;
+            }
+
+            if (slot.CancelRefusals > 0 && slot.State != OrderState.PendingCancel)
+            {
+                destination[count++] = new ClientOrderId(id);
+            }
         }
 
         return count;
@@ -459,6 +499,18 @@ public sealed class OrderTracker
     /// Writes the whole state (open orders, remembered closed orders and trade ids, the highest id and the
     /// counters) in a versioned little-endian binary form that <see cref="RestoreState"/> reads.
     /// </summary>
+    /// <remarks>
+    /// Version 1: an 80-byte header, then 112 bytes per open order, 40 per closed order and 16 per trade id. An open order:
+    /// <code>
+    ///   0 id i64 | 8 price i64 | 16 total i64 | 24 leaves i64 | 32 filled i64 | 40 created ns i64 | 48 cancel sent ns i64
+    ///  56 amend price i64 | 64 amend leaves i64 | 72 venue id (16 bytes, big-endian guid) | 88 cancel attempts i32
+    ///  92 side u8 | 93 state u8 | 94 acked u8 | 95 amend pending u8 | 96 ack seen u8 | 97 manual u8 | 98 reserved (0) u16
+    /// 100 cancel refusals i32 | 104 last cancel refused ns i64
+    /// </code>
+    /// The cancel refusal fields took bytes that were reserved and always written as zero, which reads as "no refusal":
+    /// states written before them restore unchanged, and the version stayed 1, so that an older reader still restores a
+    /// newer state (it forgets the refusals, and cancels such an order again at once).
+    /// </remarks>
     public void WriteState(IBufferWriter<byte> writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -501,6 +553,8 @@ public sealed class OrderTracker
             span.Slice(96, 16).Clear();
             span[96] = slot.AckSeen ? (byte)1 : (byte)0;
             span[97] = slot.Manual ? (byte)1 : (byte)0;
+            BinaryPrimitives.WriteInt32LittleEndian(span[100..], slot.CancelRefusals);
+            BinaryPrimitives.WriteInt64LittleEndian(span[104..], slot.CancelRefusedNanoseconds);
             writer.Advance(SlotBytes);
         }
 
@@ -585,6 +639,8 @@ public sealed class OrderTracker
                 AmendPending = span[95] != 0,
                 AckSeen = span[96] != 0,
                 Manual = span[97] != 0,
+                CancelRefusals = BinaryPrimitives.ReadInt32LittleEndian(span[100..]),
+                CancelRefusedNanoseconds = BinaryPrimitives.ReadInt64LittleEndian(span[104..]),
             };
         }
 
@@ -725,7 +781,11 @@ public sealed class OrderTracker
         slot.CancelSentNanoseconds,
         slot.CancelAttempts,
         slot.AmendPending,
-        slot.Manual);
+        slot.Manual)
+    {
+        CancelRefusals = slot.CancelRefusals,
+        CancelRefusedNanoseconds = slot.CancelRefusedNanoseconds,
+    };
 
     private static bool IsValidFill(in ExecutionEvent e) =>
         e.Side is Side.Buy or Side.Sell && e.Liquidity is Liquidity.Maker or Liquidity.Taker && e.Price.Ticks > 0 && e.Quantity.Lots > 0;
@@ -753,6 +813,8 @@ public sealed class OrderTracker
         public long AmendPriceTicks;
         public long AmendLeavesLots;
         public int CancelAttempts;
+        public int CancelRefusals;
+        public long CancelRefusedNanoseconds;
         public Side Side;
         public OrderState State;
         public bool Acked;

@@ -58,6 +58,69 @@ public sealed class AllocationTests
         Assert.AreEqual(1, manager.Tracker.OpenCount);
     }
 
+    [TestMethod]
+    public void Refused_cancels_held_back_and_sent_again_allocate_nothing_once_warm()
+    {
+        var clock = new ManualMonotonicClock(1_000);
+        var strategy = new TogglingStrategy(OmsHarness.Instrument, clock);
+        var commands = new LastCommand();
+        var options = new OrderManagerOptions { CancelRefusalBackoff = TimeSpan.FromMilliseconds(100), MaxCancelRefusalBackoff = TimeSpan.FromMilliseconds(400) };
+        var manager = new OrderManager(OmsHarness.Id, strategy, new PreTradeRisk(new RiskLimits { PriceBandBps = 0 }), commands, options, new CountingActivity(), clock: clock);
+        OrderCommand previous = default;
+        var resentOnTick = new long[15];
+
+        // Each step flips the quote: the new order is placed, and the old one's cancel is refused three times (held back
+        // on every 100 ms timer tick of its wait, 100, 200 and 400 ms, and sent again after it), then accepted.
+        void Step()
+        {
+            clock.Advance(1_000);
+            strategy.Up = !strategy.Up;
+            strategy.Requote();
+            manager.Requote(clock.NowNanoseconds);
+            var placed = commands.Last;
+            manager.OnExecutionEvent(new ExecutionEvent { Kind = ExecutionEventKind.Accepted, ClientOrderId = placed.ClientOrderId, Side = placed.Side, Price = placed.Price, Quantity = placed.Quantity, LeavesQuantity = placed.Quantity, VenueOrderId = VenueOrderId.FromInt64(placed.ClientOrderId.Value) });
+            if (previous.Kind == OrderCommandKind.Place)
+            {
+                for (var refusal = 0; refusal < 3; refusal++)
+                {
+                    manager.OnExecutionEvent(new ExecutionEvent { Kind = ExecutionEventKind.CancelRejected, ClientOrderId = previous.ClientOrderId, RejectReason = RejectReason.RateLimited });
+                    for (var tick = 0; tick < 5; tick++)
+                    {
+                        clock.Advance(100_000_000);
+                        resentOnTick[(refusal * 5) + tick] += manager.CheckTimeouts();
+                    }
+                }
+
+                manager.OnExecutionEvent(new ExecutionEvent { Kind = ExecutionEventKind.Cancelled, ClientOrderId = previous.ClientOrderId, Side = previous.Side, Price = previous.Price, Quantity = previous.Quantity });
+            }
+
+            previous = placed;
+        }
+
+        for (var i = 0; i < 500; i++)
+        {
+            Step();
+        }
+
+        SteadyState.AssertAllocatesNothing("500 orders with three refused cancels each", () =>
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                Step();
+            }
+        });
+
+        // Every order but the last: its cancel refused three times, sent again after each wait, then accepted.
+        var replaced = manager.PlacesSent - 1;
+        Assert.AreEqual(3 * replaced, manager.CancelsRefused);
+        Assert.AreEqual(4 * replaced, manager.CancelsSent, "each refused cancel sent again once");
+        CollectionAssert.AreEqual(
+            new[] { replaced, 0, 0, 0, 0, 0, replaced, 0, 0, 0, 0, 0, 0, replaced, 0 },
+            resentOnTick,
+            "sent again on the tick its wait ended: 100, 200 and 400 ms after each refusal");
+        Assert.AreEqual(1, manager.Tracker.OpenCount);
+    }
+
     private sealed class TogglingStrategy(InstrumentSpec instrument, MonotonicClock clock) : MarketMakerStrategy(instrument, 2, clock)
     {
         public bool Up { get; set; }

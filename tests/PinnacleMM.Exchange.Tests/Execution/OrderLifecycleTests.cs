@@ -164,7 +164,7 @@ public sealed class OrderLifecycleTests
     }
 
     [TestMethod]
-    public void Cancel_rejected_for_another_reason_reopens_the_order_for_the_next_reconcile()
+    public void Cancel_rejected_for_another_reason_reopens_the_order_and_cancels_it_again_after_the_backoff()
     {
         var h = new OmsHarness();
         var place = h.PlaceBid(10_000, 5);
@@ -173,7 +173,9 @@ public sealed class OrderLifecycleTests
         h.Manager.Requote();
         h.Manager.OnExecutionEvent(h.Rejection(ExecutionEventKind.CancelRejected, place.ClientOrderId, RejectReason.RateLimited));
         Assert.AreEqual(OrderState.Open, h.StateOf(place));
-        Assert.AreEqual(1, h.Manager.Requote(), "the unwanted order is cancelled again");
+        Assert.AreEqual(0, h.Manager.Requote(), "not on the very next decision");
+        h.Clock.Advance(new OrderManagerOptions().CancelRefusalBackoff.Ticks * TimeSpan.NanosecondsPerTick);
+        Assert.AreEqual(1, h.Manager.CheckTimeouts(), "the unwanted order is cancelled again on the timer once the backoff passed");
         Assert.AreEqual(OrderCommandKind.Cancel, h.Commands.Sent[^1].Kind);
     }
 
