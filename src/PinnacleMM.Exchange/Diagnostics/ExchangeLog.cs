@@ -64,10 +64,10 @@ internal static partial class ExchangeLog
         Message = "{Symbol} engine failed to start on {Venue}; nothing runs and the instrument's persistence is closed")]
     public static partial void EngineStartFailed(ILogger logger, string symbol, string venue, Exception exception);
 
-    /// <summary>Information when every order closed; Warning when the stop left orders open at the venue.</summary>
+    /// <summary>Information after a clean stop; Warning when a failure stopped the engine or the stop left orders open at the venue.</summary>
     [LoggerMessage(EventId = 2003, EventName = "EngineStopped",
-        Message = "{Symbol} engine stopped on {Venue}: {Stop}; position {Position}, realized P&L {RealizedPnl}, fees {Fees}, {FillCount} fills")]
-    public static partial void EngineStopped(ILogger logger, LogLevel level, string symbol, string venue, EngineStopReport stop, decimal position, decimal realizedPnl, decimal fees, long fillCount);
+        Message = "{Symbol} engine stopped on {Venue} ({Cause}): {Stop}; position {Position}, realized P&L {RealizedPnl}, fees {Fees}, {FillCount} fills")]
+    public static partial void EngineStopped(ILogger logger, LogLevel level, string symbol, string venue, string cause, EngineStopReport stop, decimal position, decimal realizedPnl, decimal fees, long fillCount);
 
     [LoggerMessage(EventId = 2004, EventName = "EngineFailed", Level = LogLevel.Error,
         Message = "{Symbol} engine failed; it stops, cancelling what it still can, and StopAsync rethrows the failure")]

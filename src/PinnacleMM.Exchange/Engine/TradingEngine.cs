@@ -44,8 +44,9 @@ namespace PinnacleMM.Exchange.Engine;
 /// cancels to be confirmed, then takes a final snapshot and flushes the journal.
 /// </para>
 /// <para>
-/// <b>A stop the venue does not answer.</b> Cancels that are lost, refused, or cannot be sent (order entry down) are
-/// sent again on every timer tick until the stop timeout, which then ends the stop without an exception. The orders
+/// <b>A stop the venue does not answer.</b> Cancels that cannot be sent (order entry down) are sent again on every
+/// timer tick, unanswered ones after the cancel retry interval, and refused ones once their backoff has passed
+/// (<see cref="OrderManagerOptions.CancelRefusalBackoff"/>), until the stop timeout, which then ends the stop without an exception. The orders
 /// still open are reported (<see cref="EngineStatus.Stop"/>, and a warning in <see cref="EngineResilienceStatus.Warnings"/>)
 /// and kept open, or pending cancel, in the final snapshot: never recorded as cancelled. The next start asks the venue
 /// about them: those it no longer has are closed, with the fills they had while the engine was stopped where the venue
@@ -129,6 +130,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private volatile bool _stopRequested;
     private bool _abort;
     private bool _stopBegun;
+
+    /// <summary>The strategy stage failed while handling (strategy thread, or inline): the strategy is not called again.</summary>
+    private bool _strategyFailed;
     private long _stopDeadline;
 
     /// <summary>The orders the final snapshot of a stop records as left open (client order ids); empty otherwise.</summary>
@@ -541,6 +545,14 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private void HandleMarket(in MarketEvent e, bool endOfBatch)
     {
         _marketEvents++;
+        if (_strategyFailed)
+        {
+            // Stopping after a failure of the strategy stage: the market no longer reaches the strategy.
+            JournalMarket(e);
+            Volatile.Write(ref _eventsHandled, _eventsHandled + 1);
+            return;
+        }
+
         HandleMarketCore(e);
         JournalMarket(e);
         if (endOfBatch)
@@ -823,7 +835,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private void RunTimer(long now)
     {
         _nextTimer = now + _timerInterval;
-        if (_strategy.OnTimer() && _venueBook.IsSynced)
+        if (!_strategyFailed && _strategy.OnTimer() && _venueBook.IsSynced)
         {
             Orders.Requote();
         }
@@ -860,6 +872,12 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     private bool BeginStop()
     {
+        if (_stopBegun)
+        {
+            // Once: a failure during the stop, or StopAsync after one, must not push its deadline back.
+            return true;
+        }
+
         _stopRequested = true;
         _stopBegun = true;
 
@@ -867,8 +885,12 @@ public sealed partial class TradingEngine : IAsyncDisposable
         // quiet market, or none yet since the start): the timeout then counts from the first event after the stop.
         _stopDeadline = _eventClock is null ? _clock.NowNanoseconds + StopTimeoutNanoseconds : long.MaxValue;
         _strategy.QuotingEnabled = false;
-        _strategy.Requote();
-        Orders.Requote();
+        if (!_strategyFailed)
+        {
+            _strategy.Requote();
+            Orders.Requote();
+        }
+
         Orders.CancelAll();
         if (_gate.Inline && Orders.Tracker.OpenCount == 0)
         {
@@ -917,7 +939,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
         if (!_abort)
         {
             var position = _strategy.Position;
-            ExchangeLog.EngineStopped(_logger, _stopReport.IsClean ? LogLevel.Information : LogLevel.Warning, _strategy.Instrument.Symbol, _orderEntry.Venue,
+            var fault = _fault;
+            ExchangeLog.EngineStopped(_logger, _stopReport.IsClean && fault is null ? LogLevel.Information : LogLevel.Warning, _strategy.Instrument.Symbol, _orderEntry.Venue,
+                fault is null ? "asked to stop" : $"after a failure: {fault.GetType().Name}: {fault.Message}",
                 _stopReport, position.Position, position.RealizedPnlAverageCost, position.Fees, position.FillCount);
         }
 
@@ -1065,16 +1089,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     private void StrategyLoop()
     {
-        var market = new MarketHandler(this);
-        var executions = new ExecutionHandler(this);
-        var idle = 0;
-        Func<bool> hasWork = () => _marketRing!.Count > 0 || _executionRing!.Count > 0 || !_control.IsEmpty;
-        var warmUpEvery = _options.WaitStrategy == WaitStrategy.BusySpin ? (long)_options.WarmUpInterval.TotalNanoseconds : 0;
-        var nextWarmUp = 0L;
-
-        // A turn is timed from its start (_cycleStart) to the next one's. Waiting strategies give their idle turns away
-        // on purpose, so a turn that waited is not timed.
-        var timeIdleTurns = _options.WaitStrategy == WaitStrategy.BusySpin;
+        var turns = new StrategyTurns(this);
         try
         {
             if (_options.StrategyThreadCpu is { } cpu)
@@ -1082,56 +1097,10 @@ public sealed partial class TradingEngine : IAsyncDisposable
                 ThreadAffinity.PinCurrentThread(cpu);
             }
 
-            while (true)
+            // A failure while handling (a strategy that throws, a send that fails) stops the engine, and the loop goes on
+            // with the stop: the cancels' answers must still be applied. Only a failure of the stop itself ends it here.
+            while (!RunStrategyTurns(ref turns))
             {
-                var now = _clock.NowNanoseconds;
-                if (_slowCycleNanoseconds > 0)
-                {
-                    if (_cycleStart > 0 && now - _cycleStart > _slowCycleNanoseconds)
-                    {
-                        NoteSlowCycle(now - _cycleStart, now);
-                    }
-
-                    _cycleStart = now;
-                }
-
-                var work = _executionRing!.Drain(ref executions, 256);
-                work += _marketRing!.Drain(ref market, MarketBatchSize);
-                work += DrainControl();
-                if (now >= _nextTimer)
-                {
-                    RunTimer(now);
-                }
-
-                if (_stopRequested && (_abort || Orders.Tracker.OpenCount == 0 || now >= _stopDeadline))
-                {
-                    Finish(takeSnapshot: !_abort);
-                    break;
-                }
-
-                if (work > 0)
-                {
-                    idle = 0;
-                }
-                else
-                {
-                    if (_heldCount + _heldMarketCount > 0)
-                    {
-                        HandJournalOver();
-                    }
-
-                    if (warmUpEvery > 0 && now >= nextWarmUp && !_stopRequested)
-                    {
-                        _warmUps += Orders.WarmUp() > 0 ? 1 : 0;
-                        nextWarmUp = now + warmUpEvery;
-                    }
-
-                    _wake.Idle(ref idle, hasWork, TimeSpan.FromTicks(Math.Max(1, (_nextTimer - now) / TimeSpan.NanosecondsPerTick)));
-                    if (!timeIdleTurns)
-                    {
-                        _cycleStart = 0;
-                    }
-                }
             }
         }
         catch (Exception e)
@@ -1146,6 +1115,88 @@ public sealed partial class TradingEngine : IAsyncDisposable
             {
                 _journalRing!.Complete();
             }
+        }
+    }
+
+    /// <summary>The strategy thread's loop state, kept across a failure that the loop survives.</summary>
+    private struct StrategyTurns(TradingEngine engine)
+    {
+        public MarketHandler Market = new(engine);
+        public ExecutionHandler Executions = new(engine);
+        public int Idle;
+        public long NextWarmUp;
+    }
+
+    /// <summary>
+    /// The strategy thread's turns until the stage finishes (true), or until a failure while the engine runs or stops
+    /// (false: the failure has stopped the engine, see <see cref="StrategyStageFailed"/>, and the caller goes on).
+    /// </summary>
+    private bool RunStrategyTurns(ref StrategyTurns turns)
+    {
+        Func<bool> hasWork = () => _marketRing!.Count > 0 || _executionRing!.Count > 0 || !_control.IsEmpty;
+        var warmUpEvery = _options.WaitStrategy == WaitStrategy.BusySpin ? (long)_options.WarmUpInterval.TotalNanoseconds : 0;
+
+        // A turn is timed from its start (_cycleStart) to the next one's. Waiting strategies give their idle turns away
+        // on purpose, so a turn that waited is not timed.
+        var timeIdleTurns = _options.WaitStrategy == WaitStrategy.BusySpin;
+        try
+        {
+            while (true)
+            {
+                var now = _clock.NowNanoseconds;
+                if (_slowCycleNanoseconds > 0)
+                {
+                    if (_cycleStart > 0 && now - _cycleStart > _slowCycleNanoseconds)
+                    {
+                        NoteSlowCycle(now - _cycleStart, now);
+                    }
+
+                    _cycleStart = now;
+                }
+
+                var work = _executionRing!.Drain(ref turns.Executions, 256);
+                work += _marketRing!.Drain(ref turns.Market, MarketBatchSize);
+                work += DrainControl();
+                if (now >= _nextTimer)
+                {
+                    RunTimer(now);
+                }
+
+                if (_stopRequested && (_abort || Orders.Tracker.OpenCount == 0 || now >= _stopDeadline))
+                {
+                    Finish(takeSnapshot: !_abort);
+                    return true;
+                }
+
+                if (work > 0)
+                {
+                    turns.Idle = 0;
+                }
+                else
+                {
+                    if (_heldCount + _heldMarketCount > 0)
+                    {
+                        HandJournalOver();
+                    }
+
+                    if (warmUpEvery > 0 && now >= turns.NextWarmUp && !_stopRequested)
+                    {
+                        _warmUps += Orders.WarmUp() > 0 ? 1 : 0;
+                        turns.NextWarmUp = now + warmUpEvery;
+                    }
+
+                    _wake.Idle(ref turns.Idle, hasWork, TimeSpan.FromTicks(Math.Max(1, (_nextTimer - now) / TimeSpan.NanosecondsPerTick)));
+                    if (!timeIdleTurns)
+                    {
+                        _cycleStart = 0;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (Volatile.Read(ref _gate.State) != 3 && e is not OutOfMemoryException)
+        {
+            StrategyStageFailed(e);
+            return false;
         }
     }
 
@@ -1600,6 +1651,19 @@ public sealed partial class TradingEngine : IAsyncDisposable
         return completion.Task;
     }
 
+    /// <summary>
+    /// Strategy stage (its thread, or inline under the gate): handling an event, a timer tick or a control action threw
+    /// (typically the strategy's own code). The engine fails (<see cref="Fault"/>, logged once) and stops without calling
+    /// the strategy again: quoting off, every open order cancelled, the answers still applied, then the usual end
+    /// (stop report, final snapshot, flush). <see cref="StopAsync"/> rethrows the failure.
+    /// </summary>
+    private void StrategyStageFailed(Exception e)
+    {
+        _strategyFailed = true;
+        Fail(e);
+        BeginStop();
+    }
+
     private void Fail(Exception e)
     {
         // The first failure stops the engine; later ones are usually its consequences (a dead connection fails every
@@ -1630,7 +1694,16 @@ public sealed partial class TradingEngine : IAsyncDisposable
         if (Volatile.Read(ref _gate.State) is 1 or 2)
         {
             BeforeInlineEvent(marketEvent.ReceivedNanoseconds);
-            HandleMarket(marketEvent, endOfBatch: true);
+            try
+            {
+                HandleMarket(marketEvent, endOfBatch: true);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The venue delivering the event is not the one to hear of the strategy's failure: the engine is.
+                StrategyStageFailed(e);
+            }
+
             FinishInlineStopWhenDone();
             HandJournalOver();
         }
@@ -1642,7 +1715,15 @@ public sealed partial class TradingEngine : IAsyncDisposable
         if (Volatile.Read(ref _gate.State) is 1 or 2)
         {
             BeforeInlineEvent(executionEvent.ReceivedNanoseconds);
-            HandleExecution(executionEvent);
+            try
+            {
+                HandleExecution(executionEvent);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                StrategyStageFailed(e);
+            }
+
             FinishInlineStopWhenDone();
             HandJournalOver();
         }

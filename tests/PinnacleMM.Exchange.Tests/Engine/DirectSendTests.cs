@@ -214,7 +214,8 @@ public sealed class DirectSendTests
         Assert.AreEqual(ConnectionState.Disconnected, simulator.OrderEntryState, "nothing was connected");
     }
 
-    private static ExchangeSimulator RealTimeSimulator(long seed)
+    /// <summary>A simulator in real time at 20 times the speed, on the system clock: for threaded engines left to run on their own.</summary>
+    internal static ExchangeSimulator RealTimeSimulator(long seed)
     {
         var options = SimulatorTestKit.Options(seed);
         options.TimeMode = SimulatorTimeMode.RealTime;

@@ -54,7 +54,7 @@ public sealed class EngineLoggingTests
                 stopped = (position.Position, position.RealizedPnlAverageCost, position.Fees, position.FillCount);
                 var stop = Single(log, 2003);
                 Assert.AreEqual(LogLevel.Information, stop.Level);
-                Assert.AreEqual(Invariant($"SIM-USD engine stopped on simulator: every order closed; position {stopped.Position}, realized P&L {stopped.Realized}, fees {stopped.Fees}, {stopped.Fills} fills"), stop.Message);
+                Assert.AreEqual(Invariant($"SIM-USD engine stopped on simulator (asked to stop): every order closed; position {stopped.Position}, realized P&L {stopped.Realized}, fees {stopped.Fees}, {stopped.Fills} fills"), stop.Message);
                 Assert.AreEqual(2, Engine(log).Count);
             }
 
@@ -93,7 +93,7 @@ public sealed class EngineLoggingTests
         Assert.IsFalse(report.IsClean);
         var stop = Single(log, 2003);
         Assert.AreEqual(LogLevel.Warning, stop.Level);
-        StringAssert.StartsWith(stop.Message, $"SIM-USD engine stopped on faulty-simulator: {report.OrdersLeftOpen.Count} orders left open ({report.OrdersLeftOpen.Count} pending cancel) at the stop timeout: ");
+        StringAssert.StartsWith(stop.Message, $"SIM-USD engine stopped on faulty-simulator (asked to stop): {report.OrdersLeftOpen.Count} orders left open ({report.OrdersLeftOpen.Count} pending cancel) at the stop timeout: ");
         foreach (var order in report.OrdersLeftOpen)
         {
             StringAssert.Contains(stop.Message, Invariant($"#{order.ClientOrderId.Value} {order.Side} {order.LeavesQuantity.Lots} lots"));
