@@ -57,8 +57,8 @@ internal static partial class ExchangeLog
     // ------------------------------------------------------------------ the trading engine (2001-2011)
 
     [LoggerMessage(EventId = 2001, EventName = "EngineStarted", Level = LogLevel.Information,
-        Message = "{Symbol} engine started on {Venue} ({Threading}): position {Position}, realized P&L {RealizedPnl}, {FillCount} fills, {OpenOrders} open orders recovered ({Replayed} order records replayed, strategy state {StrategyState}); venue: {Reconciliation}; {Resent} cancels the last stop left unanswered sent again")]
-    public static partial void EngineStarted(ILogger logger, string symbol, string venue, EngineThreading threading, decimal position, decimal realizedPnl, long fillCount, int openOrders, long replayed, string strategyState, string reconciliation, int resent);
+        Message = "{Symbol} engine started on {Venue} ({Threading}): position {Position}, realized P&L {RealizedPnl}, {FillCount} fills, {OpenOrders} open orders, trading state {TradingState}; from disk {RecoveredOrders} open orders ({Replayed} order records replayed, strategy state {StrategyState}); venue: {Reconciliation}; {Resent} cancels the last stop left unanswered sent again")]
+    public static partial void EngineStarted(ILogger logger, string symbol, string venue, EngineThreading threading, decimal position, decimal realizedPnl, long fillCount, int openOrders, string tradingState, int recoveredOrders, long replayed, string strategyState, string reconciliation, int resent);
 
     [LoggerMessage(EventId = 2002, EventName = "EngineStartFailed", Level = LogLevel.Error,
         Message = "{Symbol} engine failed to start on {Venue}; nothing runs and the instrument's persistence is closed")]
@@ -91,8 +91,8 @@ internal static partial class ExchangeLog
     public static partial void OrdersClosedWithoutFills(ILogger logger, string symbol, string when, int count, string venue, string why);
 
     [LoggerMessage(EventId = 2009, EventName = "ReconciliationFailed", Level = LogLevel.Warning,
-        Message = "{Symbol} reconciliation with {Venue} after a reconnect failed (failure {Failures}); retrying in {RetryIn}, commands stay held")]
-    public static partial void ReconciliationFailed(ILogger logger, string symbol, string venue, long failures, TimeSpan retryIn, Exception exception);
+        Message = "{Symbol} reconciliation with {Venue} after a reconnect failed (failure {Failures}); {Retry}; commands stay held")]
+    public static partial void ReconciliationFailed(ILogger logger, string symbol, string venue, long failures, string retry, Exception exception);
 
     [LoggerMessage(EventId = 2010, EventName = "ResyncRequested", Level = LogLevel.Warning,
         Message = "{Symbol} book of {Venue} out of sync: quotes pulled and a fresh snapshot asked for (request {Requests}; the next no sooner than {Backoff} later)")]

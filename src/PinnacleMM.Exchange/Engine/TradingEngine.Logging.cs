@@ -13,19 +13,24 @@ public sealed partial class TradingEngine
 {
     private TradingState _loggedTradingState = TradingState.Active;
 
-    private void LogStarted(EngineRecoveryReport report) => ExchangeLog.EngineStarted(
+    private void LogStarted(EngineRecoveryReport report, StartPicture picture) => ExchangeLog.EngineStarted(
         _logger,
         _strategy.Instrument.Symbol,
         _orderEntry.Venue,
         _options.Threading,
-        report.Position,
-        report.RealizedPnl,
-        report.FillCount,
+        picture.Position,
+        picture.RealizedPnl,
+        picture.FillCount,
+        picture.OpenOrders,
+        picture.State == TradingState.Active ? "Active" : $"{picture.State} ({picture.StateReason})",
         report.RecoveredOpenOrders.Count,
         report.ActivitiesReplayed,
         report.StrategyStateRestored ? "from snapshot" : "fresh",
         report.Venue?.ToString() ?? "not reconciled",
         report.StopCancelsResent.Count);
+
+    /// <summary>What the engine starts trading from, read on the strategy thread once the venue's fills are applied.</summary>
+    private readonly record struct StartPicture(decimal Position, decimal RealizedPnl, long FillCount, int OpenOrders, TradingState State, string StateReason);
 
     /// <summary>On the strategy thread: logs a change of the risk's trading state since the last one logged.</summary>
     private void LogTradingStateChange()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using PinnacleMM.Exchange.Abstractions;
 using PinnacleMM.Exchange.Diagnostics;
 using PinnacleMM.Exchange.Execution;
@@ -80,7 +81,7 @@ public sealed partial class TradingEngine
     /// our fills since the last execution event the engine saw (fills while it was stopped reach the position once),
     /// then sends again the cancels of the orders the last stop left open that are still open (the venue still has them).
     /// </summary>
-    private (VenueReconciliation Venue, IReadOnlyList<ClientOrderId> Resent) ReconcileAtStart(IReadOnlyList<OpenOrder> venueOrders, IReadOnlyList<ExecutionEvent>? venueFills)
+    private (VenueReconciliation Venue, IReadOnlyList<ClientOrderId> Resent, StartPicture Picture) ReconcileAtStart(IReadOnlyList<OpenOrder> venueOrders, IReadOnlyList<ExecutionEvent>? venueFills)
     {
         var result = Orders.ReconcileWithVenue(venueOrders, venueFills);
         foreach (var fill in venueFills ?? [])
@@ -112,9 +113,15 @@ public sealed partial class TradingEngine
 
         _recoveredStopLeftOpen = [];
 
+        // The state the engine starts trading from (the venue's fills since the stop included), for the start's log
+        // record; a trading state restored from the snapshot is reported there, not as a change.
+        var position = _strategy.Position;
+        _loggedTradingState = _strategy.State;
+        var picture = new StartPicture(position.Position, position.RealizedPnlAverageCost, position.FillCount, Orders.Tracker.OpenCount, _strategy.State, _strategy.Risk.StateReason);
+
         // Readers of the status see the recovered picture (and any warning) before the first timer tick.
         PublishStatus(_clock.NowNanoseconds);
-        return (result, resent);
+        return (result, resent, picture);
     }
 
     /// <summary>After every execution event: follows the connection and the venue's time of the last event seen.</summary>
@@ -250,8 +257,10 @@ public sealed partial class TradingEngine
         _reconcileInFlight = false;
         _reconcileFailures++;
         Warn($"reconciliation with {_orderEntry.Venue} after a reconnect failed ({e.GetType().Name}: {e.Message}); retrying, commands stay held.");
-        ExchangeLog.ReconciliationFailed(_logger, _strategy.Instrument.Symbol, _orderEntry.Venue, _reconcileFailures, _options.Resilience.ReconcileRetryInterval, e);
-        if (generation == _connectionGeneration)
+        var current = generation == _connectionGeneration;
+        ExchangeLog.ReconciliationFailed(_logger, _strategy.Instrument.Symbol, _orderEntry.Venue, _reconcileFailures,
+            current ? string.Create(CultureInfo.InvariantCulture, $"retrying in {_options.Resilience.ReconcileRetryInterval}") : "the connection changed meanwhile: the next reconnect reconciles", e);
+        if (current)
         {
             _nextReconcileAttempt = _clock.NowNanoseconds + Nanoseconds(_options.Resilience.ReconcileRetryInterval);
         }

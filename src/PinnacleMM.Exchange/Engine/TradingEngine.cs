@@ -384,11 +384,11 @@ public sealed partial class TradingEngine : IAsyncDisposable
             var venueFills = fillsSince > 0 && _orderEntry.SupportsFillHistory
                 ? await _orderEntry.GetFillsAsync(_instrumentId, fillsSince, cancellationToken).ConfigureAwait(false)
                 : null;
-            var (venue, resent) = await OnStrategyThreadAsync(() => ReconcileAtStart(venueOrders, venueFills)).ConfigureAwait(false);
+            var (venue, resent, picture) = await OnStrategyThreadAsync(() => ReconcileAtStart(venueOrders, venueFills)).ConfigureAwait(false);
             await _marketData.ConnectAsync(MarketDataSink, cancellationToken).ConfigureAwait(false);
             await _marketData.SubscribeAsync(_instrumentId, cancellationToken).ConfigureAwait(false);
             report = report with { Venue = venue, StopCancelsResent = resent };
-            LogStarted(report);
+            LogStarted(report, picture);
             return report;
         }
         catch (Exception e)
@@ -994,7 +994,24 @@ public sealed partial class TradingEngine : IAsyncDisposable
         await Task.Delay(_options.StopTimeout).ConfigureAwait(false);
         lock (_inlineGate)
         {
-            Finish(takeSnapshot: true);
+            try
+            {
+                Finish(takeSnapshot: true);
+            }
+            catch (Exception e)
+            {
+                // Nobody awaits this task: the failure goes to Fault (StopAsync rethrows it), and the stop must still end.
+                Fail(e);
+                Volatile.Write(ref _gate.State, 3);
+                try
+                {
+                    ClosePersistence();
+                }
+                finally
+                {
+                    _stopped!.TrySetResult();
+                }
+            }
         }
     }
 

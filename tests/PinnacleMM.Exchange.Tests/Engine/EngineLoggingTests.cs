@@ -39,9 +39,9 @@ public sealed class EngineLoggingTests
             {
                 var started = Single(log, 2001);
                 Assert.AreEqual(LogLevel.Information, started.Level);
-                var fresh = run.Recovery!;
-                Assert.AreEqual(Invariant($"SIM-USD engine started on simulator (Inline): position {fresh.Position}, realized P&L {fresh.RealizedPnl}, 0 fills, 0 open orders recovered (0 order records replayed, strategy state fresh); ")
-                    + $"venue: {fresh.Venue}; 0 cancels the last stop left unanswered sent again", started.Message);
+                var fresh = run.Strategy.Position;
+                Assert.AreEqual(Invariant($"SIM-USD engine started on simulator (Inline): position {fresh.Position}, realized P&L {fresh.RealizedPnlAverageCost}, 0 fills, 0 open orders, trading state Active; ")
+                    + $"from disk 0 open orders (0 order records replayed, strategy state fresh); venue: {run.Recovery!.Venue}; 0 cancels the last stop left unanswered sent again", started.Message);
                 Assert.AreEqual(0m, fresh.Position);
 
                 run.Simulator.RunFor(TimeSpan.FromSeconds(60));
@@ -49,21 +49,24 @@ public sealed class EngineLoggingTests
                     $"a busy run: {run.Engine.MarketEventsProcessed} events, {run.Engine.Orders.PlacesSent} places, {run.Strategy.Position.FillCount} fills");
                 Assert.AreEqual(1, Engine(log).Count, "nothing logged per event, per order or per fill: " + string.Join(" | ", Engine(log).Select(r => r.Message)));
 
+                run.Strategy.Pause("operator: weekend");
                 await run.StopAsync();
                 var position = run.Strategy.Position;
                 stopped = (position.Position, position.RealizedPnlAverageCost, position.Fees, position.FillCount);
                 var stop = Single(log, 2003);
                 Assert.AreEqual(LogLevel.Information, stop.Level);
                 Assert.AreEqual(Invariant($"SIM-USD engine stopped on simulator (asked to stop): every order closed; position {stopped.Position}, realized P&L {stopped.Realized}, fees {stopped.Fees}, {stopped.Fills} fills"), stop.Message);
-                Assert.AreEqual(2, Engine(log).Count);
+                Assert.AreEqual(3, Engine(log).Count, "started, halted, stopped");
             }
 
             var restartLog = new RecordingLogger();
             await using (var restarted = await EngineRun.StartInlineAsync(82, directory, loggerFactory: restartLog))
             {
                 var started = Single(restartLog, 2001);
-                StringAssert.StartsWith(started.Message, Invariant($"SIM-USD engine started on simulator (Inline): position {stopped.Position}, realized P&L {stopped.Realized}, {stopped.Fills} fills, 0 open orders recovered ("));
+                StringAssert.StartsWith(started.Message, Invariant($"SIM-USD engine started on simulator (Inline): position {stopped.Position}, realized P&L {stopped.Realized}, {stopped.Fills} fills, 0 open orders, trading state Halted (operator: weekend); from disk 0 open orders ("));
                 StringAssert.Contains(started.Message, "strategy state from snapshot");
+                restarted.Simulator.RunFor(TimeSpan.FromSeconds(1));
+                Assert.AreEqual(0, restartLog.WithId(2005).Count, "the halt restored from the snapshot is in the start record, not a change");
             }
         }
         finally
@@ -208,7 +211,7 @@ public sealed class EngineLoggingTests
 
         var failed = Single(log, 2009);
         Assert.AreEqual(LogLevel.Warning, failed.Level);
-        Assert.AreEqual(Invariant($"SIM-USD reconciliation with faulty-simulator after a reconnect failed (failure 1); retrying in {new EngineResilienceOptions().ReconcileRetryInterval}, commands stay held"), failed.Message);
+        Assert.AreEqual(Invariant($"SIM-USD reconciliation with faulty-simulator after a reconnect failed (failure 1); retrying in {new EngineResilienceOptions().ReconcileRetryInterval}; commands stay held"), failed.Message);
         Assert.IsInstanceOfType<HttpRequestException>(failed.Exception);
         Assert.AreEqual(1, log.WithId(2007).Count, "the retry reconciled");
         Assert.IsTrue(run.Engine.Orders.IsConnected);
