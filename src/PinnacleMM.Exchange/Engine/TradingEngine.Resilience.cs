@@ -84,13 +84,7 @@ public sealed partial class TradingEngine
     private (VenueReconciliation Venue, IReadOnlyList<ClientOrderId> Resent, StartPicture Picture) ReconcileAtStart(IReadOnlyList<OpenOrder> venueOrders, IReadOnlyList<ExecutionEvent>? venueFills)
     {
         var result = Orders.ReconcileWithVenue(venueOrders, venueFills);
-        foreach (var fill in venueFills ?? [])
-        {
-            if (fill.IsFill && fill.Instrument == _instrumentId && fill.ExchangeTimestampNanoseconds > _lastVenueExecutionTime)
-            {
-                _lastVenueExecutionTime = fill.ExchangeTimestampNanoseconds;
-            }
-        }
+        NoteVenueFills(venueFills);
 
         if (venueFills is null && result.ClosedLocally.Count > 0)
         {
@@ -122,6 +116,21 @@ public sealed partial class TradingEngine
         // Readers of the status see the recovered picture (and any warning) before the first timer tick.
         PublishStatus(_clock.NowNanoseconds);
         return (result, resent, picture);
+    }
+
+    /// <summary>
+    /// The venue's time of the newest of our fills it listed (applied or already known): the next query for missed fills
+    /// starts there, not at an older event's time whose fills since would all come back.
+    /// </summary>
+    private void NoteVenueFills(IReadOnlyList<ExecutionEvent>? fills)
+    {
+        foreach (var fill in fills ?? [])
+        {
+            if (fill.IsFill && fill.Instrument == _instrumentId && fill.ExchangeTimestampNanoseconds > _lastVenueExecutionTime)
+            {
+                _lastVenueExecutionTime = fill.ExchangeTimestampNanoseconds;
+            }
+        }
     }
 
     /// <summary>After every execution event: follows the connection and the venue's time of the last event seen.</summary>
@@ -218,6 +227,7 @@ public sealed partial class TradingEngine
 
         var now = _clock.NowNanoseconds;
         var result = Orders.ReconcileWithVenue(orders, fills, afterReconnect: true);
+        NoteVenueFills(fills);
         _reconcilePending = false;
         _lastReconciliation = result;
         Volatile.Write(ref _venueReconciliations, _venueReconciliations + 1);

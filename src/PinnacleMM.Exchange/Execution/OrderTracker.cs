@@ -696,7 +696,17 @@ public sealed class OrderTracker
     {
         if (executionEvent.TradeId != 0)
         {
-            return _trades.Contains((executionEvent.TradeId, executionEvent.ClientOrderId.Value));
+            var orderId = executionEvent.ClientOrderId.Value;
+            if (_trades.Contains((executionEvent.TradeId, orderId)))
+            {
+                return true;
+            }
+
+            // A venue's fill history after a restart may not know which of our orders a fill was (client order id
+            // none), and the stream may have told us before: the trade id alone then recognises it, either way round.
+            // (Both sides of a trade between two of our own orders would then count as one: self-trade prevention
+            // keeps that from happening at the venues we connect to.)
+            return orderId == 0 ? KnowsTrade(executionEvent.TradeId) : _trades.Contains((executionEvent.TradeId, 0));
         }
 
         // Without a trade id the cumulative filled size orders the fills of one order.
@@ -724,6 +734,20 @@ public sealed class OrderTracker
         {
             Position.ApplyFill(executionEvent.Side, executionEvent.Price, executionEvent.Quantity, executionEvent.Liquidity);
         }
+    }
+
+    /// <summary>Whether any order's fill with <paramref name="tradeId"/> is remembered (a scan: only for fills of unknown orders).</summary>
+    private bool KnowsTrade(long tradeId)
+    {
+        for (var i = 0; i < _tradeCount; i++)
+        {
+            if (_tradeRing[(_tradeHead + i) % _tradeRing.Length].TradeId == tradeId)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void RememberTrade(long tradeId, long orderId)

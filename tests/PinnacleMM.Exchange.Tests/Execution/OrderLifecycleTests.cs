@@ -89,6 +89,36 @@ public sealed class OrderLifecycleTests
     }
 
     [TestMethod]
+    public void A_fill_seen_with_its_order_and_again_without_one_is_applied_once_either_way_round()
+    {
+        // A venue's fill history after a restart may not know the order of a fill the stream already reported
+        // (Coinbase Exchange lists fills by venue order id only): its trade id still recognises it.
+        var h = new OmsHarness();
+        var place = h.PlaceBid(10_000, 5);
+        h.Manager.OnExecutionEvent(h.Ack(place));
+        var fill = h.Fill(place, 5, 0, tradeId: 21);
+        Assert.AreEqual(ExecutionOutcome.FillApplied, h.Manager.OnExecutionEvent(fill));
+        var fromHistory = fill with { ClientOrderId = ClientOrderId.None, LeavesQuantity = default };
+        Assert.AreEqual(ExecutionOutcome.Duplicate, h.Manager.OnExecutionEvent(fromHistory), "the same trade, without its order");
+        var result = h.Manager.ReconcileWithVenue([], [fromHistory]);
+        Assert.AreEqual(0, result.FillsRecovered, result.ToString());
+        Assert.AreEqual(1, result.FillsAlreadyKnown);
+        Assert.AreEqual(5, h.Strategy.Position.PositionLots);
+
+        // The other way round: first without its order (applied to the position), then from the stream with it.
+        var other = h.PlaceBid(10_000, 4);
+        h.Manager.OnExecutionEvent(h.Ack(other));
+        var otherFill = h.Fill(other, 4, 0, tradeId: 22);
+        Assert.AreEqual(ExecutionOutcome.UnknownFillApplied, h.Manager.OnExecutionEvent(otherFill with { ClientOrderId = ClientOrderId.None }));
+        Assert.AreEqual(ExecutionOutcome.Duplicate, h.Manager.OnExecutionEvent(otherFill));
+        Assert.AreEqual(9, h.Strategy.Position.PositionLots);
+
+        // A new trade without its order still moves the position.
+        Assert.AreEqual(ExecutionOutcome.UnknownFillApplied, h.Manager.OnExecutionEvent(otherFill with { ClientOrderId = ClientOrderId.None, TradeId = 23 }));
+        Assert.AreEqual(13, h.Strategy.Position.PositionLots);
+    }
+
+    [TestMethod]
     public void Events_for_unknown_orders_are_ignored_but_an_unknown_fill_moves_the_position()
     {
         var h = new OmsHarness();
