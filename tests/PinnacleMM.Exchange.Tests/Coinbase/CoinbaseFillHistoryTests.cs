@@ -138,11 +138,13 @@ public sealed class CoinbaseFillHistoryTests
                 }
             }
 
-            // Only fills at or after `since` (inclusive); the cumulative size still counts the order's earlier fills.
-            var since = await connector.GetFillsAsync(btc, Nanoseconds(truth[1].Time));
+            // Only fills at or after `since` (inclusive), which on Advanced Trade is FillHistoryLookback (1 minute) earlier
+            // than asked; the cumulative size still counts the order's earlier fills.
+            var lookback = advanced ? TimeSpan.FromMinutes(1) : TimeSpan.Zero;
+            var since = await connector.GetFillsAsync(btc, Nanoseconds(truth[1].Time + lookback));
             CollectionAssert.AreEqual(fills.Skip(1).Select(e => e with { ReceivedNanoseconds = 0 }).ToArray(), since.Select(e => e with { ReceivedNanoseconds = 0 }).ToArray());
             Assert.AreEqual(Q(0.25m), since[0].FilledQuantity);
-            Assert.IsEmpty(await connector.GetFillsAsync(InstrumentId.None, Nanoseconds(truth[3].Time) + 1000));
+            Assert.IsEmpty(await connector.GetFillsAsync(InstrumentId.None, Nanoseconds(truth[3].Time + lookback) + 1000));
         }
         finally
         {

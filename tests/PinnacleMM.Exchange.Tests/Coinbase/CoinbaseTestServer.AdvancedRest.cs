@@ -41,6 +41,7 @@ internal sealed partial class CoinbaseTestServer
         app.MapGet(AdvancedBase + "/orders/historical/batch", (RequestDelegate)(context => AdvancedAsync(context, AdvancedListAsync)));
         app.MapGet(AdvancedBase + "/accounts", (RequestDelegate)(context => AdvancedAsync(context, AdvancedAccountsAsync)));
         app.MapGet(AdvancedBase + "/orders/historical/fills", (RequestDelegate)(context => AdvancedAsync(context, AdvancedFillsAsync)));
+        app.MapGet(AdvancedBase + "/orders/historical/{order_id}", (RequestDelegate)(context => AdvancedAsync(context, AdvancedGetOrderAsync)));
     }
 
     /// <summary>Rate limit, verify the JWT, then run <paramref name="handler"/> under the order lock; records the request.</summary>
@@ -246,11 +247,28 @@ internal sealed partial class CoinbaseTestServer
             .ToList();
         var page = matching.Take(limit).ToList();
         var hasNext = matching.Count > page.Count;
-        var items = page.Select(i => Orders[i]).Select(o =>
-            $$$"""{"order_id":"{{{o.Id}}}","product_id":"{{{o.Product}}}","user_id":"u","order_configuration":{"{{{Variant(o)}}}":{"base_size":"{{{D(o.Size)}}}","limit_price":"{{{D(o.Price)}}}"{{{(o.TimeInForce == "GTC" ? $",\"post_only\":{(o.PostOnly ? "true" : "false")}" : "")}}}}},"side":"{{{(o.Side == Side.Buy ? "BUY" : "SELL")}}}","client_order_id":"{{{o.ClientOid}}}","status":"OPEN","time_in_force":"GOOD_UNTIL_CANCELLED","created_time":"{{{o.Created.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)}}}","completion_percentage":"0","filled_size":"{{{D(o.Filled)}}}","average_filled_price":"{{{D(o.Filled == 0 ? 0 : o.Notional / o.Filled)}}}","fee":"","number_of_fills":"0","filled_value":"{{{D(o.Notional)}}}","pending_cancel":false,"size_in_quote":false,"total_fees":"{{{D(o.Fees)}}}","order_type":"LIMIT","reject_reason":"","settled":false,"product_type":"SPOT"}""");
+        var items = page.Select(i => AdvancedOrderJson(Orders[i]));
         var next = hasNext ? page[^1].ToString(CultureInfo.InvariantCulture) : "";
         return Task.FromResult((200, $$"""{"orders":[{{string.Join(",", items)}}],"sequence":"0","has_next":{{(hasNext ? "true" : "false")}},"cursor":"{{next}}"}"""));
     }
+
+    /// <summary>Get one order by id, any status: <c>{"order":{...}}</c>; 404 NOT_FOUND for an unknown id.</summary>
+    private Task<(int, string)> AdvancedGetOrderAsync(HttpContext context, JsonElement root)
+    {
+        var id = context.Request.RouteValues["order_id"]?.ToString();
+        var o = Orders.FirstOrDefault(o => o.Id.ToString() == id);
+        if (o is null)
+        {
+            return Task.FromResult((404, """{"error":"NOT_FOUND","message":"order not found"}"""));
+        }
+
+        OrderLookups.Add(o.Id);
+        return Task.FromResult((200, $$"""{"order":{{AdvancedOrderJson(o)}}}"""));
+    }
+
+    /// <summary>An order as the list and get endpoints write it (status OPEN while open, else its last one).</summary>
+    private static string AdvancedOrderJson(TestOrder o) =>
+        $$$"""{"order_id":"{{{o.Id}}}","product_id":"{{{o.Product}}}","user_id":"u","order_configuration":{"{{{Variant(o)}}}":{"base_size":"{{{D(o.Size)}}}","limit_price":"{{{D(o.Price)}}}"{{{(o.TimeInForce == "GTC" ? $",\"post_only\":{(o.PostOnly ? "true" : "false")}" : "")}}}}},"side":"{{{(o.Side == Side.Buy ? "BUY" : "SELL")}}}","client_order_id":"{{{o.ClientOid}}}","status":"{{{(o.Open ? "OPEN" : o.Status)}}}","time_in_force":"GOOD_UNTIL_CANCELLED","created_time":"{{{o.Created.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)}}}","completion_percentage":"0","filled_size":"{{{D(o.Filled)}}}","average_filled_price":"{{{D(o.Filled == 0 ? 0 : o.Notional / o.Filled)}}}","fee":"","number_of_fills":"0","filled_value":"{{{D(o.Notional)}}}","pending_cancel":false,"size_in_quote":false,"total_fees":"{{{D(o.Fees)}}}","order_type":"LIMIT","reject_reason":"","settled":false,"product_type":"SPOT"}""";
 
     /// <summary>List fills: product_ids, order_ids (repeated), start_sequence_timestamp, limit; newest first; the cursor is an offset, empty on the last page.</summary>
     private Task<(int, string)> AdvancedFillsAsync(HttpContext context, JsonElement root)

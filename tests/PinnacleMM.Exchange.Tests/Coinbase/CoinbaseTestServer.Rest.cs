@@ -69,6 +69,9 @@ internal sealed partial class CoinbaseTestServer
 
     public int RestAuthenticationFailures { get; private set; }
 
+    /// <summary>Every order the single-order endpoint (either API) answered, in order.</summary>
+    public List<Guid> OrderLookups { get; } = [];
+
     public sealed class TestOrder
     {
         public required Guid Id { get; init; }
@@ -142,6 +145,7 @@ internal sealed partial class CoinbaseTestServer
         app.MapDelete("/orders/{id}", (RequestDelegate)(context => RestAsync(context, CancelAsync)));
         app.MapDelete("/orders", (RequestDelegate)(context => RestAsync(context, CancelAllAsync)));
         app.MapGet("/orders", (RequestDelegate)(context => RestAsync(context, ListAsync)));
+        app.MapGet("/orders/{id}", (RequestDelegate)(context => RestAsync(context, GetOrderAsync)));
         app.MapGet("/accounts", (RequestDelegate)(context => RestAsync(context, AccountsAsync)));
         app.MapGet("/fills", (RequestDelegate)(context => RestAsync(context, FillsAsync)));
     }
@@ -384,8 +388,22 @@ internal sealed partial class CoinbaseTestServer
             context.Response.Headers["CB-AFTER"] = open[^1].ToString(CultureInfo.InvariantCulture);
         }
 
-        var items = open.Select(i => Orders[i]).Select(o => OrderJson(o.Id, o.ClientOid, o.Product, o.Side, o.Price, o.Size, o.Filled, o.TimeInForce, o.PostOnly, "open", null));
+        var items = open.Select(i => Orders[i]).Select(o => OrderJson(o.Id, o.ClientOid, o.Product, o.Side, o.Price, o.Size, o.Filled, o.TimeInForce, o.PostOnly, "open", null, o.Notional, o.Fees));
         return Task.FromResult((200, "[" + string.Join(",", items) + "]"));
+    }
+
+    /// <summary>GET /orders/{id}: any status (open or done); 404 for an unknown id and, as Coinbase does, for an order cancelled without fills.</summary>
+    private Task<(int, string)> GetOrderAsync(HttpContext context, string body)
+    {
+        var id = (string)context.GetRouteValue("id")!;
+        var o = Orders.FirstOrDefault(o => o.Id.ToString() == id);
+        if (o is null || (!o.Open && o.Filled == 0))
+        {
+            return Task.FromResult((404, Message("NotFound")));
+        }
+
+        OrderLookups.Add(o.Id);
+        return Task.FromResult((200, OrderJson(o.Id, o.ClientOid, o.Product, o.Side, o.Price, o.Size, o.Filled, o.TimeInForce, o.PostOnly, o.Open ? "open" : "done", null, o.Notional, o.Fees)));
     }
 
     /// <summary>GET /fills: exactly one of product_id and order_id; newest first by trade_id; <c>after</c> lists older trade ids, <c>CB-AFTER</c> is the page's last.</summary>
@@ -482,8 +500,8 @@ internal sealed partial class CoinbaseTestServer
         }
     }
 
-    private static string OrderJson(Guid id, string clientOid, string product, Side side, decimal price, decimal size, decimal filled, string tif, bool postOnly, string status, string? rejectReason) =>
-        $$"""{"id":"{{id}}","client_oid":"{{clientOid}}","price":"{{D(price)}}","size":"{{D(size)}}","product_id":"{{product}}","side":"{{SideText(side)}}","type":"limit","time_in_force":"{{tif}}","post_only":{{(postOnly ? "true" : "false")}},"created_at":"{{Now}}","fill_fees":"0","filled_size":"{{D(filled)}}","executed_value":"0","status":"{{status}}","settled":false{{(rejectReason is null ? "" : $",\"reject_reason\":\"{rejectReason}\"")}}}""";
+    private static string OrderJson(Guid id, string clientOid, string product, Side side, decimal price, decimal size, decimal filled, string tif, bool postOnly, string status, string? rejectReason, decimal executedValue = 0m, decimal fillFees = 0m) =>
+        $$"""{"id":"{{id}}","client_oid":"{{clientOid}}","price":"{{D(price)}}","size":"{{D(size)}}","product_id":"{{product}}","side":"{{SideText(side)}}","type":"limit","time_in_force":"{{tif}}","post_only":{{(postOnly ? "true" : "false")}},"created_at":"{{Now}}","fill_fees":"{{D(fillFees)}}","filled_size":"{{D(filled)}}","executed_value":"{{D(executedValue)}}","status":"{{status}}","settled":false{{(rejectReason is null ? "" : $",\"reject_reason\":\"{rejectReason}\"")}}}""";
 
     private static string Message(string text) => JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = text });
 

@@ -61,6 +61,8 @@ internal sealed class AdvancedTradeOrderVenue : ICoinbaseOrderVenue
 
     public Task<CoinbaseRestResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken) => Rest.GetBalancesAsync(cancellationToken);
 
+    public Task<CoinbaseRestResult<CoinbaseOrder>> GetOrderAsync(Guid orderId, CancellationToken cancellationToken) => Rest.GetOrderAsync(orderId, cancellationToken);
+
     public Task<CoinbaseRestResult<IReadOnlyList<CoinbaseFill>>> GetFillsAsync(string productId, DateTimeOffset since, CancellationToken cancellationToken) =>
         Rest.GetFillsAsync(productId, null, since, cancellationToken);
 

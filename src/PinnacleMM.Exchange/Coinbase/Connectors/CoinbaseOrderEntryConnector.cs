@@ -61,6 +61,7 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
     private readonly CoinbaseFeedClient _feed;
     private readonly CoinbaseClientOids _oids;
     private readonly MonotonicClock _clock;
+    private readonly TimeSpan _fillHistoryLookback;
     private readonly Dictionary<long, LiveOrder> _byClientId = [];
     private readonly Dictionary<Guid, LiveOrder> _byClientOid = [];
     private readonly Dictionary<Guid, LiveOrder> _byVenueId = [];
@@ -111,6 +112,7 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
         _products = new CoinbaseProductBooks(specs, levelCapacity: 1);
         _oids = new CoinbaseClientOids(options.ClientOidPrefix);
         _clock = clock ?? MonotonicClock.System;
+        _fillHistoryLookback = options.FillHistoryLookback;
         _venue = CreateVenue(options, vault, _products, pinValidator, timeProvider, loggerFactory);
         _venue.Subscribed += OnSubscribed;
         _feed = new CoinbaseFeedClient(_venue.Protocol, feed, new Listener(this), _clock, timeProvider, pinValidator: pinValidator, logger: loggerFactory?.CreateLogger<CoinbaseFeedClient>());
@@ -216,6 +218,14 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
         }
     }
 
+    /// <summary>
+    /// The venue's open orders of <paramref name="instrument"/> (or of every product), ours with their
+    /// <see cref="ClientOrderId"/> (decoded from the <c>client_oid</c>), other programs' with <see cref="ClientOrderId.None"/>.
+    /// Ours that this connector did not place — a previous run's, after a restart — are taken into its live tables as
+    /// the venue reports them (size, filled part, time in force, post-only, and for Advanced Trade the filled value and
+    /// fees that later fills are counted from), so that cancelling them works and their fills and cancels on the order
+    /// channel are reported from then on.
+    /// </summary>
     /// <inheritdoc />
     /// <exception cref="HttpRequestException">The venue refused or did not answer the query; the message says why.</exception>
     public async ValueTask<IReadOnlyList<OpenOrder>> GetOpenOrdersAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
@@ -234,20 +244,18 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
         var result = await _venue.GetOpenOrdersAsync(productId, cancellationToken).ConfigureAwait(false);
         var orders = Unwrap(result);
         var open = new List<OpenOrder>(orders.Count);
-        foreach (var order in orders)
+        lock (_lock)
         {
-            var product = _products.IndexOf(order.ProductId);
-            if (product < 0)
+            foreach (var order in orders)
             {
-                continue; // a product this connector does not trade
-            }
+                if (Remember(order, open: true) is not { } known)
+                {
+                    continue; // a product this connector does not trade, or values off its grid
+                }
 
-            var spec = _products.GetInstrument(product);
-            _oids.TryGetClientOrderId(order.ClientOid, out var clientId);
-            if (spec.TryGetPrice(order.Price, out var price, out _) && spec.TryGetQuantity(order.Size, out var size, out _) && spec.TryGetQuantity(order.FilledSize, out var filled, out _, allowZero: true))
-            {
                 var createdNs = order.CreatedAt is { } created ? (created - DateTimeOffset.UnixEpoch).Ticks * 100 : 0;
-                open.Add(new OpenOrder(_ids[product], clientId, new VenueOrderId(order.Id), order.Side, price, size, new Quantity(size.Lots - filled.Lots), filled, createdNs));
+                var command = known.Command;
+                open.Add(new OpenOrder(command.Instrument, command.ClientOrderId, known.VenueOrderId, command.Side, command.Price, command.Quantity, known.Leaves, known.Filled, createdNs));
             }
         }
 
@@ -271,10 +279,14 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
     /// the connector's tables of live and recently finished orders, the cumulative filled size counted from every fill the
     /// venue keeps of that order (a second query by order id), the venue's fee and maker/taker flag. Exchange fills carry
     /// the <c>trade_id</c> the channel's <c>match</c> carried; Advanced Trade's channel has no trade ids, so neither do its
-    /// listed fills (trade id 0): a consumer recognises a fill it already has by the order's cumulative filled size.
-    /// Fills of orders the connector does not know (placed elsewhere, before a restart, or finished longer ago than
-    /// <see cref="FinishedOrderMemory"/> orders) carry <see cref="ClientOrderId.None"/> and no open size. Every request is
-    /// rate limited and waits out HTTP 429 like the commands.
+    /// listed fills (trade id 0): a consumer recognises a fill it already has by the order's cumulative filled size, and
+    /// the list starts <see cref="CoinbaseOrderEntryOptions.FillHistoryLookback"/> before the asked time, because the
+    /// channel's fills carry the time of the message that reported them, a little after the trade. An order the
+    /// connector does not know (placed before a restart, or finished longer ago than <see cref="FinishedOrderMemory"/>
+    /// orders) is asked for once (<c>GET /orders/{id}</c>, Advanced Trade <c>GET /orders/historical/{id}</c>): ours then
+    /// carry our client order id (and an open one joins the live tables), and another program's fills on the same
+    /// account are left out. Only a fill whose order the venue no longer reports carries <see cref="ClientOrderId.None"/>
+    /// and no open size. Every request is rate limited and waits out HTTP 429 like the commands.
     /// </summary>
     /// <inheritdoc />
     /// <exception cref="ArgumentException"><paramref name="instrument"/> is not one of this connector's products; the message names it.</exception>
@@ -297,7 +309,13 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
                 : throw new ArgumentException($"instrument: {instrument} is not one of this connector's products ({string.Join(", ", _products.ProductIds)}).", nameof(instrument));
         }
 
-        var since = DateTimeOffset.UnixEpoch.AddTicks(sinceExchangeTimestampNanoseconds / 100);
+        var sinceTicks = sinceExchangeTimestampNanoseconds / 100;
+        if (Api == CoinbaseApi.AdvancedTrade && sinceTicks > 0)
+        {
+            sinceTicks = Math.Max(0, sinceTicks - _fillHistoryLookback.Ticks);
+        }
+
+        var since = DateTimeOffset.UnixEpoch.AddTicks(sinceTicks);
         var window = new List<CoinbaseFill>();
         foreach (var product in products)
         {
@@ -311,6 +329,7 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
 
         // The cumulative filled size of each fill needs the order's fills before the window too.
         var orderIds = window.Select(f => f.OrderId).Distinct().ToArray();
+        await LearnOrdersAsync(orderIds, cancellationToken).ConfigureAwait(false);
         var cumulative = new Dictionary<(Guid Order, string Trade), long>();
         var running = new Dictionary<Guid, long>();
         foreach (var fill in Unwrap(await _venue.GetOrderFillsAsync(orderIds, cancellationToken).ConfigureAwait(false)).OrderBy(f => f.Time).ThenBy(f => f.TradeId.Length).ThenBy(f => f.TradeId, StringComparer.Ordinal))
@@ -337,9 +356,14 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
                     continue; // another product, or a value off the product's grid that no event can carry
                 }
 
+                var known = _byVenueId.TryGetValue(fill.OrderId, out var order) || _finished.TryGetValue(fill.OrderId, out order);
+                if (known && order!.Command.ClientOrderId.IsNone)
+                {
+                    continue; // another program's order on the same account: not our fill
+                }
+
                 windowRunning[fill.OrderId] = windowRunning.GetValueOrDefault(fill.OrderId) + lots;
                 var filled = cumulative.TryGetValue((fill.OrderId, fill.TradeId), out var counted) ? counted : windowRunning[fill.OrderId];
-                var known = _byVenueId.TryGetValue(fill.OrderId, out var order) || _finished.TryGetValue(fill.OrderId, out order);
                 var leaves = known ? Math.Max(0, order!.Command.Quantity.Lots - filled) : 0;
                 events.Add(new ExecutionEvent
                 {
@@ -363,6 +387,41 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
 
         return events;
     }
+
+    /// <summary>
+    /// Asks the venue for each of <paramref name="orderIds"/> this connector does not know (one request each: orders a
+    /// previous run placed) and remembers it (<see cref="Remember"/>), so that its fills carry our client order id, or
+    /// are recognised as another program's. An order the venue no longer reports stays unknown.
+    /// </summary>
+    /// <exception cref="HttpRequestException">The venue refused or did not answer a query; the message says why.</exception>
+    private async Task LearnOrdersAsync(Guid[] orderIds, CancellationToken cancellationToken)
+    {
+        List<Guid> unknown;
+        lock (_lock)
+        {
+            unknown = [.. orderIds.Where(id => !_byVenueId.ContainsKey(id) && !_finished.ContainsKey(id))];
+        }
+
+        foreach (var id in unknown)
+        {
+            var result = await _venue.GetOrderAsync(id, cancellationToken).ConfigureAwait(false);
+            if (!result.IsSuccess && result.Reason == RejectReason.UnknownOrder)
+            {
+                continue;
+            }
+
+            var order = Unwrap(result);
+            lock (_lock)
+            {
+                Remember(order, open: IsOpen(order.Status));
+            }
+        }
+    }
+
+    /// <summary>Whether a venue status is a working order's (Exchange <c>open</c>, <c>pending</c>, <c>active</c>; Advanced Trade <c>OPEN</c>, <c>PENDING</c>, <c>QUEUED</c>).</summary>
+    private static bool IsOpen(string status) =>
+        status.Equals("open", StringComparison.OrdinalIgnoreCase) || status.Equals("pending", StringComparison.OrdinalIgnoreCase)
+        || status.Equals("active", StringComparison.OrdinalIgnoreCase) || status.Equals("queued", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Disconnects the order channel, stops all delivery, releases HTTP connections and zeroes the key.</summary>
     public async ValueTask DisposeAsync()
@@ -681,7 +740,7 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
                 var liquidity = order.Command.PostOnly || order.Rested ? Liquidity.Maker : Liquidity.Taker;
                 order.Notional = notional;
                 order.Fees = update.TotalFees;
-                Fill(order, update.ProductIndex, price, size, liquidity, fee, 0, 0);
+                Fill(order, update.ProductIndex, price, size, liquidity, fee, 0, update.TimeUnixNanoseconds);
             }
 
             if (order.Closed)
@@ -695,7 +754,7 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
             }
             else if (status.SequenceEqual("CANCELLED"u8) || status.SequenceEqual("EXPIRED"u8) || status.SequenceEqual("FAILED"u8))
             {
-                Cancel(order, 0);
+                Cancel(order, update.TimeUnixNanoseconds);
                 Forget(order);
             }
         }
@@ -768,17 +827,98 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
         _byClientOid.Remove(order.ClientOid);
         if (!order.VenueOrderId.IsNone)
         {
-            var id = order.VenueOrderId.Value;
-            _byVenueId.Remove(id);
-            if (_finished.TryAdd(id, order))
+            _byVenueId.Remove(order.VenueOrderId.Value);
+            RememberFinished(order);
+        }
+    }
+
+    /// <summary>Remembers a finished order by the venue's id, keeping the last <see cref="FinishedOrderMemory"/>. Call under the lock.</summary>
+    private void RememberFinished(LiveOrder order)
+    {
+        var id = order.VenueOrderId.Value;
+        if (_finished.TryAdd(id, order))
+        {
+            _finishedOrder.Enqueue(id);
+            if (_finishedOrder.Count > FinishedOrderMemory)
             {
-                _finishedOrder.Enqueue(id);
-                if (_finishedOrder.Count > FinishedOrderMemory)
-                {
-                    _finished.Remove(_finishedOrder.Dequeue());
-                }
+                _finished.Remove(_finishedOrder.Dequeue());
             }
         }
+    }
+
+    /// <summary>
+    /// Our view of an order as the venue reports it (<see cref="CoinbaseOrder"/>), for one this connector may not have
+    /// placed. Known already (live, or remembered finished): that view, unchanged. Else, when it is ours and
+    /// <paramref name="open"/>, it joins the live tables, so its cancels, fills and end are handled as if placed here;
+    /// otherwise it is remembered as finished (another program's too, with <see cref="ClientOrderId.None"/>), so that
+    /// its fills are recognised without asking again. Null for a product this connector does not trade or values off
+    /// its grid. Call under the lock.
+    /// </summary>
+    private LiveOrder? Remember(CoinbaseOrder venueOrder, bool open)
+    {
+        if (_byVenueId.TryGetValue(venueOrder.Id, out var known) || _finished.TryGetValue(venueOrder.Id, out known))
+        {
+            return known;
+        }
+
+        var product = _products.IndexOf(venueOrder.ProductId);
+        if (product < 0)
+        {
+            return null;
+        }
+
+        var spec = _products.GetInstrument(product);
+        var market = venueOrder.Price == 0m;
+        var price = Price.Zero;
+        if ((!market && !spec.TryGetPrice(venueOrder.Price, out price, out _))
+            || !spec.TryGetQuantity(venueOrder.Size, out var size, out _)
+            || !spec.TryGetQuantity(venueOrder.FilledSize, out var filled, out _, allowZero: true))
+        {
+            return null;
+        }
+
+        var ours = _oids.TryGetClientOrderId(venueOrder.ClientOid, out var clientId);
+        if (ours && _byClientOid.TryGetValue(venueOrder.ClientOid, out known))
+        {
+            // Placed here and not yet acknowledged: the venue's report is the acknowledgement.
+            Bind(known, venueOrder.Id);
+            return known;
+        }
+
+        var order = new LiveOrder(
+            new OrderCommand
+            {
+                Kind = OrderCommandKind.Place,
+                Instrument = _ids[product],
+                ClientOrderId = clientId,
+                Side = venueOrder.Side,
+                Type = market ? OrderType.Market : OrderType.Limit,
+                TimeInForce = venueOrder.TimeInForce,
+                PostOnly = venueOrder.PostOnly,
+                Price = price,
+                Quantity = size,
+            },
+            venueOrder.ClientOid)
+        {
+            VenueOrderId = new VenueOrderId(venueOrder.Id),
+            Accepted = true,
+            Rested = open,
+            FilledLots = filled.Lots,
+            Notional = venueOrder.FilledValue,
+            Fees = venueOrder.TotalFees,
+        };
+        if (ours && open && _byClientId.TryAdd(clientId.Value, order))
+        {
+            _byClientOid[order.ClientOid] = order;
+            _byVenueId[venueOrder.Id] = order;
+        }
+        else
+        {
+            order.Closed = true;
+            RememberFinished(order);
+        }
+
+        return order;
     }
 
     /// <summary>A listed fill's size in lots of its product; null for another product or an off-grid size.</summary>

@@ -43,6 +43,15 @@ public sealed class CoinbaseOrderEntryOptions
     /// </summary>
     public CoinbaseFeedClientOptions Feed { get; set; } = new() { Sync = new CoinbaseSyncOptions { SnapshotTimeout = Timeout.InfiniteTimeSpan } };
 
+    /// <summary>
+    /// Advanced Trade only: how much earlier than asked <see cref="CoinbaseOrderEntryConnector.GetFillsAsync"/> lists
+    /// fills, 0 to 1 day (default 1 minute). Its <c>user</c> channel gives no fill times, so a fill carries the time of the
+    /// message that reported it, a little after the trade; a fill missed just before the last one seen would otherwise
+    /// fall before the asked time. The fills listed again are recognised by their order's cumulative size. Coinbase
+    /// Exchange's fills carry the trade's own time and are listed exactly from the asked time.
+    /// </summary>
+    public TimeSpan FillHistoryLookback { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentException">A setting breaks its rule; the message names it.</exception>
     public void Validate()
@@ -68,6 +77,11 @@ public sealed class CoinbaseOrderEntryOptions
         if (Api == CoinbaseApi.Exchange && Channel is not ("user" or "full"))
         {
             throw new ArgumentException($"Channel '{Channel}' must be user or full.", nameof(Channel));
+        }
+
+        if (FillHistoryLookback < TimeSpan.Zero || FillHistoryLookback > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FillHistoryLookback), FillHistoryLookback, $"FillHistoryLookback: {FillHistoryLookback} must be from 0 to 1 day.");
         }
 
         ArgumentNullException.ThrowIfNull(Feed, nameof(Feed));

@@ -46,6 +46,8 @@ internal sealed class ExchangeOrderVenue : ICoinbaseOrderVenue
 
     public Task<CoinbaseRestResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken) => Rest.GetBalancesAsync(cancellationToken);
 
+    public Task<CoinbaseRestResult<CoinbaseOrder>> GetOrderAsync(Guid orderId, CancellationToken cancellationToken) => Rest.GetOrderAsync(orderId, cancellationToken);
+
     public Task<CoinbaseRestResult<IReadOnlyList<CoinbaseFill>>> GetFillsAsync(string productId, DateTimeOffset since, CancellationToken cancellationToken) =>
         Rest.GetFillsAsync(productId, null, since, cancellationToken);
 

@@ -31,6 +31,9 @@ internal interface ICoinbaseOrderVenue : IDisposable
 
     Task<CoinbaseRestResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken);
 
+    /// <summary>One order by the venue's id, whatever its status (for the client id of a fill whose order this process never saw).</summary>
+    Task<CoinbaseRestResult<CoinbaseOrder>> GetOrderAsync(Guid orderId, CancellationToken cancellationToken);
+
     /// <summary>Our fills of <paramref name="productId"/> at or after <paramref name="since"/>, oldest first.</summary>
     Task<CoinbaseRestResult<IReadOnlyList<CoinbaseFill>>> GetFillsAsync(string productId, DateTimeOffset since, CancellationToken cancellationToken);
 

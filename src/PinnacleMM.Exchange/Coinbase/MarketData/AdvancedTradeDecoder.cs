@@ -53,6 +53,7 @@ public sealed class AdvancedTradeDecoder
     private bool _isErrorType;
     private TextRef _message;
     private long _sequenceNum;
+    private long _timestamp;
     private long _expectedSequence = -1;
 
     /// <summary>Creates a decoder that applies <c>l2_data</c> to <paramref name="books"/>.</summary>
@@ -170,6 +171,7 @@ public sealed class AdvancedTradeDecoder
         _isErrorType = false;
         _message = TextRef.None;
         _sequenceNum = -1;
+        _timestamp = 0;
     }
 
     /// <summary>
@@ -411,9 +413,9 @@ public sealed class AdvancedTradeDecoder
         var hasChannel = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            // Most names are none of ours (client_id, timestamp): a length check rejects them before any comparison.
+            // Most names are none of ours (client_id): a length check rejects them before any comparison.
             var length = reader.ValueIsEscaped ? -1 : reader.ValueSpan.Length;
-            if (length is not (-1 or 4 or 6 or 7 or 12))
+            if (length is not (-1 or 4 or 6 or 7 or 9 or 12))
             {
                 reader.Skip();
             }
@@ -433,6 +435,16 @@ public sealed class AdvancedTradeDecoder
             else if (JsonFields.NameIs(in reader, "events"u8))
             {
                 ReadEvents(ref reader, ref error);
+            }
+            else if (JsonFields.NameIs(in reader, "timestamp"u8))
+            {
+                // The user channel's only venue time. Not needed to apply anything, so a missing or odd one is 0
+                // rather than a refusal that would lose the order update it came with.
+                reader.Read();
+                _timestamp = reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var time) && time > DateTimeOffset.UnixEpoch
+                    ? (time - DateTimeOffset.UnixEpoch).Ticks * 100
+                    : 0;
+                reader.Skip();
             }
             else if (JsonFields.NameIs(in reader, "type"u8))
             {
@@ -867,7 +879,7 @@ public sealed class AdvancedTradeDecoder
             return $"total_fees '{_text.ToString(row[8])}' is not a decimal number.";
         }
 
-        listener?.OnUserOrder(new CoinbaseUserOrder(product, _text[row[1]], _text[row[2]], _text[row[3]], side, cumulative, leaves, average, fees));
+        listener?.OnUserOrder(new CoinbaseUserOrder(product, _text[row[1]], _text[row[2]], _text[row[3]], side, cumulative, leaves, average, fees, _timestamp));
         return null;
     }
 

@@ -18,7 +18,8 @@ public readonly ref struct CoinbaseUserOrder
         Quantity cumulativeQuantity,
         Quantity leavesQuantity,
         decimal averagePrice,
-        decimal totalFees = 0m)
+        decimal totalFees = 0m,
+        long timeUnixNanoseconds = 0)
     {
         ProductIndex = productIndex;
         OrderId = orderId;
@@ -29,6 +30,7 @@ public readonly ref struct CoinbaseUserOrder
         LeavesQuantity = leavesQuantity;
         AveragePrice = averagePrice;
         TotalFees = totalFees;
+        TimeUnixNanoseconds = timeUnixNanoseconds;
     }
 
     /// <summary>The product's index in <see cref="CoinbaseProductBooks"/>.</summary>
@@ -57,4 +59,10 @@ public readonly ref struct CoinbaseUserOrder
 
     /// <summary>The fees charged on the order so far (<c>total_fees</c>), in quote currency; a fill's fee is the increase.</summary>
     public decimal TotalFees { get; }
+
+    /// <summary>
+    /// The message's <c>timestamp</c> (when the venue sent the update) in Unix nanoseconds; 0 when absent or not an ISO
+    /// 8601 time. The channel reports no time of the fill itself: this is the closest venue time it gives.
+    /// </summary>
+    public long TimeUnixNanoseconds { get; }
 }

@@ -235,6 +235,24 @@ public sealed class AdvancedTradeRestClient : IDisposable
     }
 
     /// <summary>
+    /// One order by the venue's id, whatever its status (<c>GET /api/v3/brokerage/orders/historical/{order_id}</c>): its
+    /// <c>client_order_id</c>, size and what filled, for a fill whose order this process never saw (placed before a restart).
+    /// </summary>
+    /// <returns>The order, or a failure (the venue's error, mapped like the other requests').</returns>
+    public async Task<CoinbaseRestResult<CoinbaseOrder>> GetOrderAsync(Guid orderId, CancellationToken cancellationToken = default)
+    {
+        var response = await SendAsync(HttpMethod.Get, Base + "/orders/historical/" + orderId.ToString("D"), null, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            return response.Failure<CoinbaseOrder>();
+        }
+
+        return JsonSerializer.Deserialize(response.Body, AdvancedTradeRestJsonContext.Default.AtOrderAnswerDto)?.Order is { } dto && ToOrder(dto) is { } order
+            ? CoinbaseRestResult<CoinbaseOrder>.Success(order, response.Status)
+            : CoinbaseRestResult<CoinbaseOrder>.Failure(RejectReason.VenueRejected, response.Status, "the venue's order response lacks order_id, product_id or side.");
+    }
+
+    /// <summary>
     /// Our open orders of <paramref name="productId"/>, or of every product when null
     /// (<c>GET /api/v3/brokerage/orders/historical/batch?order_status=OPEN</c>, following <c>cursor</c> while <c>has_next</c>).
     /// </summary>
@@ -465,7 +483,7 @@ public sealed class AdvancedTradeRestClient : IDisposable
             return null;
         }
 
-        var configuration = dto.OrderConfiguration?.Values.FirstOrDefault();
+        var (variant, configuration) = dto.OrderConfiguration?.FirstOrDefault() is { Key: not null } only ? (only.Key, only.Value) : ("", null);
         return new CoinbaseOrder(
             id,
             Guid.TryParse(dto.ClientOrderId, out var oid) ? oid : Guid.Empty,
@@ -476,7 +494,11 @@ public sealed class AdvancedTradeRestClient : IDisposable
             Number(dto.FilledSize),
             dto.Status ?? "",
             string.IsNullOrEmpty(dto.RejectReason) ? null : dto.RejectReason,
-            dto.CreatedTime);
+            dto.CreatedTime,
+            variant.EndsWith("_ioc", StringComparison.Ordinal) ? TimeInForce.ImmediateOrCancel : variant.EndsWith("_fok", StringComparison.Ordinal) ? TimeInForce.FillOrKill : TimeInForce.GoodTillCancel,
+            configuration?.PostOnly ?? false,
+            Number(dto.FilledValue),
+            Number(dto.TotalFees));
     }
 
     /// <summary>A quoted number; empty or absent is 0 (the API writes "" for numbers that do not apply).</summary>

@@ -93,7 +93,17 @@ internal sealed class AtOrderDto
 
     public DateTimeOffset? CreatedTime { get; set; }
 
+    public string? FilledValue { get; set; }
+
+    public string? TotalFees { get; set; }
+
     public Dictionary<string, AtOrderConfigurationDto>? OrderConfiguration { get; set; }
+}
+
+/// <summary>The answer of <c>GET /api/v3/brokerage/orders/historical/{order_id}</c>.</summary>
+internal sealed class AtOrderAnswerDto
+{
+    public AtOrderDto? Order { get; set; }
 }
 
 /// <summary>One <c>order_configuration</c> variant (<c>limit_limit_gtc</c>, <c>sor_limit_ioc</c>, ...): the fields we use.</summary>
@@ -177,6 +187,7 @@ internal sealed class AtHttpErrorDto
 [JsonSerializable(typeof(AtCreateOrderDto))]
 [JsonSerializable(typeof(AtCancelResponseDto))]
 [JsonSerializable(typeof(AtOrderPageDto))]
+[JsonSerializable(typeof(AtOrderAnswerDto))]
 [JsonSerializable(typeof(AtAccountPageDto))]
 [JsonSerializable(typeof(AtFillPageDto))]
 [JsonSerializable(typeof(AtHttpErrorDto))]

@@ -13,6 +13,10 @@ namespace PinnacleMM.Exchange.Coinbase.Rest;
 /// <param name="Status">The venue's status: <c>pending</c>, <c>open</c>, <c>active</c>, <c>done</c>, or <c>rejected</c>.</param>
 /// <param name="RejectReason">The venue's <c>reject_reason</c> when <see cref="Status"/> is <c>rejected</c> (e.g. a post-only order that would take); otherwise null.</param>
 /// <param name="CreatedAt">When the venue received it; null when not reported.</param>
+/// <param name="TimeInForce">How long it works: GTC (also for Coinbase's good-till-time), IOC or FOK; GTC when not reported.</param>
+/// <param name="PostOnly">Whether it may only rest (maker only).</param>
+/// <param name="FilledValue">The quote value of what filled so far: price x size summed over its fills (Exchange <c>executed_value</c>, Advanced Trade <c>filled_value</c>).</param>
+/// <param name="TotalFees">The fees charged on it so far, in quote currency (Exchange <c>fill_fees</c>, Advanced Trade <c>total_fees</c>).</param>
 public sealed record CoinbaseOrder(
     Guid Id,
     Guid ClientOid,
@@ -23,4 +27,8 @@ public sealed record CoinbaseOrder(
     decimal FilledSize,
     string Status,
     string? RejectReason,
-    DateTimeOffset? CreatedAt);
+    DateTimeOffset? CreatedAt,
+    TimeInForce TimeInForce = TimeInForce.GoodTillCancel,
+    bool PostOnly = false,
+    decimal FilledValue = 0m,
+    decimal TotalFees = 0m);

@@ -120,6 +120,24 @@ public sealed class CoinbaseRestClient : IDisposable
         return CoinbaseRestResult<IReadOnlyList<Guid>>.Success([.. ids.Select(id => Guid.TryParse(id, out var g) ? g : Guid.Empty)], response.Status);
     }
 
+    /// <summary>
+    /// One order by the venue's id, whatever its status (<c>GET /orders/{id}</c>): its <c>client_oid</c>, size and what
+    /// filled, for a fill whose order this process never saw (placed before a restart).
+    /// </summary>
+    /// <returns>The order, or a failure (<see cref="RejectReason.UnknownOrder"/> for 404: the venue no longer lists it).</returns>
+    public async Task<CoinbaseRestResult<CoinbaseOrder>> GetOrderAsync(Guid orderId, CancellationToken cancellationToken = default)
+    {
+        var response = await SendAsync(HttpMethod.Get, "/orders/" + orderId.ToString("D"), null, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            return response.Failure<CoinbaseOrder>();
+        }
+
+        return ToOrder(JsonSerializer.Deserialize(response.Body, CoinbaseRestJsonContext.Default.OrderDto)) is { } order
+            ? CoinbaseRestResult<CoinbaseOrder>.Success(order, response.Status)
+            : CoinbaseRestResult<CoinbaseOrder>.Failure(RejectReason.VenueRejected, response.Status, "the venue's order response lacks id, product_id or side.");
+    }
+
     /// <summary>Lists our open orders of <paramref name="productId"/>, or of every product when null (<c>GET /orders?status=open</c>, following <c>CB-AFTER</c> pages).</summary>
     /// <returns>The orders, or a failure.</returns>
     public async Task<CoinbaseRestResult<IReadOnlyList<CoinbaseOrder>>> GetOpenOrdersAsync(string? productId, CancellationToken cancellationToken = default)
@@ -335,7 +353,11 @@ public sealed class CoinbaseRestClient : IDisposable
             dto.FilledSize,
             dto.Status ?? "",
             dto.RejectReason,
-            dto.CreatedAt);
+            dto.CreatedAt,
+            dto.TimeInForce switch { "IOC" => TimeInForce.ImmediateOrCancel, "FOK" => TimeInForce.FillOrKill, _ => TimeInForce.GoodTillCancel },
+            dto.PostOnly,
+            dto.ExecutedValue,
+            dto.FillFees);
     }
 
     /// <summary>Sends one request through the shared transport, signed afresh with the <c>CB-ACCESS-*</c> headers on every attempt.</summary>

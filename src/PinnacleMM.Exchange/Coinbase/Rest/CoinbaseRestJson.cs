@@ -24,6 +24,14 @@ internal sealed class OrderDto
     public string? RejectReason { get; set; }
 
     public DateTimeOffset? CreatedAt { get; set; }
+
+    public string? TimeInForce { get; set; }
+
+    public bool PostOnly { get; set; }
+
+    public decimal ExecutedValue { get; set; }
+
+    public decimal FillFees { get; set; }
 }
 
 /// <summary>An account (one currency) of <c>GET /accounts</c>.</summary>
