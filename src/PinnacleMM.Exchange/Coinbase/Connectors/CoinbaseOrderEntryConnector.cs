@@ -73,6 +73,7 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
     private TaskCompletionSource? _subscribed;
     private long _sequence;
     private volatile int _state;
+    private bool _wasSynced;
     private volatile bool _disposed;
 
     /// <summary>Creates the connector; nothing connects before <see cref="ConnectAsync"/>.</summary>
@@ -985,6 +986,17 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
             }
 
             _state = (int)state;
+            if (state == ConnectionState.Synced)
+            {
+                _wasSynced = true;
+            }
+            else if (!_wasSynced)
+            {
+                // The first connection, which ConnectAsync awaits, is no loss: reporting its Connecting would make the
+                // consumer reconcile again right after the start's own reconciliation.
+                return;
+            }
+
             Emit(new ExecutionEvent { Kind = ExecutionEventKind.ConnectionChanged, ConnectionState = state });
         }
     }
