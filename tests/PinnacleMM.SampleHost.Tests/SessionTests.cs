@@ -137,6 +137,22 @@ public sealed partial class SessionTests
     }
 
     [TestMethod]
+    public void A_bad_reconciler_setting_is_named_by_its_configuration_key()
+    {
+        // The Avellaneda-Stoikov strategy leaves the engine's reconciler options as configured (the basic one derives them).
+        var cwd = NewWorkingDirectory();
+        var config = Path.Combine(cwd, "reconciler.json");
+        File.WriteAllText(config, """
+            { "PinnacleMM": { "Exchange": { "Engine": { "Orders": { "Reconciler": { "PriceToleranceTicks": -1 } } } } } }
+            """);
+        var bad = VirtualRun(cwd, "data", 3, "--strategy", "avellaneda", "--config", config);
+        Assert.AreEqual(2, bad.ExitCode, bad.Output + bad.Error);
+        StringAssert.Contains(bad.Error, "invalid configuration; nothing was started or written");
+        StringAssert.Contains(bad.Error, "PinnacleMM:Exchange:Engine:Orders:Reconciler:PriceToleranceTicks: -1 must not be negative.");
+        Assert.IsFalse(Directory.Exists(Path.Combine(cwd, "data")));
+    }
+
+    [TestMethod]
     public void The_session_log_begins_a_new_file_at_its_size_and_keeps_only_the_retained_ones()
     {
         var cwd = NewWorkingDirectory();
