@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using PinnacleMM.Core.Primitives;
 
@@ -137,6 +138,22 @@ public sealed partial class SessionTests
     }
 
     [TestMethod]
+    public void A_bad_reconciler_setting_is_named_by_its_configuration_key()
+    {
+        // The Avellaneda-Stoikov strategy leaves the engine's reconciler options as configured (the basic one derives them).
+        var cwd = NewWorkingDirectory();
+        var config = Path.Combine(cwd, "reconciler.json");
+        File.WriteAllText(config, """
+            { "PinnacleMM": { "Exchange": { "Engine": { "Orders": { "Reconciler": { "PriceToleranceTicks": -1 } } } } } }
+            """);
+        var bad = VirtualRun(cwd, "data", 3, "--strategy", "avellaneda", "--config", config);
+        Assert.AreEqual(2, bad.ExitCode, bad.Output + bad.Error);
+        StringAssert.Contains(bad.Error, "invalid configuration; nothing was started or written");
+        StringAssert.Contains(bad.Error, "PinnacleMM:Exchange:Engine:Orders:Reconciler:PriceToleranceTicks: -1 must not be negative.");
+        Assert.IsFalse(Directory.Exists(Path.Combine(cwd, "data")));
+    }
+
+    [TestMethod]
     public void The_session_log_begins_a_new_file_at_its_size_and_keeps_only_the_retained_ones()
     {
         var cwd = NewWorkingDirectory();
@@ -271,13 +288,25 @@ public sealed partial class SessionTests
         Assert.IsTrue(open > 0, summary["orders"]);
         StringAssert.StartsWith(summary["left open"], $"{open} orders not confirmed closed when the stop ended ({open} pending cancel), may still rest at the venue: #");
         Assert.AreEqual(open, Regex.Matches(summary["left open"], @"#\d+ (Buy|Sell) [0-9.]+ at [0-9.]+ \(PendingCancel\)").Count, summary["left open"]);
+        var stopped = SessionStops(Path.Combine(cwd, "data", "audit"));
+        Assert.AreEqual(1, stopped.Count);
+        Assert.AreEqual(("failure", open.ToString(CultureInfo.InvariantCulture)), stopped[0], "orders left at the venue are not a successful end");
 
         // The final snapshot kept them open: the next run (a new simulator, which has none of them) recovers and closes them.
         var next = VirtualRun(cwd, "data", 6);
         Assert.AreEqual(0, next.ExitCode, next.Output + next.Error);
         StringAssert.Contains(next.Output, $"  open orders:     {open} recovered; {open} closed (the venue does not have them)");
         Assert.IsFalse(SessionOutput.Parse(next.Output).Summary.ContainsKey("left open"), "a stop that closed every order names none");
+        CollectionAssert.AreEqual(new[] { ("failure", open.ToString(CultureInfo.InvariantCulture)), ("success", "0") }, SessionStops(Path.Combine(cwd, "data", "audit")).ToArray());
     }
+
+    /// <summary>The <c>session.stop</c> records of the audit log in <paramref name="directory"/>, oldest first: their outcome and orders left open.</summary>
+    private static List<(string Outcome, string OrdersLeftOpen)> SessionStops(string directory) =>
+        [.. Directory.GetFiles(directory, "audit-*.jsonl").Order(StringComparer.Ordinal)
+            .SelectMany(File.ReadLines)
+            .Select(line => JsonSerializer.Deserialize<JsonElement>(line))
+            .Where(record => record.GetProperty("type").GetString() == "session.stop")
+            .Select(record => (record.GetProperty("outcome").GetString()!, record.GetProperty("details").GetProperty("ordersLeftOpen").GetString()!))];
 
     [TestMethod]
     public void The_custom_strategy_sample_runs_through_the_engine_and_prints_fills_and_pnl()

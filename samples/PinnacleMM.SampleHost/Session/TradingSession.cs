@@ -165,7 +165,16 @@ internal sealed class TradingSession(
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"stopping: cancelling {engine.Status.OpenOrders.Count} open orders, taking the final snapshot, flushing the journal"));
-        await StopEngineAsync(engine, simulator, virtualTime).ConfigureAwait(false);
+        try
+        {
+            await StopEngineAsync(engine, simulator, virtualTime).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The engine failed (StopAsync rethrows the failure): the session still ends in the audit log, as a failure.
+            WriteAudit(audit, "session.stop", session, AuditOutcome.Failure, StopDetails(engine.Status, e));
+            throw;
+        }
 
         var status = engine.Status;
         venue?.Feed?.Drain(output.WriteLine);
@@ -181,13 +190,8 @@ internal sealed class TradingSession(
             output.WriteLine($"  recorded:        {recorded} (replay it with --exchange coinbase --replay {recorded})");
         }
 
-        WriteAudit(audit, "session.stop", session, AuditOutcome.Success, new Dictionary<string, string>
-        {
-            ["fills"] = status.FillCount.ToString(CultureInfo.InvariantCulture),
-            ["position"] = status.Position.ToString(CultureInfo.InvariantCulture),
-            ["realizedPnl"] = status.RealizedPnl.ToString(CultureInfo.InvariantCulture),
-            ["ordersLeftOpen"] = (status.Stop?.OrdersLeftOpen.Count ?? 0).ToString(CultureInfo.InvariantCulture),
-        });
+        // Orders the stop left open may still rest, and trade, at the venue: not a successful end.
+        WriteAudit(audit, "session.stop", session, status.Stop is { IsClean: false } ? AuditOutcome.Failure : AuditOutcome.Success, StopDetails(status, failure: null));
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
     }
@@ -290,6 +294,24 @@ internal sealed class TradingSession(
         }
 
         await stop.ConfigureAwait(false);
+    }
+
+    /// <summary>The <c>session.stop</c> record's details: the position and fills at the stop, the orders it left open, and the failure that ended the session.</summary>
+    private static Dictionary<string, string> StopDetails(EngineStatus status, Exception? failure)
+    {
+        var details = new Dictionary<string, string>
+        {
+            ["fills"] = status.FillCount.ToString(CultureInfo.InvariantCulture),
+            ["position"] = status.Position.ToString(CultureInfo.InvariantCulture),
+            ["realizedPnl"] = status.RealizedPnl.ToString(CultureInfo.InvariantCulture),
+            ["ordersLeftOpen"] = (status.Stop?.OrdersLeftOpen.Count ?? 0).ToString(CultureInfo.InvariantCulture),
+        };
+        if (failure is not null)
+        {
+            details["error"] = failure.Message;
+        }
+
+        return details;
     }
 
     private static void WriteAudit(IAuditLog audit, string type, SessionContext session, AuditOutcome result, IReadOnlyDictionary<string, string> details) =>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Core.Strategies;
 
@@ -13,6 +14,13 @@ namespace PinnacleMM.Core.Risk;
 /// <remarks>
 /// <para>Allocation-free; not thread-safe (the strategy thread owns it).</para>
 /// <para>
+/// Every change of <see cref="State"/> is recorded when it happens (<see cref="StateChangeCount"/>,
+/// <see cref="StateChangesInto"/>, <see cref="CopyStateChanges"/>), so that a reader who looks only now and then (a status
+/// published every 100 ms) still sees a halt and a resume between two looks, in order. Recording costs nothing while the
+/// state stays as it is: <see cref="SetAutomaticState"/>, called at every decision, records only after its existing
+/// test found that its inputs changed.
+/// </para>
+/// <para>
 /// The order-rate window is hand-written on purpose, an exception to using System.Threading.RateLimiting: measured
 /// (benchmarks/results/strategies.md), <c>FixedWindowRateLimiter.AttemptAcquire</c> allocates a 40-byte lease on every
 /// rejection and costs about 11× this whole check, and its windows follow real time, while this check runs on the caller's
@@ -22,7 +30,14 @@ namespace PinnacleMM.Core.Risk;
 public sealed class PreTradeRisk
 {
     private const long Second = 1_000_000_000;
+
+    /// <summary>How many changes of <see cref="State"/> are kept for <see cref="CopyStateChanges"/>: the newest 64.</summary>
+    public const int StateChangeHistory = 64;
+
     private readonly long[] _rejections = new long[9];
+    private readonly TradingStateChange[] _stateHistory = new TradingStateChange[StateChangeHistory];
+    private readonly long[] _stateChangesInto = new long[3];
+    private long _stateChanges;
     private long _windowStart;
     private int _windowCount;
     private TradingState _manual;
@@ -66,6 +81,38 @@ public sealed class PreTradeRisk
     /// <summary>The state set by automatic conditions (kill switch, circuit breaker).</summary>
     public TradingState AutomaticState => _automatic;
 
+    /// <summary>
+    /// How many times <see cref="State"/> has changed since this checker was created: by the operator (<see cref="Pause"/>,
+    /// <see cref="Reduce"/>, <see cref="Resume"/>) or automatically (<see cref="SetAutomaticState"/>). A call that leaves
+    /// <see cref="State"/> as it was (the same state, or one less restrictive than the other state in force) is no change.
+    /// </summary>
+    public long StateChangeCount => Volatile.Read(ref _stateChanges);
+
+    /// <summary>How many of the <see cref="StateChangeCount"/> changes were into <paramref name="state"/>; 0 for an undefined state.</summary>
+    public long StateChangesInto(TradingState state) => (uint)state < (uint)_stateChangesInto.Length ? Volatile.Read(ref _stateChangesInto[(int)state]) : 0;
+
+    /// <summary>
+    /// Copies the changes of <see cref="State"/> after the one numbered <paramref name="after"/> (0: from the first), oldest
+    /// first, as many as <paramref name="destination"/> holds. Only the newest <see cref="StateChangeHistory"/> are kept: when
+    /// more happened since <paramref name="after"/>, the first one copied has a <see cref="TradingStateChange.Sequence"/> above
+    /// <paramref name="after"/> + 1 (<see cref="StateChangesInto"/> still counts the ones gone). Allocation-free.
+    /// </summary>
+    /// <returns>How many changes were copied; 0 when none happened after <paramref name="after"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="after"/> is negative.</exception>
+    public int CopyStateChanges(long after, Span<TradingStateChange> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        var total = Volatile.Read(ref _stateChanges);
+        var first = Math.Max(after, total - StateChangeHistory) + 1;
+        var count = (int)Math.Min(Math.Max(0, total - first + 1), destination.Length);
+        for (var i = 0; i < count; i++)
+        {
+            destination[i] = _stateHistory[(int)((first + i - 1) & (StateChangeHistory - 1))];
+        }
+
+        return count;
+    }
+
     /// <summary>How many actions passed.</summary>
     public long AcceptedCount { get; private set; }
 
@@ -90,9 +137,13 @@ public sealed class PreTradeRisk
     /// <exception cref="ArgumentNullException"><paramref name="reason"/> is null.</exception>
     public void Resume(string reason)
     {
-        SetManual(TradingState.Active, reason);
+        ArgumentNullException.ThrowIfNull(reason);
+        var before = State;
+        _manual = TradingState.Active;
+        _manualReason = reason;
         _automatic = TradingState.Active;
         _automaticReason = string.Empty;
+        NoteStateChange(before);
     }
 
     /// <summary>
@@ -107,11 +158,14 @@ public sealed class PreTradeRisk
             throw new ArgumentOutOfRangeException(nameof(state), state, $"state {(int)state} is not Active, Reducing or Halted.");
         }
 
-        // Called at every decision with mostly the same values: skip the stores (and the write barrier) then.
+        // Called at every decision with mostly the same values: skip the stores (and the write barrier) then, and the
+        // recording of a change with them.
         if (_automatic != state || !ReferenceEquals(_automaticReason, reason))
         {
+            var before = State;
             _automatic = state;
             _automaticReason = reason ?? string.Empty;
+            NoteStateChange(before);
         }
     }
 
@@ -239,7 +293,30 @@ public sealed class PreTradeRisk
     private void SetManual(TradingState state, string reason)
     {
         ArgumentNullException.ThrowIfNull(reason);
+        var before = State;
         _manual = state;
         _manualReason = reason;
+        NoteStateChange(before);
+    }
+
+    private void NoteStateChange(TradingState before)
+    {
+        var after = State;
+        if (after != before)
+        {
+            RecordStateChange(before, after);
+        }
+    }
+
+    // Rare (a change of the state in force): kept out of the callers so that they stay small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordStateChange(TradingState before, TradingState after)
+    {
+        var sequence = _stateChanges + 1;
+        _stateHistory[(int)((sequence - 1) & (StateChangeHistory - 1))] = new TradingStateChange(sequence, before, after, StateReason);
+        Volatile.Write(ref _stateChangesInto[(int)after], _stateChangesInto[(int)after] + 1);
+
+        // Published last: a reader that sees the count sees the change recorded with it.
+        Volatile.Write(ref _stateChanges, sequence);
     }
 }

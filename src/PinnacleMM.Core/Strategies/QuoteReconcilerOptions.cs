@@ -23,19 +23,19 @@ public sealed record QuoteReconcilerOptions
     {
         if (PriceToleranceTicks < 0)
         {
-            return $"{nameof(PriceToleranceTicks)} {PriceToleranceTicks} must not be negative.";
+            return $"{nameof(PriceToleranceTicks)}: {PriceToleranceTicks} must not be negative.";
         }
 
         if (QuantityToleranceLots < 0)
         {
-            return $"{nameof(QuantityToleranceLots)} {QuantityToleranceLots} must not be negative.";
+            return $"{nameof(QuantityToleranceLots)}: {QuantityToleranceLots} must not be negative.";
         }
 
         if (MaxOrderAgeNanoseconds < 0)
         {
-            return $"{nameof(MaxOrderAgeNanoseconds)} {MaxOrderAgeNanoseconds} must not be negative.";
+            return $"{nameof(MaxOrderAgeNanoseconds)}: {MaxOrderAgeNanoseconds} must not be negative.";
         }
 
-        return CancelRetryNanoseconds < 0 ? $"{nameof(CancelRetryNanoseconds)} {CancelRetryNanoseconds} must not be negative." : null;
+        return CancelRetryNanoseconds < 0 ? $"{nameof(CancelRetryNanoseconds)}: {CancelRetryNanoseconds} must not be negative." : null;
     }
 }

@@ -22,13 +22,14 @@ namespace PinnacleMM.Exchange.Diagnostics;
 /// <item><c>pinnaclemm.engine.slow_cycles</c> (counter): turns of the strategy thread's loop over <see cref="TradingEngineOptions.SlowCycleThreshold"/>; <c>pinnaclemm.engine.commands_after_slow_cycle</c> (counter): commands whose tick-to-quote overlapped one.</item>
 /// <item><c>pinnaclemm.engine.reconnects</c>, <c>pinnaclemm.engine.venue_reconciliations</c>, <c>pinnaclemm.engine.missed_fills_recovered</c> (counters): order entry back after a disconnect, reconciliations with the venue after it, fills recovered from the venue's history.</item>
 /// <item><c>pinnaclemm.engine.book_gaps</c>, <c>pinnaclemm.engine.resyncs</c> (counters): market data sequence gaps, fresh snapshots asked for.</item>
+/// <item><c>pinnaclemm.engine.trading_state_changes</c> (counter, tag <c>state</c> = active, reducing, halted: the state entered): every change of the risk's trading state, each counted (and logged, event 2005) at the status publication after it, so a halt and a resume between two publications count one each.</item>
 /// <item><c>pinnaclemm.engine.position</c> (gauge, base currency) and <c>pinnaclemm.engine.pnl</c> (gauge, quote currency, tag <c>kind</c> = realized, unrealized, fees, net).</item>
 /// <item><c>pinnaclemm.engine.open_orders</c> (gauge, tag <c>state</c> = working, pending_cancel): our orders open, as last published.</item>
 /// <item><c>pinnaclemm.engine.orders_left_open</c> (gauge): orders the stop left open at the venue (it neither confirmed nor refused their cancels in time); 0 while running and after a clean stop. Alert on it above 0.</item>
 /// <item><c>pinnaclemm.engine.trading_state</c> (gauge): the risk's trading state, 0 = Active, 1 = Reducing, 2 = Halted (kill switch, circuit breaker or operator).</item>
 /// </list>
 /// The hot path only increments plain fields and records the histogram (no allocation); the counters and gauges
-/// are observed when a listener collects.
+/// are observed when a listener collects, except the trading state changes, added where the status is published.
 /// </remarks>
 public sealed class EngineMetrics : IDisposable
 {
@@ -45,6 +46,8 @@ public sealed class EngineMetrics : IDisposable
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private readonly Histogram<double> _tickToQuote;
+    private readonly Counter<long> _tradingStateChanges;
+    private readonly KeyValuePair<string, object?>[] _stateTags = [new("state", "active"), new("state", "reducing"), new("state", "halted")];
     private readonly KeyValuePair<string, object?> _instrumentTag;
 
     /// <summary>Creates the instruments for one engine.</summary>
@@ -80,6 +83,7 @@ public sealed class EngineMetrics : IDisposable
         _meter.CreateObservableCounter("pinnaclemm.engine.missed_fills_recovered", () => new Measurement<long>(engine.MissedFillsRecovered, _instrumentTag), description: "Fills missed while disconnected, recovered from the venue's history");
         _meter.CreateObservableCounter("pinnaclemm.engine.book_gaps", () => new Measurement<long>(engine.BookGaps, _instrumentTag), description: "Market data sequence gaps");
         _meter.CreateObservableCounter("pinnaclemm.engine.resyncs", () => new Measurement<long>(engine.ResyncRequests, _instrumentTag), description: "Fresh snapshots asked of the market data connector");
+        _tradingStateChanges = _meter.CreateCounter<long>("pinnaclemm.engine.trading_state_changes", description: "Changes of the trading state, by the state entered");
         _meter.CreateObservableGauge("pinnaclemm.engine.position", () => new Measurement<double>((double)engine.Status.Position, _instrumentTag), "base", "Position");
         _meter.CreateObservableGauge<double>(
             "pinnaclemm.engine.pnl",
@@ -119,6 +123,9 @@ public sealed class EngineMetrics : IDisposable
 
     /// <summary>Records one tick-to-quote latency (nanoseconds, recorded in microseconds); allocation-free.</summary>
     public void RecordTickToQuote(long nanoseconds) => _tickToQuote.Record(nanoseconds / 1000.0, _instrumentTag);
+
+    /// <summary>Counts <paramref name="count"/> changes of the trading state into <paramref name="state"/> (where the status is published); allocation-free.</summary>
+    internal void RecordTradingStateChanges(TradingState state, long count) => _tradingStateChanges.Add(count, _instrumentTag, _stateTags[(int)state]);
 
     /// <summary>Disposes the meter when it was created here (a factory's meters are the factory's).</summary>
     public void Dispose()

@@ -10,7 +10,7 @@ namespace PinnacleMM.Exchange.Diagnostics;
 /// Every log message of the Exchange package, source-generated (<c>[LoggerMessage]</c>): nothing is formatted or
 /// allocated unless the level is enabled. Event ids are stable and listed in the package README; they are what an
 /// alert rule should match on. Nothing here is called per market event or per order on the hot path: only
-/// connection changes, resyncs, refused or failed requests, and the engine's start, stop and faults.
+/// connection changes, resyncs, refused or failed requests, trading state changes, and the engine's start, stop and faults.
 /// </summary>
 internal static partial class ExchangeLog
 {
@@ -54,7 +54,7 @@ internal static partial class ExchangeLog
         Message = "{Method} {Path}: HTTP {Status}, {Reason}: {Detail}")]
     public static partial void RestRefused(ILogger logger, HttpMethod method, string path, int status, RejectReason reason, string detail);
 
-    // ------------------------------------------------------------------ the trading engine (2001-2011)
+    // ------------------------------------------------------------------ the trading engine (2001-2012)
 
     [LoggerMessage(EventId = 2001, EventName = "EngineStarted", Level = LogLevel.Information,
         Message = "{Symbol} engine started on {Venue} ({Threading}): position {Position}, realized P&L {RealizedPnl}, {FillCount} fills, {OpenOrders} open orders, trading state {TradingState}; from disk {RecoveredOrders} open orders ({Replayed} order records replayed, strategy state {StrategyState}); venue: {Reconciliation}; {Resent} cancels the last stop left unanswered sent again")]
@@ -101,4 +101,9 @@ internal static partial class ExchangeLog
     [LoggerMessage(EventId = 2011, EventName = "ResyncFailed", Level = LogLevel.Warning,
         Message = "{Symbol} resync from {Venue} failed (failure {Failures}); retried after the backoff, quotes stay pulled")]
     public static partial void ResyncFailed(ILogger logger, string symbol, string venue, long failures, Exception exception);
+
+    /// <summary>More trading state changes between two status publications than the risk keeps: the older ones are only counted.</summary>
+    [LoggerMessage(EventId = 2012, EventName = "TradingStateChangesNotLogged", Level = LogLevel.Warning,
+        Message = "{Symbol} {Missed} trading state changes not logged: more than {Kept} between two status publications; the newest {Kept} follow, and pinnaclemm.engine.trading_state_changes counts them all")]
+    public static partial void TradingStateChangesNotLogged(ILogger logger, string symbol, long missed, int kept);
 }

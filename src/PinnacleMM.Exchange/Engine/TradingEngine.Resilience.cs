@@ -108,9 +108,8 @@ public sealed partial class TradingEngine
         _recoveredStopLeftOpen = [];
 
         // The state the engine starts trading from (the venue's fills since the stop included), for the start's log
-        // record; a trading state restored from the snapshot is reported there, not as a change.
+        // record; a trading state restored from the snapshot is reported there, not as a change (see StartAsync).
         var position = _strategy.Position;
-        _loggedTradingState = _strategy.State;
         var picture = new StartPicture(position.Position, position.RealizedPnlAverageCost, position.FillCount, Orders.Tracker.OpenCount, _strategy.State, _strategy.Risk.StateReason);
 
         // Readers of the status see the recovered picture (and any warning) before the first timer tick.

@@ -192,7 +192,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
     /// <param name="meterFactory">Creates the meter of <see cref="Metrics"/> (DI); a meter of the engine's own when null.</param>
     /// <param name="loggerFactory">
     /// Where the engine logs its start (what it recovered), its stop (what it left open), failures, trading state changes
-    /// and reconnects (category <c>PinnacleMM.Exchange.Engine.TradingEngine</c>, event ids 2001-2011 in the package
+    /// and reconnects (category <c>PinnacleMM.Exchange.Engine.TradingEngine</c>, event ids 2001-2012 in the package
     /// README); nothing is logged per event or per order. No logging when null.
     /// </param>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
@@ -366,6 +366,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         try
         {
             var report = Recover();
+            SkipTradingStateChangesSoFar();
 
             // Read before any event can move it: our fills since then include those of orders that traded while we were stopped.
             var fillsSince = _lastVenueExecutionTime;
@@ -938,6 +939,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
         if (!_abort)
         {
+            // Changes of the trading state since the last publication come before the stop in the log, as they happened.
+            LogTradingStateChanges();
             var position = _strategy.Position;
             var fault = _fault;
             ExchangeLog.EngineStopped(_logger, _stopReport.IsClean && fault is null ? LogLevel.Information : LogLevel.Warning, _strategy.Instrument.Symbol, _orderEntry.Venue,
@@ -1017,7 +1020,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     private void PublishStatus(long now)
     {
-        LogTradingStateChange();
+        LogTradingStateChanges();
         var position = _strategy.Position;
         var book = _venueBook;
         var instrument = _strategy.Instrument;

@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 using PinnacleMM.Core.Primitives;
 using PinnacleMM.Core.Risk;
 using PinnacleMM.Core.Strategies;
+using PinnacleMM.Testing;
 
 namespace PinnacleMM.Core.Tests.Risk;
 
@@ -101,6 +102,75 @@ public sealed class PreTradeRiskTests
         Assert.AreEqual(RiskRejectReason.None, risk.Check(Place(Side.Buy, 1_000_000, 10), 0, 0, 0, 0, Mid2, 0));
         Assert.AreEqual(3L, risk.RejectionCount(RiskRejectReason.ReduceOnly));
         Assert.AreEqual(1L, risk.RejectionCount(RiskRejectReason.Halted));
+    }
+
+    [TestMethod]
+    public void Every_change_of_the_state_in_force_is_recorded_in_order_with_its_reason_and_nothing_else()
+    {
+        var risk = new PreTradeRisk(Limits);
+        var changes = new TradingStateChange[8];
+        Assert.AreEqual(0, risk.CopyStateChanges(0, changes));
+
+        risk.SetAutomaticState(TradingState.Active, string.Empty);             // as it was: no change
+        risk.Reduce("operator: flatten");                                      // 1
+        risk.SetAutomaticState(TradingState.Halted, "kill switch: drawdown");  // 2
+        risk.SetAutomaticState(TradingState.Halted, "circuit breaker");        // another reason, the same state
+        risk.Reduce("operator: again");                                        // under the automatic halt: still halted
+        risk.SetAutomaticState(TradingState.Active, string.Empty);             // 3: the operator's reduce is in force again
+        risk.Resume("operator: done");                                         // 4
+        risk.Resume("operator: done twice");                                   // already active
+
+        Assert.AreEqual(4L, risk.StateChangeCount);
+        Assert.AreEqual(4, risk.CopyStateChanges(0, changes));
+        CollectionAssert.AreEqual(
+            new[]
+            {
+                new TradingStateChange(1, TradingState.Active, TradingState.Reducing, "operator: flatten"),
+                new TradingStateChange(2, TradingState.Reducing, TradingState.Halted, "kill switch: drawdown"),
+                new TradingStateChange(3, TradingState.Halted, TradingState.Reducing, "operator: again"),
+                new TradingStateChange(4, TradingState.Reducing, TradingState.Active, string.Empty),
+            },
+            changes[..4]);
+        Assert.AreEqual((1L, 2L, 1L, 0L), (risk.StateChangesInto(TradingState.Active), risk.StateChangesInto(TradingState.Reducing), risk.StateChangesInto(TradingState.Halted), risk.StateChangesInto((TradingState)7)));
+
+        // After a given change, as many as fit.
+        var one = new TradingStateChange[1];
+        Assert.AreEqual(1, risk.CopyStateChanges(2, one));
+        Assert.AreEqual(3L, one[0].Sequence);
+        Assert.AreEqual(0, risk.CopyStateChanges(4, changes));
+        Assert.AreEqual(0, risk.CopyStateChanges(9, changes));
+
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => risk.CopyStateChanges(-1, changes));
+        StringAssert.StartsWith(e.Message, "after ('-1') must be a non-negative value.", StringComparison.Ordinal);
+        Assert.AreEqual(4L, risk.StateChangeCount);
+    }
+
+    [TestMethod]
+    public void Only_the_newest_changes_are_kept_but_every_one_is_counted_and_recording_allocates_nothing()
+    {
+        var risk = new PreTradeRisk(Limits);
+        void Flips()
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                risk.SetAutomaticState(TradingState.Halted, "circuit breaker: market stress");
+                risk.SetAutomaticState(TradingState.Halted, "circuit breaker: market stress"); // the decision's usual call: nothing changes
+                risk.SetAutomaticState(TradingState.Active, string.Empty);
+            }
+        }
+
+        Flips();
+        Assert.AreEqual(100L, risk.StateChangeCount);
+        Assert.AreEqual((50L, 50L), (risk.StateChangesInto(TradingState.Halted), risk.StateChangesInto(TradingState.Active)));
+        var changes = new TradingStateChange[PreTradeRisk.StateChangeHistory + 1];
+        Assert.AreEqual(PreTradeRisk.StateChangeHistory, risk.CopyStateChanges(0, changes), "the newest 64");
+        Assert.AreEqual(37L, changes[0].Sequence, "changes 1 to 36 are gone");
+        Assert.AreEqual(new TradingStateChange(37, TradingState.Active, TradingState.Halted, "circuit breaker: market stress"), changes[0]);
+        Assert.AreEqual(new TradingStateChange(100, TradingState.Halted, TradingState.Active, string.Empty), changes[63]);
+        Assert.AreEqual(10, risk.CopyStateChanges(90, changes));
+        Assert.AreEqual(91L, changes[0].Sequence);
+
+        SteadyState.AssertAllocatesNothing("100 changes of the trading state recorded", Flips);
     }
 
     [TestMethod]

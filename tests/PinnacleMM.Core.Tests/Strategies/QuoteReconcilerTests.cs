@@ -108,10 +108,10 @@ public sealed class QuoteReconcilerTests
         var e = Assert.ThrowsExactly<ArgumentException>(() => r.Reconcile(desired, [], 0, new QuoteAction[1]));
         Assert.AreEqual("actions has room for 1 actions; up to 2 may be needed (see MaxActions). (Parameter 'actions')", e.Message);
         var o = Assert.ThrowsExactly<ArgumentException>(() => new QuoteReconciler(new QuoteReconcilerOptions { PriceToleranceTicks = -1 }));
-        Assert.AreEqual("PriceToleranceTicks -1 must not be negative. (Parameter 'options')", o.Message);
-        Assert.AreEqual("QuantityToleranceLots -2 must not be negative.", new QuoteReconcilerOptions { QuantityToleranceLots = -2 }.Validate());
-        Assert.AreEqual("MaxOrderAgeNanoseconds -3 must not be negative.", new QuoteReconcilerOptions { MaxOrderAgeNanoseconds = -3 }.Validate());
-        Assert.AreEqual("CancelRetryNanoseconds -4 must not be negative.", new QuoteReconcilerOptions { CancelRetryNanoseconds = -4 }.Validate());
+        Assert.AreEqual("PriceToleranceTicks: -1 must not be negative. (Parameter 'options')", o.Message);
+        Assert.AreEqual("QuantityToleranceLots: -2 must not be negative.", new QuoteReconcilerOptions { QuantityToleranceLots = -2 }.Validate());
+        Assert.AreEqual("MaxOrderAgeNanoseconds: -3 must not be negative.", new QuoteReconcilerOptions { MaxOrderAgeNanoseconds = -3 }.Validate());
+        Assert.AreEqual("CancelRetryNanoseconds: -4 must not be negative.", new QuoteReconcilerOptions { CancelRetryNanoseconds = -4 }.Validate());
     }
 
     [TestMethod]

@@ -1,12 +1,14 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using PinnacleMM.Core.Risk;
 using PinnacleMM.Exchange.Engine;
 using PinnacleMM.Testing;
 
 namespace PinnacleMM.Exchange.Tests.Engine;
 
 /// <summary>
-/// The engine's log (event ids 2001-2011): what an operator reads after a night of unattended running. Each test runs the
+/// The engine's log (event ids 2001-2012): what an operator reads after a night of unattended running. Each test runs the
 /// situation for real (the simulator in virtual time, injected venue faults) and reads a real sink: the exact level,
 /// event id and the facts in the message, and that nothing is logged per event or per order.
 /// </summary>
@@ -143,6 +145,148 @@ public sealed class EngineLoggingTests
             },
             changes.Select(r => (r.Level, r.Message)).ToArray(),
             string.Join(" | ", changes.Select(r => r.Message)));
+    }
+
+    [TestMethod]
+    [DataRow(EngineThreading.Inline)]
+    [DataRow(EngineThreading.ThreadedDirectSend)]
+    [DataRow(EngineThreading.Threaded)]
+    public async Task A_halt_and_a_resume_between_two_status_publications_are_two_records_in_order_and_two_counts(EngineThreading threading)
+    {
+        var log = new RecordingLogger();
+        await using var run = await EngineRun.StartAsync(87, threading, loggerFactory: log);
+        var counted = ListenToStateChanges(run.Engine, out var listener);
+        using (listener)
+        {
+            run.Simulator.RunFor(TimeSpan.FromSeconds(2));
+
+            // Just after a publication: the next one is a timer interval (100 ms of the engine's clock) away.
+            var published = await NextPublicationAsync(run);
+            await OnStrategyThreadAsync(run, () => run.Strategy.Pause("operator: news at 14:00"));
+            run.Simulator.RunFor(TimeSpan.FromMilliseconds(30));
+            Assert.AreEqual(TradingState.Halted, run.Strategy.State);
+            await OnStrategyThreadAsync(run, () => run.Strategy.Resume("operator: done"));
+            run.Simulator.RunFor(TimeSpan.FromMilliseconds(30));
+            Assert.AreEqual(published, run.Engine.Status.TimestampNanoseconds, "no publication since the one before the halt");
+            Assert.AreEqual(0, log.WithId(2005).Count, "nothing logged on the strategy's path");
+            Assert.AreEqual(0, Snapshot(counted).Length);
+
+            await NextPublicationAsync(run);
+            var changes = log.WithId(2005);
+            CollectionAssert.AreEqual(
+                new[]
+                {
+                    (LogLevel.Warning, "SIM-USD trading state Active -> Halted: operator: news at 14:00"),
+                    (LogLevel.Information, "SIM-USD trading state Halted -> Active: quoting both sides again"),
+                },
+                changes.Select(r => (r.Level, r.Message)).ToArray(),
+                string.Join(" | ", changes.Select(r => r.Message)));
+            Assert.IsTrue(changes.All(r => r.Category == Category));
+            CollectionAssert.AreEqual(new[] { (1L, "state=halted"), (1L, "state=active") }, Snapshot(counted));
+            Assert.AreEqual(TradingState.Active, run.Engine.Status.TradingState, "the gauge's sample alone shows nothing happened");
+        }
+    }
+
+    [TestMethod]
+    public async Task More_changes_between_two_publications_than_the_risk_keeps_log_the_newest_and_count_them_all()
+    {
+        var log = new RecordingLogger();
+        await using var run = await EngineRun.StartInlineAsync(88, loggerFactory: log);
+        var counted = ListenToStateChanges(run.Engine, out var listener);
+        using (listener)
+        {
+            run.Simulator.RunFor(TimeSpan.FromSeconds(1));
+            var published = await NextPublicationAsync(run);
+
+            // 40 halts and resumes (80 changes): Halted -> Active -> Halted flips each look like no change to a sampler.
+            for (var i = 1; i <= 40; i++)
+            {
+                run.Strategy.Pause($"operator: halt {i}");
+                run.Strategy.Resume("operator: resume");
+            }
+
+            Assert.AreEqual(published, run.Engine.Status.TimestampNanoseconds);
+            await NextPublicationAsync(run);
+
+            var missed = Single(log, 2012);
+            Assert.AreEqual(LogLevel.Warning, missed.Level);
+            Assert.AreEqual("SIM-USD 16 trading state changes not logged: more than 64 between two status publications; the newest 64 follow, and pinnaclemm.engine.trading_state_changes counts them all", missed.Message);
+            var records = Engine(log).SkipWhile(r => r.EventId.Id != 2012).Skip(1).ToArray();
+            Assert.AreEqual(64, records.Length, "the newest 64 changes follow the summary: " + string.Join(" | ", records.Select(r => r.Message)));
+            for (var i = 0; i < 64; i += 2)
+            {
+                var halt = 9 + (i / 2); // changes 17 to 80: the 9th halt and its resume first
+                Assert.AreEqual((2005, LogLevel.Warning, $"SIM-USD trading state Active -> Halted: operator: halt {halt}"), (records[i].EventId.Id, records[i].Level, records[i].Message));
+                Assert.AreEqual((2005, LogLevel.Information, "SIM-USD trading state Halted -> Active: quoting both sides again"), (records[i + 1].EventId.Id, records[i + 1].Level, records[i + 1].Message));
+            }
+
+            var counts = Snapshot(counted);
+            CollectionAssert.AreEqual(new[] { (8L, "state=active"), (8L, "state=halted") }, counts[..2], "the 16 missed, by the state entered");
+            Assert.AreEqual(66, counts.Length);
+            Assert.AreEqual(40L, counts.Where(c => c.Tags == "state=halted").Sum(c => c.Value));
+            Assert.AreEqual(40L, counts.Where(c => c.Tags == "state=active").Sum(c => c.Value));
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> where the strategy is called (the strategy thread, or inline under the engine's gate).</summary>
+    private static Task OnStrategyThreadAsync(EngineRun run, Action action) => run.Engine.OnStrategyThreadAsync(() =>
+    {
+        action();
+        return true;
+    });
+
+    /// <summary>Drives the venue 1 ms at a time until the engine publishes its status again; returns the publication's time.</summary>
+    private static async Task<long> NextPublicationAsync(EngineRun run)
+    {
+        var before = run.Engine.Status.TimestampNanoseconds;
+        for (var i = 0; i < 1_000 && run.Engine.Status.TimestampNanoseconds == before; i++)
+        {
+            run.Simulator.RunFor(TimeSpan.FromMilliseconds(1));
+
+            // A threaded engine runs its timer once the event that moved its clock is handled: give it the moment.
+            if (run.Lockstep is not null && run.Engine.Status.TimestampNanoseconds == before)
+            {
+                await Task.Delay(1);
+            }
+        }
+
+        Assert.AreNotEqual(before, run.Engine.Status.TimestampNanoseconds, "the status was published again");
+        return run.Engine.Status.TimestampNanoseconds;
+    }
+
+    /// <summary>The measurements of <c>pinnaclemm.engine.trading_state_changes</c>, in order: value and the tags other than the instrument.</summary>
+    private static List<(long Value, string Tags)> ListenToStateChanges(TradingEngine engine, out MeterListener listener)
+    {
+        var counted = new List<(long, string)>();
+        listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, engine.Metrics.Meter) && instrument.Name == "pinnaclemm.engine.trading_state_changes")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            Assert.AreEqual("instrument=SIM-USD", $"{tags[0].Key}={tags[0].Value}");
+            var rest = string.Join(",", tags.ToArray().Skip(1).Select(t => $"{t.Key}={t.Value}"));
+            lock (counted)
+            {
+                counted.Add((value, rest));
+            }
+        });
+        listener.Start();
+        return counted;
+    }
+
+    private static (long Value, string Tags)[] Snapshot(List<(long Value, string Tags)> counted)
+    {
+        lock (counted)
+        {
+            return [.. counted];
+        }
     }
 
     [TestMethod]

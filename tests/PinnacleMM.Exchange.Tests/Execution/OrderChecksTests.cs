@@ -120,6 +120,6 @@ public sealed class OrderChecksTests
             OmsHarness.Id, strategy, new PreTradeRisk(new RiskLimits()), new RecordingCommands(),
             new OrderManagerOptions { AcknowledgementTimeout = TimeSpan.Zero, Reconciler = new() { PriceToleranceTicks = -1 } }));
         StringAssert.Contains(e.Message, "AcknowledgementTimeout: 00:00:00 must be positive and at most 1 hour.");
-        StringAssert.Contains(e.Message, "Reconciler.PriceToleranceTicks -1 must not be negative.");
+        StringAssert.Contains(e.Message, "Reconciler.PriceToleranceTicks: -1 must not be negative.");
     }
 }
