@@ -249,14 +249,21 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
         {
             foreach (var order in orders)
             {
-                if (Remember(order, open: true) is not { } known)
+                var product = _products.IndexOf(order.ProductId);
+                if (product < 0)
                 {
-                    continue; // a product this connector does not trade, or values off its grid
+                    continue; // a product this connector does not trade
                 }
 
-                var createdNs = order.CreatedAt is { } created ? (created - DateTimeOffset.UnixEpoch).Ticks * 100 : 0;
-                var command = known.Command;
-                open.Add(new OpenOrder(command.Instrument, command.ClientOrderId, known.VenueOrderId, command.Side, command.Price, command.Quantity, known.Leaves, known.Filled, createdNs));
+                // What the venue says, not what this connector believed: a reconnect's reconciliation needs the truth.
+                var spec = _products.GetInstrument(product);
+                _oids.TryGetClientOrderId(order.ClientOid, out var clientId);
+                if (spec.TryGetPrice(order.Price, out var price, out _) && spec.TryGetQuantity(order.Size, out var size, out _) && spec.TryGetQuantity(order.FilledSize, out var filled, out _, allowZero: true))
+                {
+                    var createdNs = order.CreatedAt is { } created ? (created - DateTimeOffset.UnixEpoch).Ticks * 100 : 0;
+                    open.Add(new OpenOrder(_ids[product], clientId, new VenueOrderId(order.Id), order.Side, price, size, new Quantity(size.Lots - filled.Lots), filled, createdNs));
+                    Remember(order, open: true);
+                }
             }
         }
 
