@@ -188,4 +188,22 @@ public sealed class CoinbaseRestartTests
         CollectionAssert.AreEqual(fills.Select(e => e with { ReceivedNanoseconds = 0 }).ToArray(), again.Select(e => e with { ReceivedNanoseconds = 0 }).ToArray());
         Assert.HasCount(2, account.Server.OrderLookups);
     }
+
+    [TestMethod]
+    [DataRow(false, DisplayName = "Exchange")]
+    [DataRow(true, DisplayName = "Advanced Trade")]
+    public async Task The_open_order_list_is_the_venues_word_even_for_an_order_whose_fills_the_channel_lost(bool advanced)
+    {
+        await using var account = await Account.StartAsync(advanced);
+        var (connector, sink) = await account.RunAsync();
+        await connector.SendAsync(account.Limit(3, Side.Sell, 102.00m, 0.4m));
+        await EventuallyAsync("accepted", () => sink.Of(3).Any(e => e.Kind == ExecutionEventKind.Accepted));
+        account.Server.UserChannelMuted = true;
+        await account.Server.TradeAgainstAsync("BTC-USD", Side.Sell, 0.15m);
+
+        var open = await connector.GetOpenOrdersAsync(InstrumentId.None);
+        Assert.HasCount(1, open);
+        Assert.AreEqual((new ClientOrderId(3), Q(0.4m), Q(0.25m), Q(0.15m)), (open[0].ClientOrderId, open[0].Quantity, open[0].LeavesQuantity, open[0].FilledQuantity));
+        Assert.IsEmpty(sink.Of(3).Where(e => e.IsFill), "the channel lost the fill");
+    }
 }
