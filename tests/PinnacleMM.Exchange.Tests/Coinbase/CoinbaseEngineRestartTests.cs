@@ -105,19 +105,8 @@ public sealed class CoinbaseEngineRestartTests
     {
         await using var server = await CoinbaseTestServer.StartAsync(advanced, "BTC-USD");
         await server.SetBookAsync("BTC-USD", [(100.00m, 1m)], [(101.00m, 1m)]);
-        TempVault vault;
-        if (advanced)
-        {
-            var (credential, key) = CoinbaseAuthenticationTests.EcCredential();
-            server.JwtPublicKey = key; // REST and the user channel verify every JWT; the market data channel is public
-            vault = new TempVault(("coinbase", credential));
-        }
-        else
-        {
-            vault = new TempVault(("coinbase", CoinbaseAuthenticationTests.HmacCredential()));
-        }
+        using var vault = AccountVault(server, advanced, authenticatedMarketData: false); // REST and the user channel verify every JWT
 
-        using var _ = vault;
         var data = Directory.CreateTempSubdirectory("pmm-cb-restart-").FullName;
         try
         {

@@ -28,18 +28,7 @@ public sealed class CoinbaseFillHistoryTests
     {
         var server = await CoinbaseTestServer.StartAsync(advanced, "BTC-USD");
         await server.SetBookAsync("BTC-USD", [(100.00m, 1m)], [(101.00m, 0.5m), (101.50m, 1m)]);
-        TempVault vault;
-        if (advanced)
-        {
-            var (credential, key) = CoinbaseAuthenticationTests.EcCredential();
-            server.JwtPublicKey = key;
-            server.RequireAuthentication = true;
-            vault = new TempVault(("coinbase", credential));
-        }
-        else
-        {
-            vault = new TempVault(("coinbase", CoinbaseAuthenticationTests.HmacCredential()));
-        }
+        var vault = AccountVault(server, advanced);
 
         var registry = new InstrumentRegistry();
         var btc = registry.Register(Btc);

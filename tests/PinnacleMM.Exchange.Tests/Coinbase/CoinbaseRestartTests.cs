@@ -47,20 +47,7 @@ public sealed class CoinbaseRestartTests
         {
             var server = await CoinbaseTestServer.StartAsync(advanced, "BTC-USD");
             await server.SetBookAsync("BTC-USD", [(100.00m, 1m)], [(101.00m, 0.5m), (101.50m, 1m)]);
-            TempVault vault;
-            if (advanced)
-            {
-                var (credential, key) = CoinbaseAuthenticationTests.EcCredential();
-                server.JwtPublicKey = key;
-                server.RequireAuthentication = true;
-                vault = new TempVault(("coinbase", credential));
-            }
-            else
-            {
-                vault = new TempVault(("coinbase", CoinbaseAuthenticationTests.HmacCredential()));
-            }
-
-            return new Account(server, vault, advanced);
+            return new Account(server, AccountVault(server, advanced), advanced);
         }
 
         /// <summary>A new connector on the account, connected: one run of an application (<paramref name="prefix"/> tells applications apart).</summary>

@@ -147,6 +147,24 @@ internal static class ConnectorTestKit
         && a.Bids.All(l => b.Bids.TryGetValue(l.Key, out var s) && s == l.Value)
         && a.Asks.All(l => b.Asks.TryGetValue(l.Key, out var s) && s == l.Value);
 
+    /// <summary>
+    /// A vault holding the account's key as <c>coinbase</c>: for Advanced Trade an EC P-256 key whose public half the
+    /// server verifies every JWT with (on every subscribe too when <paramref name="authenticatedMarketData"/>), for
+    /// Exchange the HMAC key the server checks.
+    /// </summary>
+    public static TempVault AccountVault(CoinbaseTestServer server, bool advanced, bool authenticatedMarketData = true)
+    {
+        if (!advanced)
+        {
+            return new TempVault(("coinbase", CoinbaseAuthenticationTests.HmacCredential()));
+        }
+
+        var (credential, key) = CoinbaseAuthenticationTests.EcCredential();
+        server.JwtPublicKey = key;
+        server.RequireAuthentication = authenticatedMarketData;
+        return new TempVault(("coinbase", credential));
+    }
+
     public static CoinbaseOrderEntryOptions OrderEntryOptions(CoinbaseTestServer server, string credentialName = "coinbase") => new()
     {
         CredentialName = credentialName,
