@@ -426,10 +426,13 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
         }
     }
 
-    /// <summary>Whether a venue status is a working order's (Exchange <c>open</c>, <c>pending</c>, <c>active</c>; Advanced Trade <c>OPEN</c>, <c>PENDING</c>, <c>QUEUED</c>).</summary>
+    /// <summary>
+    /// Whether a venue status is a working order's: Exchange <c>open</c>, <c>pending</c>, <c>active</c>; Advanced Trade
+    /// <c>OPEN</c>, <c>PENDING</c>, <c>QUEUED</c>, and <c>CANCEL_QUEUED</c> / <c>EDIT_QUEUED</c> (still working until the
+    /// venue carries them out, and their end comes on the channel).
+    /// </summary>
     private static bool IsOpen(string status) =>
-        status.Equals("open", StringComparison.OrdinalIgnoreCase) || status.Equals("pending", StringComparison.OrdinalIgnoreCase)
-        || status.Equals("active", StringComparison.OrdinalIgnoreCase) || status.Equals("queued", StringComparison.OrdinalIgnoreCase);
+        status.ToUpperInvariant() is "OPEN" or "PENDING" or "ACTIVE" or "QUEUED" or "CANCEL_QUEUED" or "EDIT_QUEUED";
 
     /// <summary>Disconnects the order channel, stops all delivery, releases HTTP connections and zeroes the key.</summary>
     public async ValueTask DisposeAsync()
@@ -855,24 +858,19 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
     }
 
     /// <summary>
-    /// Our view of an order as the venue reports it (<see cref="CoinbaseOrder"/>), for one this connector may not have
-    /// placed. Known already (live, or remembered finished): that view, unchanged. Else, when it is ours and
-    /// <paramref name="open"/>, it joins the live tables, so its cancels, fills and end are handled as if placed here;
-    /// otherwise it is remembered as finished (another program's too, with <see cref="ClientOrderId.None"/>), so that
-    /// its fills are recognised without asking again. Null for a product this connector does not trade or values off
-    /// its grid. Call under the lock.
+    /// Takes in an order as the venue reports it (<see cref="CoinbaseOrder"/>) that this connector may not have placed.
+    /// Known already (live, or remembered finished): nothing changes. Else, when it is ours and <paramref name="open"/>,
+    /// it joins the live tables, so its cancels, fills and end are handled as if placed here; otherwise it is remembered
+    /// as finished (another program's too, with <see cref="ClientOrderId.None"/>), so that its fills are recognised
+    /// without asking again. A product this connector does not trade, or values off its grid, are left out. Call under
+    /// the lock.
     /// </summary>
-    private LiveOrder? Remember(CoinbaseOrder venueOrder, bool open)
+    private void Remember(CoinbaseOrder venueOrder, bool open)
     {
-        if (_byVenueId.TryGetValue(venueOrder.Id, out var known) || _finished.TryGetValue(venueOrder.Id, out known))
-        {
-            return known;
-        }
-
         var product = _products.IndexOf(venueOrder.ProductId);
-        if (product < 0)
+        if (product < 0 || _byVenueId.ContainsKey(venueOrder.Id) || _finished.ContainsKey(venueOrder.Id))
         {
-            return null;
+            return;
         }
 
         var spec = _products.GetInstrument(product);
@@ -882,15 +880,15 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
             || !spec.TryGetQuantity(venueOrder.Size, out var size, out _)
             || !spec.TryGetQuantity(venueOrder.FilledSize, out var filled, out _, allowZero: true))
         {
-            return null;
+            return;
         }
 
         var ours = _oids.TryGetClientOrderId(venueOrder.ClientOid, out var clientId);
-        if (ours && _byClientOid.TryGetValue(venueOrder.ClientOid, out known))
+        if (ours && _byClientOid.TryGetValue(venueOrder.ClientOid, out var placed))
         {
             // Placed here and not yet acknowledged: the venue's report is the acknowledgement.
-            Bind(known, venueOrder.Id);
-            return known;
+            Bind(placed, venueOrder.Id);
+            return;
         }
 
         var order = new LiveOrder(
@@ -925,8 +923,6 @@ public sealed class CoinbaseOrderEntryConnector : IOrderEntryConnector
             order.Closed = true;
             RememberFinished(order);
         }
-
-        return order;
     }
 
     /// <summary>A listed fill's size in lots of its product; null for another product or an off-grid size.</summary>
