@@ -237,4 +237,28 @@ public sealed class CoinbaseOrderEntryConnectorTests
         StringAssert.StartsWith(Assert.ThrowsExactly<ArgumentException>(snapshotWaiting.Validate).Message, "Feed.Sync.SnapshotTimeout must be Timeout.InfiniteTimeSpan");
         StringAssert.StartsWith(Assert.ThrowsExactly<KeyNotFoundException>(() => new CoinbaseOrderEntryConnector(OrderEntryOptions(server, "missing"), registry, vault.Vault)).Message, "no credential named 'missing'");
     }
+
+    [TestMethod]
+    [DataRow(-1.0, "-00:00:01")]
+    [DataRow(86_401.0, "1.00:00:01")]
+    public async Task A_fill_history_lookback_outside_0_to_1_day_is_refused_naming_it_and_nothing_is_sent(double seconds, string shown)
+    {
+        await using var server = await CoinbaseTestServer.StartAsync(false, "BTC-USD");
+        using var vault = AccountVault(server, advanced: false);
+        var registry = new InstrumentRegistry();
+        registry.Register(Btc);
+        var options = OrderEntryOptions(server);
+        options.FillHistoryLookback = TimeSpan.FromSeconds(seconds);
+
+        var refused = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new CoinbaseOrderEntryConnector(options, registry, vault.Vault));
+        Assert.AreEqual("FillHistoryLookback", refused.ParamName);
+        StringAssert.StartsWith(refused.Message, $"FillHistoryLookback: {shown} must be from 0 to 1 day.");
+        Assert.IsEmpty(server.RestRequests, "nothing reached the venue");
+        Assert.AreEqual(0, server.AcceptedAuthentications + server.RejectedAuthentications, "no subscribe either");
+
+        options.FillHistoryLookback = TimeSpan.FromDays(1); // the bounds themselves are allowed
+        options.Validate();
+        options.FillHistoryLookback = TimeSpan.Zero;
+        options.Validate();
+    }
 }
